@@ -1,0 +1,122 @@
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+
+import {
+  WatchedCallClassifier,
+  renderSnsMessage,
+  resolveWatchedCalls,
+  type AlertFunctionConfig,
+  type NonMatchCode,
+} from '../../lib/detection';
+
+/** Thrown for an event the handler cannot process; Lambda retries it, then dead-letters it with this message. */
+export class UnprocessableEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnprocessableEventError';
+  }
+}
+
+export type HandlerResult =
+  | { readonly status: 'alerted'; readonly eventId: string | null; readonly messageId: string | undefined }
+  | { readonly status: 'ignored'; readonly code: NonMatchCode; readonly reason: string };
+
+export interface HandlerDependencies {
+  readonly sns: SNSClient;
+  readonly topicArn: string;
+  readonly config: AlertFunctionConfig;
+  /** Where structured log lines go. @default console.log */
+  readonly log?: (line: string) => void;
+}
+
+/** CloudWatch embedded-metric namespace of the handler's counters. */
+export const METRIC_NAMESPACE = 'BedrockModelSupplyChain';
+
+/**
+ * The alerting Lambda: classify the EventBridge event with `lib/detection`, build the alert, publish
+ * it. Everything but the SNS call is pure and tested on its own.
+ *
+ * - A watched, successful call: published to SNS (a failed publish throws, so it is retried).
+ * - A well-formed event that is not a watched call: logged with the reason and counted.
+ * - Anything that cannot be processed: thrown, so Lambda retries it and then sends it, with the
+ *   error, to the on-failure destination.
+ */
+export function createHandler(deps: HandlerDependencies): (event: unknown) => Promise<HandlerResult> {
+  const classifier = new WatchedCallClassifier(resolveWatchedCalls(deps.config));
+  const log = deps.log ?? ((line: string) => console.log(line));
+  const emit = (level: string, message: string, metric: string, fields: Record<string, unknown>) =>
+    log(
+      JSON.stringify({
+        level,
+        message,
+        ...fields,
+        [metric]: 1,
+        _aws: {
+          Timestamp: Date.now(),
+          CloudWatchMetrics: [
+            { Namespace: METRIC_NAMESPACE, Dimensions: [[]], Metrics: [{ Name: metric, Unit: 'Count' }] },
+          ],
+        },
+      }),
+    );
+
+  return async function handler(event: unknown): Promise<HandlerResult> {
+    if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+      throw new UnprocessableEventError(`expected an EventBridge event object, got ${describeType(event)}`);
+    }
+    const envelope = event as Record<string, unknown>;
+    const decision = classifier.classifyEvent(envelope);
+    if (!decision.matched) {
+      emit('WARN', `ignored: ${decision.reason}`, 'EventsIgnored', {
+        code: decision.code,
+        eventBridgeId: short(envelope.id),
+        detailType: short(envelope['detail-type']),
+        source: short(envelope.source),
+      });
+      return { status: 'ignored', code: decision.code, reason: decision.reason };
+    }
+    const detail = envelope.detail;
+    if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) {
+      throw new UnprocessableEventError(
+        `event matched ${decision.call.eventName} but its detail is ${describeType(detail)}, not a CloudTrail record object`,
+      );
+    }
+    const { alert, sns } = renderSnsMessage(detail as Record<string, unknown>, decision.call, {
+      severity: deps.config.severity,
+      riskScore: deps.config.riskScore,
+      envelope: { account: envelope.account, region: envelope.region, id: envelope.id },
+    });
+    const out = await deps.sns.send(
+      new PublishCommand({
+        TopicArn: deps.topicArn,
+        Subject: sns.subject,
+        Message: sns.message,
+        MessageStructure: sns.messageStructure,
+        MessageAttributes: Object.fromEntries(
+          Object.entries(sns.attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]),
+        ),
+      }),
+    );
+    emit('INFO', `alerted: ${alert.event.name}`, 'AlertsPublished', {
+      eventId: alert.event.id,
+      eventName: alert.event.name,
+      account: alert.event.account,
+      region: alert.event.region,
+      severity: alert.severity,
+      snsMessageId: out.MessageId,
+    });
+    return { status: 'alerted', eventId: alert.event.id, messageId: out.MessageId };
+  };
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** A log-safe rendering of an envelope field (JSON escapes control characters; capped). */
+function short(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}

@@ -1,0 +1,491 @@
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+import {
+  ALERT_CONFIG_ENV,
+  ALERT_TOPIC_ENV,
+  DETECTION_PROFILES,
+  DEFAULT_RISK_SCORE,
+  DEFAULT_SEVERITY,
+  DetectionConfigError,
+  buildEventPattern,
+  checkEventName,
+  checkRiskScore,
+  checkSeverity,
+  resolveWatchedCalls,
+  type AlertFunctionConfig,
+  type AlertSeverity,
+  type DetectionEventPattern,
+  type DetectionProfile,
+  type WatchedCall,
+} from './detection';
+import { DetectorTrail } from './detector-trail';
+import { alertFunctionCode } from './private/alert-function-code';
+import { assertValid, checkEmail, checkInteger, checkTrailName, isToken, show } from './private/validation';
+
+/** Props of {@link BedrockModelSupplyChainDetector}. All are optional. */
+export interface BedrockModelSupplyChainDetectorProps {
+  /**
+   * Which calls to watch: `default` is the four calls of the reference rule
+   * (CreateModelImportJob, CreateCustomModelDeployment, CreateMarketplaceModelEndpoint,
+   * RegisterMarketplaceModelEndpoint); `extended` adds CreateCustomModel, CreateModelCopyJob and
+   * UpdateMarketplaceModelEndpoint.
+   * @default 'default'
+   */
+  readonly profile?: DetectionProfile;
+
+  /**
+   * Further `bedrock.amazonaws.com` event names to watch (exact, case-sensitive).
+   * @default - none
+   */
+  readonly additionalEventNames?: string[];
+
+  /**
+   * Where the CloudTrail events come from.
+   * @default DetectorTrail.create() - a new multi-region, KMS-encrypted trail
+   */
+  readonly trail?: DetectorTrail;
+
+  /**
+   * The event bus the rule listens on. CloudTrail events arrive on the default bus; give another
+   * bus when events are forwarded to it.
+   * @default - the account's default event bus
+   */
+  readonly eventBus?: events.IEventBus;
+
+  /**
+   * The topic alerts are published to. When given, `alertEmails` subscribe to it and the function
+   * is granted publish; its encryption is yours to manage.
+   * @default - a new SNS topic encrypted with `encryptionKey`
+   */
+  readonly alertTopic?: sns.ITopic;
+
+  /**
+   * E-mail addresses subscribed to the alert topic (each confirms by mail).
+   * @default - no subscriptions
+   */
+  readonly alertEmails?: string[];
+
+  /**
+   * The KMS key for the trail, topic, dead-letter queue and log group. A key imported from
+   * elsewhere must already allow cloudtrail.amazonaws.com, events.amazonaws.com and
+   * logs.<region>.amazonaws.com to use it; the detector cannot change its policy.
+   * @default - a new customer-managed key with rotation enabled
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Severity of every alert.
+   * @default 'MEDIUM' (the reference rule's)
+   */
+  readonly severity?: AlertSeverity;
+
+  /**
+   * Risk score of every alert, 0-100.
+   * @default 47 (the reference rule's)
+   */
+  readonly riskScore?: number;
+
+  /**
+   * The alerting function's processor architecture.
+   * @default lambda.Architecture.ARM_64
+   */
+  readonly architecture?: lambda.Architecture;
+
+  /**
+   * How long the alerting function's logs are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * How many times EventBridge retries delivering an event to the function (0-185) before it puts
+   * the event in the dead-letter queue.
+   * @default 185
+   */
+  readonly ruleRetryAttempts?: number;
+
+  /**
+   * How long EventBridge keeps retrying delivery (1 minute to 24 hours).
+   * @default Duration.hours(24)
+   */
+  readonly ruleMaxEventAge?: Duration;
+
+  /**
+   * How many times Lambda retries an event whose handling failed (0-2) before it sends it, with the
+   * error, to the dead-letter queue.
+   * @default 2
+   */
+  readonly functionRetryAttempts?: number;
+
+  /**
+   * How long Lambda keeps an asynchronous event for retries (1 minute to 6 hours).
+   * @default Duration.hours(6)
+   */
+  readonly functionMaxEventAge?: Duration;
+
+  /**
+   * How long the dead-letter queue keeps a failed event (1 minute to 14 days).
+   * @default Duration.days(14)
+   */
+  readonly deadLetterRetention?: Duration;
+}
+
+/**
+ * Detects, within about a minute, a successful Amazon Bedrock call that brings a model into the
+ * account from outside the approved pipeline (custom model import, custom model deployment,
+ * marketplace endpoint creation or registration: MITRE ATT&CK T1525), and sends an alert that
+ * carries what a responder needs.
+ *
+ * CloudTrail trail → EventBridge rule (pattern from `lib/detection`) → alerting Lambda → SNS topic;
+ * failed deliveries and failed handling are retried and then kept in a KMS-encrypted dead-letter
+ * queue.
+ */
+export class BedrockModelSupplyChainDetector extends Construct {
+  /** The calls this detector watches. */
+  readonly watchedCalls: readonly WatchedCall[];
+  /** The EventBridge pattern of {@link rule}, exactly as `lib/detection` builds it. */
+  readonly eventPattern: DetectionEventPattern;
+  /** The trail this detector created, if it created one. */
+  readonly trail?: cloudtrail.Trail;
+  /** The bucket of the created trail. */
+  readonly trailBucket?: s3.Bucket;
+  /** How the detector gets its trail. */
+  readonly trailSource: DetectorTrail;
+  /** The ARN of the trail that feeds the detector, when known. */
+  readonly trailArn?: string;
+  /** The KMS key that encrypts the detector's resources. */
+  readonly encryptionKey: kms.IKey;
+  /** The rule that matches the watched calls. */
+  readonly rule: events.Rule;
+  /** The alerting function. */
+  readonly alertFunction: nodejs.NodejsFunction;
+  /** The alerting function's log group. */
+  readonly logGroup: logs.LogGroup;
+  /** The topic alerts are published to. */
+  readonly alertTopic: sns.ITopic;
+  /** Where events end up that could not be delivered or handled, with the reason. */
+  readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: BedrockModelSupplyChainDetectorProps = {}) {
+    super(scope, id);
+    validateProps(props);
+    const stack = Stack.of(this);
+
+    // Tokens cannot be classified at synth; validated names build the pattern.
+    try {
+      this.watchedCalls = resolveWatchedCalls({
+        profile: props.profile,
+        additionalEventNames: props.additionalEventNames,
+      });
+    } catch (e) {
+      if (e instanceof DetectionConfigError) assertValid(e.message);
+      throw e;
+    }
+    this.eventPattern = buildEventPattern(this.watchedCalls);
+
+    this.encryptionKey =
+      props.encryptionKey ??
+      new kms.Key(this, 'Key', {
+        description: `Encrypts the Bedrock model supply-chain detector's trail, alerts, dead letters and logs (${this.node.path})`,
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+
+    // --- Trail -------------------------------------------------------------------------------
+    this.trailSource = props.trail ?? DetectorTrail.create();
+    if (this.trailSource.kind === 'create') {
+      const created = this.createTrail(this.trailSource);
+      this.trail = created.trail;
+      this.trailBucket = created.bucket;
+      this.trailArn = created.trailArn;
+    } else {
+      this.trail = this.trailSource.trail;
+      this.trailArn = this.trailSource.trail?.trailArn ?? this.trailSource.trailArn;
+    }
+
+    // --- Dead letters ----------------------------------------------------------------------------
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.encryptionKey,
+      retentionPeriod: props.deadLetterRetention ?? Duration.days(14),
+      enforceSSL: true,
+    });
+    // EventBridge writes undeliverable events to the queue itself, so it needs the key.
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowEventBridgeDeadLetters',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) },
+        },
+      }),
+    );
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the rule target and of the alerting function.',
+    });
+
+    // --- Alert topic -------------------------------------------------------------------------
+    this.alertTopic =
+      props.alertTopic ??
+      new sns.Topic(this, 'AlertTopic', {
+        displayName: 'Bedrock model supply-chain alerts',
+        masterKey: this.encryptionKey,
+        enforceSSL: true,
+      });
+    for (const email of props.alertEmails ?? []) {
+      this.alertTopic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+
+    // --- Alerting function ---------------------------------------------------------------------
+    this.logGroup = new logs.LogGroup(this, 'AlertFunctionLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: this.encryptionKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchLogs',
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+
+    const config: AlertFunctionConfig = {
+      profile: props.profile ?? 'default',
+      additionalEventNames: props.additionalEventNames ?? [],
+      severity: props.severity ?? DEFAULT_SEVERITY,
+      riskScore: props.riskScore ?? DEFAULT_RISK_SCORE,
+    };
+    this.alertFunction = new nodejs.NodejsFunction(this, 'AlertFunction', {
+      ...alertFunctionCode(),
+      description: 'Alerts on Bedrock model imports, deployments and marketplace endpoints (MITRE T1525)',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: props.architecture ?? lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      logGroup: this.logGroup,
+      environment: {
+        [ALERT_TOPIC_ENV]: this.alertTopic.topicArn,
+        [ALERT_CONFIG_ENV]: stack.toJsonString(config),
+      },
+      retryAttempts: props.functionRetryAttempts ?? 2,
+      maxEventAge: props.functionMaxEventAge ?? Duration.hours(6),
+      onFailure: new destinations.SqsDestination(this.deadLetterQueue),
+    });
+    this.alertTopic.grantPublish(this.alertFunction);
+    Validations.of(this.alertFunction).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'The AWS managed basic execution policy only lets the function write its own CloudWatch logs.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        reason:
+          'Granted by topic.grantPublish on the detector key alone (the resource is that key); SNS needs it to encrypt each message.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+        reason:
+          'Granted by queue.grantSendMessages on the detector key alone (the resource is that key) for the on-failure destination.',
+      },
+    );
+
+    // --- Rule --------------------------------------------------------------------------------
+    this.rule = new events.Rule(this, 'Rule', {
+      description:
+        `Successful Bedrock calls that bring in an outside model: ${this.watchedCalls.map((c) => c.eventName).join(', ')}`.slice(
+          0,
+          512,
+        ),
+      eventBus: props.eventBus,
+      eventPattern: {
+        source: [...this.eventPattern.source],
+        detailType: [...this.eventPattern['detail-type']],
+        detail: this.eventPattern.detail,
+      },
+      targets: [
+        new targets.LambdaFunction(this.alertFunction, {
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts: props.ruleRetryAttempts ?? 185,
+          maxEventAge: props.ruleMaxEventAge ?? Duration.hours(24),
+        }),
+      ],
+    });
+  }
+
+  private createTrail(source: DetectorTrail): { trail: cloudtrail.Trail; bucket: s3.Bucket; trailArn: string } {
+    const stack = Stack.of(this);
+    const options = source.options;
+    const trailName =
+      options.trailName ??
+      Names.uniqueResourceName(this, { maxLength: 120, separator: '-' }).replace(/[^A-Za-z0-9._-]/g, '-') + '-trail';
+    const trailArn = stack.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: trailName });
+
+    const bucket = new s3.Bucket(this, 'TrailBucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: options.bucketRemovalPolicy ?? RemovalPolicy.RETAIN,
+      serverAccessLogsBucket: options.accessLogsBucket,
+      lifecycleRules: [
+        {
+          id: 'ExpireLogFiles',
+          expiration: options.logRetention ?? Duration.days(365),
+          noncurrentVersionExpiration: Duration.days(30),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+    });
+    if (!options.accessLogsBucket) {
+      Validations.of(bucket).acknowledge({
+        id: 'AwsSolutions-S1',
+        reason:
+          'The bucket only receives CloudTrail log files, which carry their own integrity digests (log file validation); pass NewTrailOptions.accessLogsBucket to turn on server access logging.',
+      });
+    }
+    // Only this trail may write here (aws:SourceArn), which closes the confused-deputy path that an
+    // unconditioned cloudtrail.amazonaws.com grant leaves open.
+    const onlyThisTrail = { 'aws:SourceArn': trailArn };
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AWSCloudTrailAclCheck',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['s3:GetBucketAcl'],
+        resources: [bucket.bucketArn],
+        conditions: { StringEquals: onlyThisTrail },
+      }),
+    );
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AWSCloudTrailWrite',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects(`AWSLogs/${stack.account}/*`)],
+        conditions: { StringEquals: { ...onlyThisTrail, 's3:x-amz-acl': 'bucket-owner-full-control' } },
+      }),
+    );
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudTrailEncryptLogs',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: onlyThisTrail,
+          StringLike: {
+            'kms:EncryptionContext:aws:cloudtrail:arn': stack.formatArn({
+              service: 'cloudtrail',
+              region: '*',
+              resource: 'trail',
+              resourceName: '*',
+            }),
+          },
+        },
+      }),
+    );
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudTrailDescribeKey',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { StringEquals: onlyThisTrail },
+      }),
+    );
+
+    // The L2 Trail adds its own, unconditioned statements to the policy of the bucket it is given.
+    // Handing it a reference to the bucket (which has no policy of its own to add to) keeps the
+    // policy above the only one; the dependency makes the policy exist before the trail starts.
+    const bucketRef = s3.Bucket.fromBucketAttributes(this, 'TrailBucketRef', {
+      bucketArn: bucket.bucketArn,
+      bucketName: bucket.bucketName,
+    });
+    const trail = new cloudtrail.Trail(this, 'Trail', {
+      trailName,
+      bucket: bucketRef,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableFileValidation: true,
+      managementEvents: options.managementEvents ?? cloudtrail.ReadWriteType.ALL,
+      encryptionKey: this.encryptionKey,
+    });
+    trail.node.addDependency(bucket.policy!);
+    return { trail, bucket, trailArn };
+  }
+}
+
+function validateProps(props: BedrockModelSupplyChainDetectorProps): void {
+  if (props.profile !== undefined && !DETECTION_PROFILES.includes(props.profile)) {
+    assertValid(
+      `'profile' must be one of ${DETECTION_PROFILES.map((p) => `'${p}'`).join(', ')}, got ${show(props.profile)}`,
+    );
+  }
+  for (const name of props.additionalEventNames ?? []) {
+    if (!isToken(name)) assertValid(checkEventName(name));
+  }
+  if (props.severity !== undefined) assertValid(checkSeverity(props.severity));
+  if (props.riskScore !== undefined && !isToken(props.riskScore)) assertValid(checkRiskScore(props.riskScore));
+  for (const email of props.alertEmails ?? []) assertValid(checkEmail(email, 'alertEmails'));
+  if (props.ruleRetryAttempts !== undefined)
+    assertValid(checkInteger(props.ruleRetryAttempts, 'ruleRetryAttempts', 0, 185));
+  if (props.functionRetryAttempts !== undefined) {
+    assertValid(checkInteger(props.functionRetryAttempts, 'functionRetryAttempts', 0, 2));
+  }
+  checkDuration(props.ruleMaxEventAge, 'ruleMaxEventAge', 60, 24 * 3600);
+  checkDuration(props.functionMaxEventAge, 'functionMaxEventAge', 60, 6 * 3600);
+  checkDuration(props.deadLetterRetention, 'deadLetterRetention', 60, 14 * 24 * 3600);
+  const trail = props.trail;
+  if (trail?.kind === 'create') {
+    if (trail.options.trailName !== undefined) assertValid(checkTrailName(trail.options.trailName, 'trail.trailName'));
+    const retention = trail.options.logRetention;
+    if (
+      retention !== undefined &&
+      !retention.isUnresolved() &&
+      (retention.toDays({ integral: false }) < 1 || !Number.isInteger(retention.toDays({ integral: false })))
+    ) {
+      assertValid(`'trail.logRetention' must be a whole number of days, at least 1, got ${retention.toHumanString()}`);
+    }
+  }
+}
+
+function checkDuration(value: Duration | undefined, prop: string, minSeconds: number, maxSeconds: number): void {
+  if (value === undefined || value.isUnresolved()) return;
+  const seconds = value.toSeconds();
+  if (seconds < minSeconds || seconds > maxSeconds) {
+    assertValid(
+      `'${prop}' must be from ${Duration.seconds(minSeconds).toHumanString()} to ${Duration.seconds(maxSeconds).toHumanString()}, got ${value.toHumanString()}`,
+    );
+  }
+}

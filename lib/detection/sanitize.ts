@@ -1,0 +1,60 @@
+/**
+ * Making untrusted strings from a CloudTrail record safe to show.
+ *
+ * Every value that reaches an alert comes from the record, so from the caller: a user agent, a job
+ * name or an S3 key can carry line breaks that forge alert lines, terminal escapes, bidirectional
+ * overrides that reverse what a reader sees, or megabytes of text. Pure; no dependencies.
+ */
+
+/** Control characters (C0, DEL, C1) and invisible format characters (bidi overrides, zero-width). */
+const UNSAFE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+
+/** Default cap on one value, in code points. */
+export const DEFAULT_MAX_FIELD_LENGTH = 1024;
+
+/**
+ * One line of display text: unsafe characters are shown as visible `\u{…}` escapes, so a reader
+ * sees that they were there, and the result is capped at `max` code points (never splitting a
+ * surrogate pair). Non-ASCII letters are kept as they are.
+ */
+export function safeText(value: string, max = DEFAULT_MAX_FIELD_LENGTH): string {
+  const escaped = value.replace(UNSAFE, (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`);
+  return truncate(escaped, max);
+}
+
+/** Caps text at `max` code points, marking the cut with how much was left out. */
+export function truncate(text: string, max: number): string {
+  // Fast path: a string of at most `max` UTF-16 units has at most `max` code points.
+  if (text.length <= max) return text;
+  const points = Array.from(text);
+  if (points.length <= max) return text;
+  const marker = ` [truncated: ${points.length - max} more characters]`;
+  return points.slice(0, Math.max(0, max)).join('') + marker;
+}
+
+/** Keeps only characters from `allowed`, for values that land in places with a strict grammar (SNS subject, URLs). */
+export function restrictTo(value: string, allowed: RegExp, max: number): string {
+  let out = '';
+  for (const ch of value) {
+    if (out.length >= max) break;
+    if (allowed.test(ch)) out += ch;
+  }
+  return out;
+}
+
+/**
+ * Any JSON value as display text: strings go through {@link safeText}; numbers and booleans are
+ * printed; objects and arrays are printed as compact JSON and capped.
+ */
+export function displayValue(value: unknown, max = DEFAULT_MAX_FIELD_LENGTH): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return safeText(value, max);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  let json: string;
+  try {
+    json = JSON.stringify(value) ?? '';
+  } catch {
+    json = '[unprintable value]';
+  }
+  return safeText(json, max);
+}

@@ -1,0 +1,3 @@
+export * from './detection';
+export * from './detector-trail';
+export * from './bedrock-model-supply-chain-detector';
