@@ -185,7 +185,6 @@ export class BedrockModelSupplyChainDetector extends Construct {
     validateProps(props);
     const stack = Stack.of(this);
 
-    // Tokens cannot be classified at synth; validated names build the pattern.
     try {
       this.watchedCalls = resolveWatchedCalls({
         profile: props.profile,
@@ -453,7 +452,12 @@ function validateProps(props: BedrockModelSupplyChainDetectorProps): void {
     );
   }
   for (const name of props.additionalEventNames ?? []) {
-    if (!isToken(name)) assertValid(checkEventName(name));
+    if (isToken(name)) {
+      assertValid(
+        `'additionalEventNames' must be known at synth (the rule's pattern is built from them), got the unresolved token ${show(name)}`,
+      );
+    }
+    assertValid(checkEventName(name));
   }
   if (props.severity !== undefined) assertValid(checkSeverity(props.severity));
   if (props.riskScore !== undefined && !isToken(props.riskScore)) assertValid(checkRiskScore(props.riskScore));

@@ -109,6 +109,7 @@ export function createHandler(deps: HandlerDependencies): (event: unknown) => Pr
 }
 
 function describeType(value: unknown): string {
+  if (value === undefined) return 'missing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;

@@ -1,0 +1,435 @@
+import { CfnParameter, Duration, Token } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+
+import {
+  BedrockModelSupplyChainDetector,
+  DetectorTrail,
+  buildEventPattern,
+  resolveWatchedCalls,
+  type BedrockModelSupplyChainDetectorProps,
+} from '../../lib';
+import { testStack } from '../support/app';
+import { matchesPattern } from '../support/event-pattern';
+import { MANIFEST, envelope, record } from '../support/fixtures';
+
+function synth(props: BedrockModelSupplyChainDetectorProps = {}) {
+  const { stack } = testStack({ env: true });
+  const detector = new BedrockModelSupplyChainDetector(stack, 'Detector', props);
+  return { stack, detector, template: Template.fromStack(stack) };
+}
+
+describe('BedrockModelSupplyChainDetector with defaults', () => {
+  const { template, detector } = synth();
+
+  test("the rule's pattern is exactly what lib/detection builds", () => {
+    const rules = template.findResources('AWS::Events::Rule');
+    const [rule] = Object.values(rules);
+    expect(Object.keys(rules)).toHaveLength(1);
+    expect(rule.Properties.EventPattern).toEqual(buildEventPattern(resolveWatchedCalls()));
+    expect(detector.eventPattern).toEqual(rule.Properties.EventPattern);
+    expect(rule.Properties.State).toBe('ENABLED');
+    expect(rule.Properties.EventBusName).toBeUndefined();
+  });
+
+  test('the synthesized pattern decides every fixture the way the manifest (and classify) does', () => {
+    const [rule] = Object.values(template.findResources('AWS::Events::Rule'));
+    for (const entry of MANIFEST) {
+      expect([entry.file, matchesPattern(rule.Properties.EventPattern, envelope(record(entry.file)))]).toEqual([
+        entry.file,
+        entry.default,
+      ]);
+    }
+  });
+
+  test('the rule target retries, then dead-letters into the KMS-encrypted queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [
+        {
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DetectorAlertFunction'), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DetectorDeadLetterQueue'), 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+        },
+      ],
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DetectorKey'), 'Arn'] },
+      MessageRetentionPeriod: 1209600,
+    });
+    // EventBridge may write to the queue only for this rule.
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'sqs:SendMessage',
+            Principal: { Service: 'events.amazonaws.com' },
+            Condition: {
+              ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [Match.stringLikeRegexp('^DetectorRule'), 'Arn'] } },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('the function is pinned (Node 24, arm64), logs to a retained, encrypted group and dead-letters its failures', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 256,
+      Timeout: 30,
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^DetectorAlertFunctionLogs') } },
+      Environment: {
+        Variables: {
+          ALERT_TOPIC_ARN: { Ref: Match.stringLikeRegexp('^DetectorAlertTopic') },
+          DETECTOR_CONFIG: JSON.stringify({
+            profile: 'default',
+            additionalEventNames: [],
+            severity: 'MEDIUM',
+            riskScore: 47,
+          }),
+        },
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21600,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DetectorDeadLetterQueue'), 'Arn'] } },
+      },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: 365,
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DetectorKey'), 'Arn'] },
+    });
+  });
+
+  test('the alert topic is KMS-encrypted and the function may publish to it', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DetectorKey'), 'Arn'] },
+    });
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'sns:Publish', Resource: { Ref: Match.stringLikeRegexp('^DetectorAlertTopic') } }),
+        ]),
+      },
+    });
+  });
+
+  test('the trail is multi-region, logs management events, validates files and is KMS-encrypted', () => {
+    template.resourceCountIs('AWS::CloudTrail::Trail', 1);
+    template.hasResourceProperties('AWS::CloudTrail::Trail', {
+      IsLogging: true,
+      IsMultiRegionTrail: true,
+      IncludeGlobalServiceEvents: true,
+      EnableLogFileValidation: true,
+      KMSKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DetectorKey'), 'Arn'] },
+      TrailName: 'TestStack-Detector-A65AF808-trail',
+      EventSelectors: [{ IncludeManagementEvents: true, ReadWriteType: 'All' }],
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: {
+        Rules: [
+          Match.objectLike({
+            ExpirationInDays: 365,
+            NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+            Status: 'Enabled',
+          }),
+        ],
+      },
+    });
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+  });
+
+  test('only this trail may write to the bucket (aws:SourceArn), and only over TLS', () => {
+    const trailArn = 'arn:aws:cloudtrail:us-east-1:123456789012:trail/TestStack-Detector-A65AF808-trail';
+    const [policy] = Object.values(template.findResources('AWS::S3::BucketPolicy'));
+    const statements: Record<string, unknown>[] = policy.Properties.PolicyDocument.Statement;
+    const cloudTrail = statements.filter((s) => JSON.stringify(s.Principal).includes('cloudtrail.amazonaws.com'));
+    expect(
+      cloudTrail.map((s) => [
+        s.Action,
+        (s.Condition as { StringEquals: Record<string, string> }).StringEquals['aws:SourceArn'],
+      ]),
+    ).toEqual([
+      ['s3:GetBucketAcl', trailArn],
+      ['s3:PutObject', trailArn],
+    ]);
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      ]),
+    );
+    template.hasResource('AWS::CloudTrail::Trail', {
+      DependsOn: Match.arrayWith([Match.stringLikeRegexp('^DetectorTrailBucketPolicy')]),
+    });
+  });
+
+  test('the key lets CloudTrail (this trail), EventBridge (rules of this account) and CloudWatch Logs use it', () => {
+    const [key] = Object.values(template.findResources('AWS::KMS::Key'));
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    const bySid = Object.fromEntries((key.Properties.KeyPolicy.Statement as { Sid?: string }[]).map((s) => [s.Sid, s]));
+    expect(bySid.AllowCloudTrailEncryptLogs).toMatchObject({
+      Action: 'kms:GenerateDataKey*',
+      Condition: {
+        StringEquals: {
+          'aws:SourceArn': 'arn:aws:cloudtrail:us-east-1:123456789012:trail/TestStack-Detector-A65AF808-trail',
+        },
+        StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'arn:aws:cloudtrail:*:123456789012:trail/*' },
+      },
+    });
+    expect(bySid.AllowEventBridgeDeadLetters).toMatchObject({
+      Principal: { Service: 'events.amazonaws.com' },
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': '123456789012' },
+        ArnLike: { 'aws:SourceArn': 'arn:aws:events:us-east-1:123456789012:rule/*' },
+      },
+    });
+    expect(bySid.AllowCloudWatchLogs).toMatchObject({
+      Principal: { Service: 'logs.us-east-1.amazonaws.com' },
+      Condition: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:us-east-1:123456789012:log-group:*' },
+      },
+    });
+  });
+
+  test('public members expose what users wire together', () => {
+    expect(detector.trail).toBeInstanceOf(cloudtrail.Trail);
+    expect(detector.trailSource.kind).toBe('create');
+    expect(detector.watchedCalls.map((c) => c.eventName)).toHaveLength(4);
+    expect(detector.rule.node.id).toBe('Rule');
+    expect(detector.alertFunction.node.id).toBe('AlertFunction');
+    expect(detector.deadLetterQueue.node.id).toBe('DeadLetterQueue');
+    expect(detector.node.tryFindChild('AlertTopic')).toBe(detector.alertTopic);
+  });
+});
+
+describe('BedrockModelSupplyChainDetector options', () => {
+  test('extended profile, extra names, severity and risk reach both the pattern and the function', () => {
+    const { template } = synth({
+      profile: 'extended',
+      additionalEventNames: ['CreateModelCustomizationJob'],
+      severity: 'HIGH',
+      riskScore: 80,
+    });
+    const names = resolveWatchedCalls({
+      profile: 'extended',
+      additionalEventNames: ['CreateModelCustomizationJob'],
+    }).map((c) => c.eventName);
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: { detail: { eventName: names } } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: {
+          DETECTOR_CONFIG: JSON.stringify({
+            profile: 'extended',
+            additionalEventNames: ['CreateModelCustomizationJob'],
+            severity: 'HIGH',
+            riskScore: 80,
+          }),
+        },
+      },
+    });
+  });
+
+  test('e-mail subscriptions come from props', () => {
+    const { template } = synth({ alertEmails: ['secops@example.com', 'ml-platform@example.com'] });
+    template.resourceCountIs('AWS::SNS::Subscription', 2);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'secops@example.com' });
+  });
+
+  test('an existing topic is used, not a new one', () => {
+    const { stack } = testStack({ env: true });
+    const topic = sns.Topic.fromTopicArn(stack, 'Existing', 'arn:aws:sns:us-east-1:123456789012:secops');
+    const detector = new BedrockModelSupplyChainDetector(stack, 'Detector', {
+      alertTopic: topic,
+      alertEmails: ['a@example.com'],
+    });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    expect(detector.alertTopic).toBe(topic);
+    template.hasResourceProperties('AWS::SNS::Subscription', { TopicArn: 'arn:aws:sns:us-east-1:123456789012:secops' });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'sns:Publish', Resource: 'arn:aws:sns:us-east-1:123456789012:secops' }),
+        ]),
+      },
+    });
+  });
+
+  test.each([
+    [
+      'an organisation trail',
+      DetectorTrail.organizationTrail('arn:aws:cloudtrail:us-east-1:999999999999:trail/org'),
+      'organization',
+      'arn:aws:cloudtrail:us-east-1:999999999999:trail/org',
+    ],
+    [
+      'an existing trail',
+      DetectorTrail.existing('arn:aws:cloudtrail:us-east-1:123456789012:trail/main'),
+      'existing',
+      'arn:aws:cloudtrail:us-east-1:123456789012:trail/main',
+    ],
+  ])('with %s no trail or bucket is created', (_what, trail, kind, arn) => {
+    const { template, detector } = synth({ trail });
+    template.resourceCountIs('AWS::CloudTrail::Trail', 0);
+    template.resourceCountIs('AWS::S3::Bucket', 0);
+    expect(detector.trailSource.kind).toBe(kind);
+    expect(detector.trailArn).toBe(arn);
+    expect(detector.trail).toBeUndefined();
+  });
+
+  test('a trail defined elsewhere in the app is used as it is', () => {
+    const { stack } = testStack({ env: true });
+    const trail = new cloudtrail.Trail(stack, 'MainTrail');
+    const detector = new BedrockModelSupplyChainDetector(stack, 'Detector', { trail: DetectorTrail.fromTrail(trail) });
+    Template.fromStack(stack).resourceCountIs('AWS::CloudTrail::Trail', 1);
+    expect(detector.trail).toBe(trail);
+    expect(detector.trailArn).toBe(trail.trailArn);
+  });
+
+  test('trail options: name, read/write selection, retention, access logs bucket', () => {
+    const { template } = synth({
+      trail: DetectorTrail.create({
+        trailName: 'bedrock-supply-chain',
+        managementEvents: cloudtrail.ReadWriteType.WRITE_ONLY,
+        logRetention: Duration.days(2555),
+      }),
+    });
+    template.hasResourceProperties('AWS::CloudTrail::Trail', {
+      TrailName: 'bedrock-supply-chain',
+      EventSelectors: [{ IncludeManagementEvents: true, ReadWriteType: 'WriteOnly' }],
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 2555 })] },
+    });
+  });
+
+  test('a custom bus and an existing key', () => {
+    const { stack } = testStack({ env: true });
+    const bus = new events.EventBus(stack, 'Bus');
+    const key = kms.Key.fromKeyArn(
+      stack,
+      'Key',
+      'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    );
+    const detector = new BedrockModelSupplyChainDetector(stack, 'Detector', { eventBus: bus, encryptionKey: key });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    template.hasResourceProperties('AWS::Events::Rule', { EventBusName: { Ref: Match.stringLikeRegexp('^Bus') } });
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    });
+    expect(detector.encryptionKey).toBe(key);
+  });
+
+  test('retry settings', () => {
+    const { template } = synth({
+      ruleRetryAttempts: 10,
+      ruleMaxEventAge: Duration.hours(2),
+      functionRetryAttempts: 0,
+      functionMaxEventAge: Duration.minutes(30),
+      deadLetterRetention: Duration.days(4),
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 7200 } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 1800,
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 345600 });
+  });
+
+  test('tokens are accepted where values resolve at deploy (e-mail, risk score)', () => {
+    const { stack } = testStack();
+    const email = new CfnParameter(stack, 'Email').valueAsString;
+    const risk = new CfnParameter(stack, 'Risk', { type: 'Number' }).valueAsNumber;
+    expect(
+      () => new BedrockModelSupplyChainDetector(stack, 'Detector', { alertEmails: [email], riskScore: risk }),
+    ).not.toThrow();
+    Template.fromStack(stack).hasResourceProperties('AWS::SNS::Subscription', { Endpoint: { Ref: 'Email' } });
+  });
+});
+
+describe('BedrockModelSupplyChainDetector fails at synth for invalid props', () => {
+  test.each<[string, BedrockModelSupplyChainDetectorProps, string]>([
+    ['profile', { profile: 'all' as never }, `'profile' must be one of 'default', 'extended', got "all"`],
+    [
+      'additionalEventNames',
+      { additionalEventNames: ['create-model'] },
+      `'additionalEventNames' entries must be Bedrock API operation names (PascalCase letters and digits, 3-128 characters, for example 'CreateModelCustomizationJob'), got "create-model"`,
+    ],
+    [
+      'severity',
+      { severity: 'SEVERE' as never },
+      `'severity' must be one of 'INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL', got "SEVERE"`,
+    ],
+    ['riskScore', { riskScore: 47.5 }, `'riskScore' must be a whole number from 0 to 100, got 47.5`],
+    ['riskScore', { riskScore: -1 }, `'riskScore' must be a whole number from 0 to 100, got -1`],
+    [
+      'alertEmails',
+      { alertEmails: ['secops'] },
+      `'alertEmails' entries must be e-mail addresses like 'secops@example.com', got "secops"`,
+    ],
+    [
+      'ruleRetryAttempts',
+      { ruleRetryAttempts: 186 },
+      `'ruleRetryAttempts' must be a whole number from 0 to 185, got 186`,
+    ],
+    [
+      'functionRetryAttempts',
+      { functionRetryAttempts: 3 },
+      `'functionRetryAttempts' must be a whole number from 0 to 2, got 3`,
+    ],
+    [
+      'ruleMaxEventAge',
+      { ruleMaxEventAge: Duration.hours(25) },
+      `'ruleMaxEventAge' must be from 1 minute to 1 day, got 1 day 1 hour`,
+    ],
+    [
+      'functionMaxEventAge',
+      { functionMaxEventAge: Duration.seconds(30) },
+      `'functionMaxEventAge' must be from 1 minute to 6 hours, got 30 seconds`,
+    ],
+    [
+      'deadLetterRetention',
+      { deadLetterRetention: Duration.days(15) },
+      `'deadLetterRetention' must be from 1 minute to 14 days, got 15 days`,
+    ],
+    [
+      'trail.trailName',
+      { trail: DetectorTrail.create({ trailName: 'my trail' }) },
+      `'trail.trailName' must be 3-128 letters, digits, '.', '_' or '-', start and end with a letter or digit and have no two separators in a row, got "my trail"`,
+    ],
+    [
+      'trail.logRetention',
+      { trail: DetectorTrail.create({ logRetention: Duration.hours(12) }) },
+      `'trail.logRetention' must be a whole number of days, at least 1, got 12 hours`,
+    ],
+  ])('fails for an invalid %s', (_prop, props, message) => {
+    const { stack } = testStack();
+    expect(() => new BedrockModelSupplyChainDetector(stack, 'Detector', props)).toThrow(message);
+  });
+
+  test('fails for an event name that is a token, since the pattern is built at synth', () => {
+    const { stack } = testStack();
+    const name = Token.asString({ Ref: 'Name' });
+    expect(() => new BedrockModelSupplyChainDetector(stack, 'Detector', { additionalEventNames: [name] })).toThrow(
+      /^'additionalEventNames' must be known at synth \(the rule's pattern is built from them\), got the unresolved token "\$\{Token\[TOKEN\.\d+\]\}"$/,
+    );
+  });
+});

@@ -1,0 +1,39 @@
+import { DEFAULT_ALERT_FUNCTION_CONFIG, parseAlertFunctionConfig } from '../../lib/detection';
+
+describe('alert function configuration', () => {
+  test('absent or empty means the defaults', () => {
+    expect(parseAlertFunctionConfig(undefined)).toEqual(DEFAULT_ALERT_FUNCTION_CONFIG);
+    expect(parseAlertFunctionConfig('')).toEqual(DEFAULT_ALERT_FUNCTION_CONFIG);
+    expect(DEFAULT_ALERT_FUNCTION_CONFIG).toEqual({
+      profile: 'default',
+      additionalEventNames: [],
+      severity: 'MEDIUM',
+      riskScore: 47,
+    });
+  });
+
+  test('reads what the construct writes', () => {
+    const config = {
+      profile: 'extended',
+      additionalEventNames: ['CreateModelCustomizationJob'],
+      severity: 'HIGH',
+      riskScore: 80,
+    };
+    expect(parseAlertFunctionConfig(JSON.stringify(config))).toEqual(config);
+  });
+
+  test.each([
+    ['{', /^DETECTOR_CONFIG is not valid JSON/],
+    ['[]', /^DETECTOR_CONFIG must be a JSON object, got \[\]$/],
+    [
+      '{"severity":"SEVERE"}',
+      `DETECTOR_CONFIG: 'severity' must be one of 'INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL', got "SEVERE"`,
+    ],
+    ['{"riskScore":101}', `DETECTOR_CONFIG: 'riskScore' must be a whole number from 0 to 100, got 101`],
+    ['{"profile":"all"}', `DETECTOR_CONFIG: 'profile' must be one of 'default', 'extended', got "all"`],
+    ['{"additionalEventNames":"X"}', `DETECTOR_CONFIG: 'additionalEventNames' must be an array, got "X"`],
+    ['{"additionalEventNames":["bad name"]}', /'additionalEventNames' entries must be Bedrock API operation names/],
+  ])('fails loudly for %s', (json, message) => {
+    expect(() => parseAlertFunctionConfig(json)).toThrow(message);
+  });
+});

@@ -1,0 +1,218 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { SNSClient } from '@aws-sdk/client-sns';
+import { buildSync } from 'esbuild';
+
+import { createHandler, UnprocessableEventError } from '../../lambda/alert/handler';
+import { DEFAULT_ALERT_FUNCTION_CONFIG, type AlertFunctionConfig } from '../../lib/detection';
+import { ALERT_FUNCTION_ESBUILD, ALERT_FUNCTION_SOURCE } from '../../lib/private/alert-function-code';
+import { MANIFEST, envelope, record } from '../support/fixtures';
+import { startLocalSns, type LocalSns } from '../support/sns-server';
+
+const TOPIC = 'arn:aws:sns:us-east-1:111122223333:alerts';
+const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+
+let server: LocalSns;
+beforeAll(async () => {
+  server = await startLocalSns();
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  server.requests.length = 0;
+});
+
+function handlerWith(config: AlertFunctionConfig = DEFAULT_ALERT_FUNCTION_CONFIG, maxAttempts = 3) {
+  const logs: Record<string, unknown>[] = [];
+  const sns = new SNSClient({ region: 'us-east-1', endpoint: server.endpoint, credentials: CREDENTIALS, maxAttempts });
+  const handler = createHandler({ sns, topicArn: TOPIC, config, log: (line) => logs.push(JSON.parse(line)) });
+  return { handler, logs };
+}
+
+describe('alerting handler, with the real SNS client against a local endpoint', () => {
+  test('publishes one alert for a watched call, and the wire request carries topic, subject, structure and attributes', async () => {
+    const { handler, logs } = handlerWith();
+    const result = await handler(envelope(record('pos-import-01.json')));
+    expect(result).toEqual({
+      status: 'alerted',
+      eventId: '286400f3-b1ae-5e3b-af87-4f8e84209750',
+      messageId: expect.any(String),
+    });
+    expect(server.requests).toHaveLength(1);
+    const [req] = server.requests;
+    expect(req.method).toBe('POST');
+    expect(String(req.headers.authorization)).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/sns\/aws4_request/,
+    );
+    const p = req.params;
+    expect(p.Action ?? 'Publish').toBe('Publish');
+    expect(p.TopicArn).toBe(TOPIC);
+    expect(p.Subject).toBe('[MEDIUM] Bedrock CreateModelImportJob in 111122223333/us-east-1');
+    expect(p.MessageStructure).toBe('json');
+    const message = JSON.parse(String(p.Message));
+    expect(message.default).toContain('s3://acme-ml-artifacts-111122223333/llama3-8b-ft/v1/');
+    expect(JSON.parse(message.sqs)).toMatchObject({
+      event: { name: 'CreateModelImportJob' },
+      actor: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE' },
+    });
+    expect(messageAttributes(p)).toEqual({
+      severity: 'MEDIUM',
+      eventName: 'CreateModelImportJob',
+      account: '111122223333',
+    });
+    expect(logs).toEqual([
+      expect.objectContaining({ level: 'INFO', AlertsPublished: 1, eventId: '286400f3-b1ae-5e3b-af87-4f8e84209750' }),
+    ]);
+  });
+
+  test.each(MANIFEST.map((f) => [f.file, f.default]))(
+    '%s: alerted iff the default profile matches it (%s)',
+    async (file, expected) => {
+      const { handler } = handlerWith();
+      const result = await handler(envelope(record(file)));
+      expect(result.status).toBe(expected ? 'alerted' : 'ignored');
+      expect(server.requests).toHaveLength(expected ? 1 : 0);
+    },
+  );
+
+  test('the extended profile and severity reach the alert', async () => {
+    const { handler } = handlerWith({ profile: 'extended', additionalEventNames: [], severity: 'HIGH', riskScore: 73 });
+    await handler(envelope(record('ext-create-model-copy-job-01.json')));
+    const message = JSON.parse(String(server.requests[0].params.Message));
+    expect(JSON.parse(message.lambda)).toMatchObject({
+      severity: 'HIGH',
+      riskScore: 73,
+      event: { name: 'CreateModelCopyJob', profile: 'extended' },
+    });
+  });
+
+  test('non-ASCII text travels intact over the wire', async () => {
+    const { handler } = handlerWith();
+    await handler(envelope(record('pos-import-unicode-01.json')));
+    expect(JSON.parse(String(server.requests[0].params.Message)).default).toContain('モデル/日本語-v1/');
+  });
+
+  test('an unwatched event is logged with its reason and counted, not published', async () => {
+    const { handler, logs } = handlerWith();
+    const result = await handler(envelope(record('neg-import-accessdenied-01.json')));
+    expect(result).toEqual({
+      status: 'ignored',
+      code: 'failed-call',
+      reason: 'the call failed (errorCode "AccessDenied")',
+    });
+    expect(logs).toEqual([
+      expect.objectContaining({
+        level: 'WARN',
+        message: 'ignored: the call failed (errorCode "AccessDenied")',
+        EventsIgnored: 1,
+        _aws: expect.objectContaining({
+          CloudWatchMetrics: [expect.objectContaining({ Namespace: 'BedrockModelSupplyChain' })],
+        }),
+      }),
+    ]);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  test.each([
+    ['a string', 'hello', 'expected an EventBridge event object, got a string'],
+    ['null', null, 'expected an EventBridge event object, got null'],
+    ['an array', [], 'expected an EventBridge event object, got an array'],
+  ])('throws for %s, so Lambda retries and dead-letters it', async (_what, event, message) => {
+    const { handler } = handlerWith();
+    await expect(handler(event)).rejects.toThrow(new UnprocessableEventError(message));
+  });
+
+  test('throws when a matching event has no record object to read', async () => {
+    const { handler } = handlerWith();
+    const event = {
+      source: 'aws.bedrock',
+      'detail-type': 'AWS API Call via CloudTrail',
+      'detail.eventSource': 'bedrock.amazonaws.com',
+      'detail.eventName': 'CreateModelImportJob',
+    };
+    await expect(handler(event)).rejects.toThrow(
+      'event matched CreateModelImportJob but its detail is missing, not a CloudTrail record object',
+    );
+  });
+
+  test('a failing SNS endpoint makes the handler throw after the SDK retries, so nothing is dropped', async () => {
+    const { handler } = handlerWith(DEFAULT_ALERT_FUNCTION_CONFIG, 2);
+    server.failNext(2, 500);
+    await expect(handler(envelope(record('pos-deploy-01.json')))).rejects.toThrow(/injected|InternalError/);
+    expect(server.requests).toHaveLength(2);
+    // A transient failure the SDK's retry absorbs still alerts once.
+    server.requests.length = 0;
+    server.failNext(1, 500);
+    await expect(handler(envelope(record('pos-deploy-01.json')))).resolves.toMatchObject({ status: 'alerted' });
+    expect(server.requests).toHaveLength(2);
+  });
+});
+
+describe('the bundled handler', () => {
+  // Bundled exactly as the package ships it, then loaded as Lambda would: configuration and the SNS
+  // endpoint come from the environment.
+  test('publishes through the endpoint in AWS_ENDPOINT_URL_SNS and reads DETECTOR_CONFIG', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alert-bundle-'));
+    const outfile = path.join(dir, 'index.js');
+    buildSync({
+      entryPoints: [ALERT_FUNCTION_SOURCE],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: ALERT_FUNCTION_ESBUILD.target,
+      format: ALERT_FUNCTION_ESBUILD.format,
+      minify: true,
+      external: [...ALERT_FUNCTION_ESBUILD.external],
+      logLevel: 'silent',
+      // Resolve the external SDK from this repository, as the Lambda runtime provides it.
+      nodePaths: [path.join(__dirname, '..', '..', 'node_modules')],
+    });
+    fs.symlinkSync(path.join(__dirname, '..', '..', 'node_modules'), path.join(dir, 'node_modules'));
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_SNS: server.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      ALERT_TOPIC_ARN: TOPIC,
+      DETECTOR_CONFIG: JSON.stringify({
+        profile: 'default',
+        additionalEventNames: [],
+        severity: 'CRITICAL',
+        riskScore: 99,
+      }),
+    });
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { handler } = require(outfile) as { handler: (e: unknown) => Promise<{ status: string }> };
+      const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+      await expect(handler(envelope(record('pos-mkt-register-01.json')))).resolves.toMatchObject({ status: 'alerted' });
+      log.mockRestore();
+      expect(server.requests).toHaveLength(1);
+      expect(server.requests[0].params.Subject).toBe(
+        '[CRITICAL] Bedrock RegisterMarketplaceModelEndpoint in 111122223333/us-east-1',
+      );
+    } finally {
+      process.env = saved;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** MessageAttributes from either wire protocol, as name → string value. */
+function messageAttributes(p: Record<string, unknown>): Record<string, string> {
+  if (p.MessageAttributes && typeof p.MessageAttributes === 'object') {
+    return Object.fromEntries(
+      Object.entries(p.MessageAttributes as Record<string, { StringValue: string }>).map(([k, v]) => [
+        k,
+        v.StringValue,
+      ]),
+    );
+  }
+  const out: Record<string, string> = {};
+  for (let i = 1; p[`MessageAttributes.entry.${i}.Name`] !== undefined; i++) {
+    out[String(p[`MessageAttributes.entry.${i}.Name`])] = String(p[`MessageAttributes.entry.${i}.Value.StringValue`]);
+  }
+  return out;
+}

@@ -1,0 +1,29 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { App, Stack } from 'aws-cdk-lib';
+
+/** The feature flags `cdk synth` uses: tests must synthesize the same template the CLI does. */
+export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'),
+).context;
+
+export interface TestAppOptions {
+  /** Bundle the Lambda with esbuild (slower); by default bundling is skipped. */
+  readonly bundle?: boolean;
+  /** A fixed environment, as aws-cdk's own tests use. @default env-agnostic */
+  readonly env?: boolean;
+}
+
+/** An App with cdk.json's context and a stack to put constructs in. */
+export function testStack(options: TestAppOptions = {}): { app: App; stack: Stack } {
+  const context: Record<string, unknown> = { ...CDK_JSON_CONTEXT };
+  if (!options.bundle) context['aws:cdk:bundling-stacks'] = [];
+  const app = new App({ context });
+  const stack = new Stack(
+    app,
+    'TestStack',
+    options.env ? { env: { account: '123456789012', region: 'us-east-1' } } : {},
+  );
+  return { app, stack };
+}
