@@ -6,7 +6,10 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 
 import { BedrockModelSupplyChainDetector } from '../lib';
 
-const app = new App();
+// CDK's built-in CloudFormation schema validation costs about 3 s of every synth of this app; the
+// test suite runs it over the same constructs and fails on any finding (test/nag), so the example
+// app leaves it to the tests.
+const app = new App({ builtinCloudFormationValidation: false });
 const stack = new Stack(app, 'BedrockModelSupplyChain', {
   description: 'Detects untrusted Amazon Bedrock model imports and marketplace endpoints (MITRE T1525)',
 });

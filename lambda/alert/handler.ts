@@ -1,4 +1,4 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
 
 import {
   WatchedCallClassifier,
@@ -43,21 +43,20 @@ export const METRIC_NAMESPACE = 'BedrockModelSupplyChain';
 export function createHandler(deps: HandlerDependencies): (event: unknown) => Promise<HandlerResult> {
   const classifier = new WatchedCallClassifier(resolveWatchedCalls(deps.config));
   const log = deps.log ?? ((line: string) => console.log(line));
-  const emit = (level: string, message: string, metric: string, fields: Record<string, unknown>) =>
-    log(
-      JSON.stringify({
-        level,
-        message,
-        ...fields,
-        [metric]: 1,
-        _aws: {
-          Timestamp: Date.now(),
-          CloudWatchMetrics: [
-            { Namespace: METRIC_NAMESPACE, Dimensions: [[]], Metrics: [{ Name: metric, Unit: 'Count' }] },
-          ],
-        },
-      }),
-    );
+  // Structured log lines in CloudWatch embedded-metric format; the metric declaration is
+  // serialized once per metric name.
+  const metricTails = new Map<string, string>();
+  const emit = (entry: { level: string; message: string } & Record<string, unknown>, metric: string) => {
+    let tail = metricTails.get(metric);
+    if (tail === undefined) {
+      tail = `,"${metric}":1,"_aws":{"CloudWatchMetrics":${JSON.stringify([
+        { Namespace: METRIC_NAMESPACE, Dimensions: [[]], Metrics: [{ Name: metric, Unit: 'Count' }] },
+      ])},"Timestamp":`;
+      metricTails.set(metric, tail);
+    }
+    const json = JSON.stringify(entry);
+    log(`${json.slice(0, -1)}${tail}${Date.now()}}}`);
+  };
 
   return async function handler(event: unknown): Promise<HandlerResult> {
     if (event === null || typeof event !== 'object' || Array.isArray(event)) {
@@ -66,12 +65,17 @@ export function createHandler(deps: HandlerDependencies): (event: unknown) => Pr
     const envelope = event as Record<string, unknown>;
     const decision = classifier.classifyEvent(envelope);
     if (!decision.matched) {
-      emit('WARN', `ignored: ${decision.reason}`, 'EventsIgnored', {
-        code: decision.code,
-        eventBridgeId: short(envelope.id),
-        detailType: short(envelope['detail-type']),
-        source: short(envelope.source),
-      });
+      emit(
+        {
+          level: 'WARN',
+          message: `ignored: ${decision.reason}`,
+          code: decision.code,
+          eventBridgeId: short(envelope.id),
+          detailType: short(envelope['detail-type']),
+          source: short(envelope.source),
+        },
+        'EventsIgnored',
+      );
       return { status: 'ignored', code: decision.code, reason: decision.reason };
     }
     const detail = envelope.detail;
@@ -91,21 +95,30 @@ export function createHandler(deps: HandlerDependencies): (event: unknown) => Pr
         Subject: sns.subject,
         Message: sns.message,
         MessageStructure: sns.messageStructure,
-        MessageAttributes: Object.fromEntries(
-          Object.entries(sns.attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]),
-        ),
+        MessageAttributes: messageAttributes(sns.attributes),
       }),
     );
-    emit('INFO', `alerted: ${alert.event.name}`, 'AlertsPublished', {
-      eventId: alert.event.id,
-      eventName: alert.event.name,
-      account: alert.event.account,
-      region: alert.event.region,
-      severity: alert.severity,
-      snsMessageId: out.MessageId,
-    });
+    emit(
+      {
+        level: 'INFO',
+        message: `alerted: ${alert.event.name}`,
+        eventId: alert.event.id,
+        eventName: alert.event.name,
+        account: alert.event.account,
+        region: alert.event.region,
+        severity: alert.severity,
+        snsMessageId: out.MessageId,
+      },
+      'AlertsPublished',
+    );
     return { status: 'alerted', eventId: alert.event.id, messageId: out.MessageId };
   };
+}
+
+function messageAttributes(attributes: Readonly<Record<string, string>>): Record<string, MessageAttributeValue> {
+  const out: Record<string, MessageAttributeValue> = {};
+  for (const name in attributes) out[name] = { DataType: 'String', StringValue: attributes[name] };
+  return out;
 }
 
 function describeType(value: unknown): string {

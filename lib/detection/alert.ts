@@ -91,10 +91,17 @@ export interface AlertDocument {
 
 const MISSING = '(not in record)';
 
+const SPLIT_PATHS = new Map<string, string[]>();
+
 /** Reads a dotted path with plain property access (no EventBridge flattening). */
 export function getPath(doc: unknown, path: string): unknown {
   let node: unknown = doc;
-  for (const key of path.split('.')) {
+  let keys = SPLIT_PATHS.get(path);
+  if (keys === undefined) {
+    keys = path.split('.');
+    SPLIT_PATHS.set(path, keys);
+  }
+  for (const key of keys) {
     if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
     if (!Object.prototype.hasOwnProperty.call(node, key)) return undefined;
     node = (node as Record<string, unknown>)[key];
@@ -112,7 +119,15 @@ export function buildAlert(
   call: WatchedCall,
   options: AlertOptions = {},
 ): AlertDocument {
-  const max = options.maxFieldLength ?? DEFAULT_MAX_FIELD_LENGTH;
+  return buildAlertCapped(record, call, options, options.maxFieldLength ?? DEFAULT_MAX_FIELD_LENGTH);
+}
+
+function buildAlertCapped(
+  record: Record<string, unknown>,
+  call: WatchedCall,
+  options: AlertOptions,
+  max: number,
+): AlertDocument {
   const text = (path: string): string | null => displayValue(getPath(record, path), max) ?? null;
   const severity = options.severity ?? DEFAULT_SEVERITY;
   const riskScore = options.riskScore ?? DEFAULT_RISK_SCORE;
@@ -156,12 +171,18 @@ export function buildAlert(
     notes.push('The record has no responseElements, so the new resource cannot be read from it.');
   }
 
-  const modelSource = call.modelSourceFields.flatMap((f) => {
+  const modelSource: (AlertField & { kind: ModelSourceKind })[] = [];
+  for (const f of call.modelSourceFields) {
     const value = displayValue(getPath(request, f.path), max);
-    return value === undefined
-      ? []
-      : [{ field: `requestParameters.${f.path}`, label: MODEL_SOURCE_LABELS[f.kind], kind: f.kind, value }];
-  });
+    if (value !== undefined) {
+      modelSource.push({
+        field: `requestParameters.${f.path}`,
+        label: MODEL_SOURCE_LABELS[f.kind],
+        kind: f.kind,
+        value,
+      });
+    }
+  }
   if (isObject(request) && call.modelSourceFields.length > 0 && modelSource.length === 0) {
     notes.push('None of the request fields that name the model source are in this record.');
   }
@@ -176,10 +197,11 @@ export function buildAlert(
         value,
       });
   }
-  const newResources = call.newResourceFields.flatMap((path) => {
+  const newResources: AlertField[] = [];
+  for (const path of call.newResourceFields) {
     const value = displayValue(getPath(response, path), max);
-    return value === undefined ? [] : [{ field: `responseElements.${path}`, label: 'New resource', value }];
-  });
+    if (value !== undefined) newResources.push({ field: `responseElements.${path}`, label: 'New resource', value });
+  }
 
   const eventId = text('eventID') ?? displayValue(options.envelope?.id, max) ?? null;
   return {
@@ -235,56 +257,214 @@ export const SNS_MESSAGE_MAX_BYTES = 262_144;
 
 /** The alert's subject: printable ASCII only, within the SNS limit, built from safe fields. */
 export function alertSubject(alert: AlertDocument): string {
-  const where = [alert.event.account, alert.event.region]
-    .map((v) => restrictTo(v ?? '', /[A-Za-z0-9-]/, 32))
-    .filter((v) => v.length > 0)
-    .join('/');
+  const account = restrictTo(alert.event.account ?? '', /[^A-Za-z0-9-]/g, 32);
+  const region = restrictTo(alert.event.region ?? '', /[^A-Za-z0-9-]/g, 32);
+  const where = account && region ? `${account}/${region}` : account || region;
   const subject = `[${alert.severity}] Bedrock ${alert.event.name}${where ? ` in ${where}` : ''}`;
-  return restrictTo(subject, /[\x20-\x7E]/, SNS_SUBJECT_MAX);
+  return restrictTo(subject, /[^\x20-\x7E]/g, SNS_SUBJECT_MAX);
 }
 
 /** The alert as plain text for email and chat: one `label: value` per line. */
 export function alertText(alert: AlertDocument): string {
-  const line = (label: string, value: string | null) => `  ${label.padEnd(22)} ${value ?? MISSING}`;
+  return renderText(alert, PLAIN);
+}
+
+/** The alert as JSON (the form SQS, Lambda and HTTPS subscribers receive). */
+export function alertJson(alert: AlertDocument): string {
+  return JSON.stringify(alert);
+}
+
+/**
+ * How rendered text is encoded. The SNS message needs the text inside a JSON string literal; writing
+ * it escaped in the first place saves escaping the whole text again, on every event.
+ */
+interface TextEncoding {
+  readonly newline: string;
+  readonly escape: (value: string) => string;
+}
+const PLAIN: TextEncoding = { newline: '\n', escape: (value) => value };
+const IN_JSON_STRING: TextEncoding = { newline: '\\n', escape: escapeSafeText };
+
+/**
+ * Escapes a string that `safeText` produced (or one of this module's constants) for a JSON string:
+ * such a string has no control characters or lone surrogates, so only `"` and `\` need escaping, and
+ * most values need nothing. Used only on documents `buildAlert` made.
+ */
+function escapeSafeText(text: string): string {
+  return text.indexOf('"') === -1 && text.indexOf('\\') === -1 ? text : text.replace(/["\\]/g, '\\$&');
+}
+
+/** Characters that JSON.stringify escapes inside a string (plus lone surrogates). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** The inside of a JSON string literal for `text`: what JSON.stringify writes between the quotes. */
+function escapeInJsonString(text: string): string {
+  return JSON_ESCAPED.test(text) ? JSON.stringify(text).slice(1, -1) : text;
+}
+
+const label = (name: string) => `  ${name.padEnd(22)} `;
+const LABEL = {
+  actorArn: label('Actor ARN:'),
+  identityType: label('Identity type:'),
+  accessKeyId: label('Access key ID:'),
+  sessionIssuer: label('Session issuer:'),
+  mfa: label('MFA authenticated:'),
+  sourceIp: label('Source IP:'),
+  userAgent: label('User agent:'),
+  event: label('Event:'),
+  eventId: label('Event ID:'),
+  time: label('Time:'),
+  account: label('Account:'),
+  region: label('Region:'),
+  requestId: label('Request ID:'),
+};
+
+function renderText(alert: AlertDocument, encoding: TextEncoding): string {
+  const nl = encoding.newline;
+  const esc = encoding.escape;
+  const line = (prefix: string, value: string | null) => nl + prefix + (value === null ? MISSING : esc(value));
   const a = alert.actor;
   const e = alert.event;
-  const out = [
-    `${alert.title}`,
-    `Severity ${alert.severity}, risk score ${alert.riskScore}. MITRE ATT&CK ${alert.mitre.tactic.id} ${alert.mitre.tactic.name} / ${alert.mitre.technique.id} ${alert.mitre.technique.name}.`,
-    '',
-    alert.summary,
-    '',
-    'WHO',
-    line('Actor ARN:', a.arn),
-    line('Identity type:', a.identityType),
-    line('Access key ID:', a.accessKeyId),
-    line('Session issuer:', a.sessionIssuerArn),
-    line('MFA authenticated:', a.mfaAuthenticated),
-    line('Source IP:', a.sourceIp),
-    line('User agent:', a.userAgent),
-    '',
-    'WHAT AND WHERE',
-    line('Event:', `${e.name} (${e.source})`),
-    line('Event ID:', e.id),
-    line('Time:', e.time),
-    line('Account:', e.account),
-    line('Region:', e.region),
-    line('Request ID:', e.requestId),
-    '',
-    'MODEL SOURCE',
-    ...(alert.modelSource.length > 0 ? alert.modelSource.map((f) => line(`${f.label}:`, f.value)) : [`  ${MISSING}`]),
-    '',
-    'NEW RESOURCE',
-    ...(alert.newResources.length > 0
-      ? alert.newResources.map((f) => line(`${f.field.replace(/^responseElements\./, '')}:`, f.value))
-      : [`  ${MISSING}`]),
-  ];
-  if (alert.notes.length > 0) out.push('', 'NOTES', ...alert.notes.map((n) => `  - ${n}`));
-  out.push('', 'TRIAGE', ...alert.triage.map((s, i) => `  ${i + 1}. ${s}`));
-  out.push('', 'RESPONSE', ...alert.response.map((s, i) => `  ${i + 1}. ${s}`));
-  if (alert.consoleUrl) out.push('', `CloudTrail event: ${alert.consoleUrl}`);
-  return out.join('\n') + '\n';
+  const m = alert.mitre;
+  let out =
+    esc(alert.title) +
+    nl +
+    esc(
+      `Severity ${alert.severity}, risk score ${alert.riskScore}. MITRE ATT&CK ${m.tactic.id} ${m.tactic.name} / ${m.technique.id} ${m.technique.name}.`,
+    ) +
+    nl +
+    nl +
+    esc(alert.summary) +
+    nl +
+    nl +
+    'WHO' +
+    line(LABEL.actorArn, a.arn) +
+    line(LABEL.identityType, a.identityType) +
+    line(LABEL.accessKeyId, a.accessKeyId) +
+    line(LABEL.sessionIssuer, a.sessionIssuerArn) +
+    line(LABEL.mfa, a.mfaAuthenticated) +
+    line(LABEL.sourceIp, a.sourceIp) +
+    line(LABEL.userAgent, a.userAgent) +
+    nl +
+    nl +
+    'WHAT AND WHERE' +
+    line(LABEL.event, `${e.name} (${e.source})`) +
+    line(LABEL.eventId, e.id) +
+    line(LABEL.time, e.time) +
+    line(LABEL.account, e.account) +
+    line(LABEL.region, e.region) +
+    line(LABEL.requestId, e.requestId) +
+    nl +
+    nl +
+    'MODEL SOURCE';
+  if (alert.modelSource.length === 0) out += `${nl}  ${MISSING}`;
+  for (const f of alert.modelSource) out += line(label(`${f.label}:`), f.value);
+  out += `${nl}${nl}NEW RESOURCE`;
+  if (alert.newResources.length === 0) out += `${nl}  ${MISSING}`;
+  for (const f of alert.newResources) out += line(label(`${f.field.replace(/^responseElements\./, '')}:`), f.value);
+  if (alert.notes.length > 0) {
+    out += `${nl}${nl}NOTES`;
+    for (const n of alert.notes) out += `${nl}  - ${esc(n)}`;
+  }
+  if (alert.triage === TRIAGE_STEPS && alert.response === RESPONSE_STEPS) {
+    out += encoding === IN_JSON_STRING ? GUIDE_IN_JSON_STRING : GUIDE_PLAIN;
+  } else {
+    out += guideText(alert.triage, alert.response, encoding);
+  }
+  if (alert.consoleUrl) out += `${nl}${nl}CloudTrail event: ${esc(alert.consoleUrl)}`;
+  return out + nl;
 }
+
+function guideText(triage: readonly string[], response: readonly string[], encoding: TextEncoding): string {
+  const nl = encoding.newline;
+  const steps = (list: readonly string[]) => list.map((s, i) => `${nl}  ${i + 1}. ${encoding.escape(s)}`).join('');
+  return `${nl}${nl}TRIAGE${steps(triage)}${nl}${nl}RESPONSE${steps(response)}`;
+}
+/** The guide never changes: render it once in each encoding. */
+const GUIDE_PLAIN = guideText(TRIAGE_STEPS, RESPONSE_STEPS, PLAIN);
+const GUIDE_IN_JSON_STRING = guideText(TRIAGE_STEPS, RESPONSE_STEPS, IN_JSON_STRING);
+
+/**
+ * `JSON.stringify(JSON.stringify(value))` in one pass: the JSON text of `value`, as a JSON string
+ * literal (how SNS wants a per-protocol message). Object keys keep their order; undefined members are
+ * skipped, as JSON.stringify skips them.
+ */
+export function jsonTextLiteral(value: unknown): string {
+  return `"${jsonInJsonString(value)}"`;
+}
+
+/** `escapeInJsonString` twice: for a string inside JSON text that is itself inside a JSON string. */
+function escapeTwice(text: string): string {
+  return JSON_ESCAPED.test(text) ? escapeInJsonString(JSON.stringify(text).slice(1, -1)) : text;
+}
+
+/** Object keys come from a small fixed set: escape each once. */
+const KEYS_IN_JSON_STRING = new Map<string, string>();
+function keyInJsonString(key: string): string {
+  let out = KEYS_IN_JSON_STRING.get(key);
+  if (out === undefined) {
+    out = `\\"${escapeTwice(key)}\\":`;
+    if (KEYS_IN_JSON_STRING.size < 1000) KEYS_IN_JSON_STRING.set(key, out);
+  }
+  return out;
+}
+
+/** `escapeSafeText` twice, for a `safeText` string inside JSON text inside a JSON string. */
+function escapeSafeTextTwice(text: string): string {
+  return text.indexOf('"') === -1 && text.indexOf('\\') === -1 ? text : escapeSafeText(escapeSafeText(text));
+}
+
+function jsonInJsonString(value: unknown, escape: (text: string) => string = escapeTwice): string {
+  if (typeof value === 'string') return `\\"${escape(value)}\\"`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      out += (i > 0 ? ',' : '') + (value[i] === undefined ? 'null' : jsonInJsonString(value[i], escape));
+    }
+    return out + ']';
+  }
+  return `{${membersInJsonString(value as Record<string, unknown>, escape)}}`;
+}
+
+/** The members of an object, without the braces (so a caller can append more members). */
+function membersInJsonString(value: Record<string, unknown>, escape: (text: string) => string): string {
+  let out = '';
+  for (const key of Object.keys(value)) {
+    const member = value[key];
+    if (member === undefined || typeof member === 'function') continue;
+    out += (out === '' ? '' : ',') + keyInJsonString(key) + jsonInJsonString(member, escape);
+  }
+  return out;
+}
+
+/** The JSON alert as a JSON string literal; the constant members are serialized once, at load. */
+function alertJsonLiteral(alert: AlertDocument): string {
+  if (alert.mitre !== MITRE_ATTACK || alert.triage !== TRIAGE_STEPS || alert.response !== RESPONSE_STEPS) {
+    return jsonTextLiteral(alert);
+  }
+  const varying: Omit<AlertDocument, 'mitre' | 'triage' | 'response'> = {
+    schema: alert.schema,
+    title: alert.title,
+    summary: alert.summary,
+    severity: alert.severity,
+    riskScore: alert.riskScore,
+    event: alert.event,
+    actor: alert.actor,
+    modelSource: alert.modelSource,
+    newResources: alert.newResources,
+    notes: alert.notes,
+    consoleUrl: alert.consoleUrl,
+  };
+  return `"{${membersInJsonString(varying, escapeSafeTextTwice)}${CONSTANT_MEMBERS_IN_JSON_STRING}"`;
+}
+const CONSTANT_MEMBERS_IN_JSON_STRING = escapeInJsonString(
+  `,"mitre":${JSON.stringify(MITRE_ATTACK)},"triage":${JSON.stringify(TRIAGE_STEPS)},"response":${JSON.stringify(RESPONSE_STEPS)}}`,
+);
+
+/** SNS protocols that receive the JSON alert; every other protocol (e-mail, SMS, ...) gets the text. */
+export const JSON_PROTOCOLS: readonly string[] = ['sqs', 'lambda', 'http', 'https', 'firehose', 'email-json'];
 
 /** What to hand to SNS Publish (SDK-free, so it stays pure). */
 export interface SnsAlertMessage {
@@ -301,27 +481,24 @@ export function renderSnsMessage(
   call: WatchedCall,
   options: AlertOptions = {},
 ): { alert: AlertDocument; sns: SnsAlertMessage } {
-  const caps = [options.maxFieldLength ?? DEFAULT_MAX_FIELD_LENGTH, 256, 64];
   let last: { alert: AlertDocument; sns: SnsAlertMessage } | undefined;
-  for (const cap of caps) {
-    const alert = buildAlert(record, call, { ...options, maxFieldLength: cap });
-    const text = alertText(alert);
-    const json = JSON.stringify(alert);
-    const message = JSON.stringify({
-      default: text,
-      email: text,
-      'email-json': json,
-      sqs: json,
-      lambda: json,
-      http: json,
-      https: json,
-      firehose: json,
-    });
+  for (const cap of [options.maxFieldLength ?? DEFAULT_MAX_FIELD_LENGTH, 256, 64]) {
+    const alert = buildAlertCapped(record, call, options, cap);
+    // Each body is escaped once and shared by every protocol key (the same JSON as stringifying
+    // the whole object, without escaping the alert six times).
+    const text = `"${renderText(alert, IN_JSON_STRING)}"`;
+    const json = alertJsonLiteral(alert);
+    let message = `{"default":${text},"email":${text}`;
+    for (const protocol of JSON_PROTOCOLS) message += `,"${protocol}":${json}`;
+    message += '}';
     const attributes: Record<string, string> = { severity: alert.severity, eventName: alert.event.name };
-    const account = restrictTo(alert.event.account ?? '', /[0-9]/, 12);
+    const account = restrictTo(alert.event.account ?? '', /[^0-9]/g, 12);
     if (account) attributes.account = account;
     last = { alert, sns: { subject: alertSubject(alert), message, messageStructure: 'json', attributes } };
-    if (Buffer.byteLength(message, 'utf8') + 1024 <= SNS_MESSAGE_MAX_BYTES) return last;
+    // A UTF-16 unit is at most 3 UTF-8 bytes: count exactly only when that bound is too high.
+    const roomForAttributes = 1024;
+    if (message.length * 3 + roomForAttributes <= SNS_MESSAGE_MAX_BYTES) return last;
+    if (Buffer.byteLength(message, 'utf8') + roomForAttributes <= SNS_MESSAGE_MAX_BYTES) return last;
   }
   return last!;
 }

@@ -29,13 +29,13 @@ export type ModelSourceKind =
 
 /** Human labels for each {@link ModelSourceKind}, used in the alert. */
 export const MODEL_SOURCE_LABELS: Readonly<Record<ModelSourceKind, string>> = {
-  s3Uri: 'S3 URI of the model artifacts',
-  roleArn: 'Service role Bedrock assumes to read them',
-  modelSourceIdentifier: 'Marketplace model source identifier',
-  sageMakerEndpointArn: 'SageMaker endpoint ARN',
-  modelArn: 'Model ARN',
-  executionRoleArn: 'SageMaker execution role ARN',
-  modelPackageArn: 'SageMaker model package ARN',
+  s3Uri: 'S3 URI',
+  roleArn: 'Service role',
+  modelSourceIdentifier: 'Marketplace model',
+  sageMakerEndpointArn: 'SageMaker endpoint',
+  modelArn: 'Source model ARN',
+  executionRoleArn: 'Execution role',
+  modelPackageArn: 'Model package ARN',
   requestParameters: 'Request parameters',
 };
 

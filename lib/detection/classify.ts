@@ -31,48 +31,64 @@ export class WatchedCallClassifier {
 
   /** Classifies one CloudTrail record (an element of a log file's `Records[]`, or an event's `detail`). */
   classify(record: unknown): Classification {
-    return this.decide(record, []);
+    return this.decide(record, IN_RECORD);
   }
 
   /** Classifies an EventBridge event whose `detail` is a CloudTrail record. */
   classifyEvent(event: unknown): Classification {
-    if (hasStringLeaf(event, ['source'], new Set([BEDROCK_EVENTBRIDGE_SOURCE])) === undefined) {
+    if (hasStringLeaf(event, SOURCE, SOURCE_VALUES) === undefined) {
       return noMatch(
         'wrong-source',
-        `source is ${describe(leavesAt(event, ['source']))}, not '${BEDROCK_EVENTBRIDGE_SOURCE}'`,
+        `source is ${describe(leavesAt(event, SOURCE))}, not '${BEDROCK_EVENTBRIDGE_SOURCE}'`,
       );
     }
-    if (hasStringLeaf(event, ['detail-type'], new Set([CLOUDTRAIL_API_CALL_DETAIL_TYPE])) === undefined) {
+    if (hasStringLeaf(event, DETAIL_TYPE, DETAIL_TYPE_VALUES) === undefined) {
       return noMatch(
         'wrong-detail-type',
-        `detail-type is ${describe(leavesAt(event, ['detail-type']))}, not '${CLOUDTRAIL_API_CALL_DETAIL_TYPE}'`,
+        `detail-type is ${describe(leavesAt(event, DETAIL_TYPE))}, not '${CLOUDTRAIL_API_CALL_DETAIL_TYPE}'`,
       );
     }
-    return this.decide(event, ['detail']);
+    return this.decide(event, IN_DETAIL);
   }
 
-  private decide(doc: unknown, prefix: readonly string[]): Classification {
-    const at = (field: string) => [...prefix, field];
-    if (hasStringLeaf(doc, at('eventSource'), new Set([BEDROCK_EVENT_SOURCE])) === undefined) {
+  private decide(doc: unknown, paths: FieldPaths): Classification {
+    if (hasStringLeaf(doc, paths.eventSource, EVENT_SOURCE_VALUES) === undefined) {
       return noMatch(
         'wrong-event-source',
-        `eventSource is ${describe(leavesAt(doc, at('eventSource')))}, not '${BEDROCK_EVENT_SOURCE}'`,
+        `eventSource is ${describe(leavesAt(doc, paths.eventSource))}, not '${BEDROCK_EVENT_SOURCE}'`,
       );
     }
-    const name = hasStringLeaf(doc, at('eventName'), this.names);
+    const name = hasStringLeaf(doc, paths.eventName, this.names);
     if (name === undefined) {
       return noMatch(
         'unwatched-event-name',
-        `eventName is ${describe(leavesAt(doc, at('eventName')))}, not a watched call`,
+        `eventName is ${describe(leavesAt(doc, paths.eventName))}, not a watched call`,
       );
     }
-    const errorCode = leavesAt(doc, at('errorCode'));
+    const errorCode = leavesAt(doc, paths.errorCode);
     if (errorCode.length > 0) {
       return noMatch('failed-call', `the call failed (errorCode ${describe(errorCode)})`);
     }
     return { matched: true, call: this.byName.get(name)! };
   }
 }
+
+interface FieldPaths {
+  readonly eventSource: readonly string[];
+  readonly eventName: readonly string[];
+  readonly errorCode: readonly string[];
+}
+const IN_RECORD: FieldPaths = { eventSource: ['eventSource'], eventName: ['eventName'], errorCode: ['errorCode'] };
+const IN_DETAIL: FieldPaths = {
+  eventSource: ['detail', 'eventSource'],
+  eventName: ['detail', 'eventName'],
+  errorCode: ['detail', 'errorCode'],
+};
+const SOURCE = ['source'];
+const DETAIL_TYPE = ['detail-type'];
+const SOURCE_VALUES: ReadonlySet<string> = new Set([BEDROCK_EVENTBRIDGE_SOURCE]);
+const DETAIL_TYPE_VALUES: ReadonlySet<string> = new Set([CLOUDTRAIL_API_CALL_DETAIL_TYPE]);
+const EVENT_SOURCE_VALUES: ReadonlySet<string> = new Set([BEDROCK_EVENT_SOURCE]);
 
 /** Classifies a CloudTrail record against the default catalogue (or the given calls). */
 export function classify(record: unknown, calls: readonly WatchedCall[] = DEFAULT_WATCHED_CALLS): Classification {

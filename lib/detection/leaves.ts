@@ -41,8 +41,30 @@ function collect(node: unknown, path: readonly string[], at: number, out: Leaf[]
   }
 }
 
-/** Whether any leaf at `path` is exactly the string `value` (case-sensitive, no normalisation). */
+/**
+ * The first leaf at `path` that is exactly one of `values` (case-sensitive, no normalisation), or
+ * undefined.
+ */
 export function hasStringLeaf(doc: unknown, path: readonly string[], values: ReadonlySet<string>): string | undefined {
+  // Fast path for the shape CloudTrail always sends: plain objects down to a string, no dotted keys.
+  let node: unknown = doc;
+  let plain = true;
+  for (let i = 0; i < path.length; i++) {
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) {
+      plain = false;
+      break;
+    }
+    const obj = node as Record<string, unknown>;
+    for (const key in obj) {
+      if (key.includes('.')) {
+        plain = false;
+        break;
+      }
+    }
+    if (!plain) break;
+    node = obj[path[i]];
+  }
+  if (plain && typeof node === 'string') return values.has(node) ? node : undefined;
   for (const leaf of leavesAt(doc, path)) {
     if (typeof leaf === 'string' && values.has(leaf)) return leaf;
   }

@@ -6,8 +6,14 @@
  * overrides that reverse what a reader sees, or megabytes of text. Pure; no dependencies.
  */
 
-/** Control characters (C0, DEL, C1) and invisible format characters (bidi overrides, zero-width). */
-const UNSAFE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+/**
+ * Control characters (C0, DEL, C1), invisible format characters (bidi overrides, zero-width), line
+ * and paragraph separators, and lone surrogates (in `u` mode \p{Cs} matches only unpaired ones).
+ * A value without them needs only `"` and `\` escaped to sit inside a JSON string.
+ */
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/gu;
+
+const NOT_PRINTABLE_ASCII = /[^\x20-\x7E]/;
 
 /** Default cap on one value, in code points. */
 export const DEFAULT_MAX_FIELD_LENGTH = 1024;
@@ -18,6 +24,8 @@ export const DEFAULT_MAX_FIELD_LENGTH = 1024;
  * surrogate pair). Non-ASCII letters are kept as they are.
  */
 export function safeText(value: string, max = DEFAULT_MAX_FIELD_LENGTH): string {
+  // Fast path: printable ASCII needs no escaping.
+  if (!NOT_PRINTABLE_ASCII.test(value)) return value.length <= max ? value : truncate(value, max);
   const escaped = value.replace(UNSAFE, (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`);
   return truncate(escaped, max);
 }
@@ -32,14 +40,13 @@ export function truncate(text: string, max: number): string {
   return points.slice(0, Math.max(0, max)).join('') + marker;
 }
 
-/** Keeps only characters from `allowed`, for values that land in places with a strict grammar (SNS subject, URLs). */
-export function restrictTo(value: string, allowed: RegExp, max: number): string {
-  let out = '';
-  for (const ch of value) {
-    if (out.length >= max) break;
-    if (allowed.test(ch)) out += ch;
-  }
-  return out;
+/**
+ * Removes every character that `disallowed` (a global regular expression) matches, then caps the
+ * result at `max` characters: for values that land in places with a strict grammar (SNS subject).
+ */
+export function restrictTo(value: string, disallowed: RegExp, max: number): string {
+  if (!disallowed.global) throw new Error('restrictTo needs a global regular expression');
+  return value.replace(disallowed, '').slice(0, max);
 }
 
 /**

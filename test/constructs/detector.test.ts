@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
 import { CfnParameter, Duration, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
@@ -214,6 +217,23 @@ describe('BedrockModelSupplyChainDetector with defaults', () => {
     expect(detector.alertFunction.node.id).toBe('AlertFunction');
     expect(detector.deadLetterQueue.node.id).toBe('DeadLetterQueue');
     expect(detector.node.tryFindChild('AlertTopic')).toBe(detector.alertTopic);
+  });
+});
+
+describe('BedrockModelSupplyChainDetector bundling', () => {
+  test('in a checkout the handler is bundled at synth by the local esbuild, and the asset is that bundle', () => {
+    const { app, stack } = testStack({ bundle: true });
+    new BedrockModelSupplyChainDetector(stack, 'Detector');
+    const assembly = app.synth();
+    const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+    const key: string = fn.Properties.Code.S3Key;
+    const hash = key.replace(/\.zip$/, '');
+    const bundle = fs.readFileSync(path.join(assembly.directory, `asset.${hash}`, 'index.js'), 'utf8');
+    expect(bundle.length).toBeLessThan(100 * 1024);
+    expect(bundle).toContain('function createHandler(');
+    expect(bundle).toMatch(/require\("@aws-sdk\/client-sns"\)/);
+    // No absolute paths of this machine: the asset hash must not depend on where the checkout is.
+    expect(bundle).not.toContain(path.resolve(__dirname, '..', '..'));
   });
 });
 

@@ -2,8 +2,10 @@ import {
   ALERT_SCHEMA,
   SNS_MESSAGE_MAX_BYTES,
   WatchedCallClassifier,
+  alertJson,
   alertSubject,
   alertText,
+  jsonTextLiteral,
   buildAlert,
   renderSnsMessage,
   resolveWatchedCalls,
@@ -181,6 +183,39 @@ describe('untrusted strings', () => {
 });
 
 describe('SNS rendering', () => {
+  test('jsonTextLiteral is JSON.stringify(JSON.stringify(value)) in one pass', () => {
+    const values: unknown[] = [
+      'plain',
+      'quote " backslash \\ newline \n tab \t nul \u0000 lone \ud800 pair 🧪 ü',
+      { a: [1, null, true, 'x"y'], 'k"ey': { nested: ['\\'] }, skip: undefined },
+      [undefined, 2.5, -0, 1e21],
+      null,
+    ];
+    for (const value of values) expect(jsonTextLiteral(value)).toBe(JSON.stringify(JSON.stringify(value)));
+  });
+
+  test('hostile strings (quotes, backslashes, lone surrogates, control characters) still give a valid message', () => {
+    const detail = record('pos-import-hostile-strings-01.json');
+    detail.userAgent = 'a"b\\c\ud800d\u0007e\u2028f';
+    (detail.requestParameters as Record<string, unknown>).roleArn = '\\"}, "injected": "x';
+    const { alert, sns } = renderSnsMessage(detail, callOf(detail));
+    const message = JSON.parse(sns.message);
+    expect(Object.keys(message).sort()).toEqual([
+      'default',
+      'email',
+      'email-json',
+      'firehose',
+      'http',
+      'https',
+      'lambda',
+      'sqs',
+    ]);
+    expect(message.default).toBe(alertText(alert));
+    expect(JSON.parse(message.https)).toEqual(alert);
+    expect(alert.actor.userAgent).toBe('a"b\\c\\u{D800}d\\u{7}e\\u{2028}f');
+    expect(JSON.parse(alertJson(alert))).toEqual(alert);
+  });
+
   test('subject is printable ASCII under 100 characters, even for a 128-character caller name and a hostile account', () => {
     const [custom] = resolveWatchedCalls({ additionalEventNames: ['C' + 'x'.repeat(127)] }).slice(-1);
     const { sns } = renderSnsMessage({ recipientAccountId: '1111\n22223333ü', awsRegion: 'us-east-1\u202e' }, custom);

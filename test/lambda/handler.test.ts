@@ -7,7 +7,7 @@ import { buildSync } from 'esbuild';
 
 import { createHandler, UnprocessableEventError } from '../../lambda/alert/handler';
 import { DEFAULT_ALERT_FUNCTION_CONFIG, type AlertFunctionConfig } from '../../lib/detection';
-import { ALERT_FUNCTION_ESBUILD, ALERT_FUNCTION_SOURCE } from '../../lib/private/alert-function-code';
+import { ALERT_FUNCTION_SOURCE, alertFunctionBuildOptions } from '../../lib/private/alert-function-code';
 import { MANIFEST, envelope, record } from '../support/fixtures';
 import { startLocalSns, type LocalSns } from '../support/sns-server';
 
@@ -155,19 +155,7 @@ describe('the bundled handler', () => {
   test('publishes through the endpoint in AWS_ENDPOINT_URL_SNS and reads DETECTOR_CONFIG', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alert-bundle-'));
     const outfile = path.join(dir, 'index.js');
-    buildSync({
-      entryPoints: [ALERT_FUNCTION_SOURCE],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      target: ALERT_FUNCTION_ESBUILD.target,
-      format: ALERT_FUNCTION_ESBUILD.format,
-      minify: true,
-      external: [...ALERT_FUNCTION_ESBUILD.external],
-      logLevel: 'silent',
-      // Resolve the external SDK from this repository, as the Lambda runtime provides it.
-      nodePaths: [path.join(__dirname, '..', '..', 'node_modules')],
-    });
+    buildSync({ ...alertFunctionBuildOptions(ALERT_FUNCTION_SOURCE, outfile), logLevel: 'silent' });
     fs.symlinkSync(path.join(__dirname, '..', '..', 'node_modules'), path.join(dir, 'node_modules'));
     const saved = { ...process.env };
     Object.assign(process.env, {

@@ -1,0 +1,218 @@
+/**
+ * `npm run bench`: every figure is a ratio against a baseline measured in the same run.
+ *
+ * 1. Handler work per event (classify, build and render the alert, build the Publish request;
+ *    the SNS round trip excluded) against `JSON.parse` of the same EventBridge event.
+ * 2. Bundle size of the alerting Lambda (minified, SDK external) against the 100 KB budget.
+ * 3. Module init: loading the bundle in a fresh Node process against loading the SNS client alone.
+ * 4. `cdk synth` of the example app against an empty-stack app.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { buildSync } from 'esbuild';
+
+import { DEFAULT_ALERT_FUNCTION_CONFIG } from '../lib/detection';
+import { ALERT_FUNCTION_SOURCE, alertFunctionBuildOptions } from '../lib/private/alert-function-code';
+
+const ROOT = path.join(__dirname, '..');
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'cloudtrail');
+const quick = process.argv.includes('--quick');
+
+interface Row {
+  readonly figure: string;
+  readonly value: string;
+  readonly baseline: string;
+  readonly ratio: number;
+  readonly target?: number;
+}
+const rows: Row[] = [];
+
+function envelopeString(detail: unknown): string {
+  return JSON.stringify({
+    version: '0',
+    id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
+    'detail-type': 'AWS API Call via CloudTrail',
+    source: 'aws.bedrock',
+    account: '111122223333',
+    time: '2026-03-11T09:14:27Z',
+    region: 'us-east-1',
+    resources: [],
+    detail,
+  });
+}
+
+/** Median nanoseconds per call of `fn` over several timed batches. */
+async function nsPerOp(fn: () => unknown, batch: number, batches: number): Promise<number> {
+  for (let i = 0; i < batch; i++) await fn();
+  const samples: number[] = [];
+  for (let b = 0; b < batches; b++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < batch; i++) await fn();
+    samples.push(Number(process.hrtime.bigint() - start) / batch);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)];
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const us = (ns: number) => `${(ns / 1000).toFixed(1)} µs`;
+
+async function handlerWork(): Promise<void> {
+  // The handler module as the Lambda runs it: bundled and minified with the production settings.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-handler-'));
+  const outfile = path.join(dir, 'handler.js');
+  buildSync({
+    ...alertFunctionBuildOptions(path.join(ROOT, 'lambda', 'alert', 'handler.ts'), outfile),
+    logLevel: 'silent',
+  });
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createHandler } = require(outfile) as typeof import('../lambda/alert/handler');
+  // The SNS client is replaced by one that answers at once: this measures our work, not the network.
+  const sns = { send: async () => ({ MessageId: 'bench' }) } as unknown as SNSClient;
+  const handler = createHandler({
+    sns,
+    topicArn: 'arn:aws:sns:us-east-1:111122223333:alerts',
+    config: DEFAULT_ALERT_FUNCTION_CONFIG,
+    log: () => undefined,
+  });
+
+  const cases: [string, string][] = [
+    'pos-import-01.json',
+    'pos-deploy-01.json',
+    'pos-mkt-create-01.json',
+    'pos-mkt-register-01.json',
+    'neg-invokemodel-01.json',
+  ].map((f) => [f, envelopeString(JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8')))]);
+  // A record near CloudTrail's 100 KB field cap: the work must not grow with the record.
+  const big = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'pos-deploy-01.json'), 'utf8'));
+  big.requestParameters.description = 'x'.repeat(100_000);
+  big.requestParameters.tags = Array.from({ length: 200 }, (_, i) => ({ key: `k${i}`, value: 'v'.repeat(200) }));
+  cases.push(['pos-deploy + 140 KB request', envelopeString(big)]);
+
+  const batch = quick ? 200 : 2000;
+  const batches = quick ? 5 : 15;
+  // Warm every path up first, so the first case measured is not the one that pays for the JIT.
+  for (let i = 0; i < batch * 2; i++) {
+    for (const [, raw] of cases) await handler(JSON.parse(raw));
+  }
+  for (const [name, raw] of cases) {
+    const event = JSON.parse(raw);
+    const parse = await nsPerOp(() => JSON.parse(raw), batch, batches);
+    const work = await nsPerOp(() => handler(event), batch, batches);
+    rows.push({
+      figure: `handler work (bundled): ${name} (${(raw.length / 1024).toFixed(1)} KB)`,
+      value: us(work),
+      baseline: `JSON.parse ${us(parse)}`,
+      ratio: work / parse,
+      target: 3,
+    });
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+function bundle(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bundle-'));
+  const outfile = path.join(dir, 'index.js');
+  buildSync({ ...alertFunctionBuildOptions(ALERT_FUNCTION_SOURCE, outfile), logLevel: 'silent' });
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  const size = fs.statSync(outfile).size;
+  rows.push({
+    figure: 'bundle size (whitespace and syntax minified, SDK external)',
+    value: `${(size / 1024).toFixed(1)} KB`,
+    baseline: 'budget 100 KB',
+    ratio: size / (100 * 1024),
+    target: 1,
+  });
+  return outfile;
+}
+
+function initTime(bundlePath: string): void {
+  const probe = (mod: string) => {
+    const script = `const t=process.hrtime.bigint();require(${JSON.stringify(mod)});process.stdout.write(String(process.hrtime.bigint()-t))`;
+    const out = execFileSync(process.execPath, ['-e', script], {
+      cwd: path.dirname(bundlePath),
+      env: { ...process.env, ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:alerts', AWS_REGION: 'us-east-1' },
+    });
+    return Number(out.toString());
+  };
+  const runs = quick ? 3 : 9;
+  const sdk: number[] = [];
+  const ours: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    sdk.push(probe('@aws-sdk/client-sns'));
+    ours.push(probe(bundlePath));
+  }
+  rows.push({
+    figure: 'module init (fresh process, require the bundle)',
+    value: `${(median(ours) / 1e6).toFixed(1)} ms`,
+    baseline: `require SNS client alone ${(median(sdk) / 1e6).toFixed(1)} ms`,
+    ratio: median(ours) / median(sdk),
+  });
+}
+
+function synthTime(): void {
+  const cdk = path.join(ROOT, 'node_modules', '.bin', 'cdk');
+  const synth = (app: string) => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
+    const start = process.hrtime.bigint();
+    const r = spawnSync(cdk, ['synth', '--quiet', '--no-notices', '--app', app, '--output', out], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    const ns = Number(process.hrtime.bigint() - start);
+    fs.rmSync(out, { recursive: true, force: true });
+    if (r.status !== 0) throw new Error(`cdk synth --app '${app}' failed: ${r.stderr}`);
+    return ns;
+  };
+  const runs = quick ? 1 : 3;
+  const skeleton: number[] = [];
+  const bare: number[] = [];
+  const example: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    skeleton.push(synth('npx tsx bench/empty-app.ts'));
+    bare.push(synth('npx tsx bench/empty-app.ts bare'));
+    example.push(synth('npx tsx bin/app.ts'));
+  }
+  rows.push({
+    figure: 'cdk synth: example app vs the same app skeleton (cdk-nag on) with an empty stack',
+    value: `${(median(example) / 1e9).toFixed(2)} s`,
+    baseline: `empty stack, same skeleton ${(median(skeleton) / 1e9).toFixed(2)} s`,
+    ratio: median(example) / median(skeleton),
+    target: 1.3,
+  });
+  rows.push({
+    figure: 'cdk synth: example app vs an empty stack without cdk-nag',
+    value: `${(median(example) / 1e9).toFixed(2)} s`,
+    baseline: `empty stack, no cdk-nag ${(median(bare) / 1e9).toFixed(2)} s`,
+    ratio: median(example) / median(bare),
+  });
+}
+
+async function main(): Promise<void> {
+  if (!process.argv.includes('--no-handler')) await handlerWork();
+  const bundlePath = bundle();
+  initTime(bundlePath);
+  if (!process.argv.includes('--no-synth')) synthTime();
+  fs.rmSync(path.dirname(bundlePath), { recursive: true, force: true });
+
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  console.log(
+    `\nbench: Node ${process.version}, ${os.cpus().length} × ${cpu}, ${os.platform()} ${os.arch()}${quick ? ' (quick)' : ''}\n`,
+  );
+  console.log('| figure | value | baseline (same run) | ratio | target |');
+  console.log('|---|---|---|---|---|');
+  for (const r of rows) {
+    const verdict = r.target === undefined ? '' : r.ratio <= r.target ? `≤ ${r.target}× ok` : `≤ ${r.target}× MISSED`;
+    console.log(`| ${r.figure} | ${r.value} | ${r.baseline} | ${r.ratio.toFixed(2)}× | ${verdict} |`);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

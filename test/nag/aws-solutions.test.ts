@@ -1,0 +1,75 @@
+import { Annotations, Validations, type App } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+
+import { BedrockModelSupplyChainDetector, DetectorTrail, type BedrockModelSupplyChainDetectorProps } from '../../lib';
+import { testStack } from '../support/app';
+import { violations as validate } from '../support/validation';
+
+function violations(app: App) {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return validate(app).violations;
+}
+
+const variants: [string, (stack: import('aws-cdk-lib').Stack) => BedrockModelSupplyChainDetectorProps][] = [
+  ['defaults', () => ({})],
+  ['extended profile with e-mail subscriptions', () => ({ profile: 'extended', alertEmails: ['secops@example.com'] })],
+  ['an organisation trail', () => ({ trail: DetectorTrail.organizationTrail() })],
+  [
+    'an access-logs bucket and an existing topic',
+    (stack) => ({
+      trail: DetectorTrail.create({
+        accessLogsBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'access-logs-123456789012'),
+      }),
+      alertTopic: sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:us-east-1:123456789012:secops'),
+    }),
+  ],
+];
+
+describe('cdk-nag AwsSolutions', () => {
+  test.each(variants)('%s: zero unacknowledged findings, warnings included', (_name, props) => {
+    const { app, stack } = testStack();
+    new BedrockModelSupplyChainDetector(stack, 'Detector', props(stack));
+    // CDK's own advice for an imported access-logs bucket: its owner grants log delivery (see the prop's docs).
+    Annotations.of(stack).acknowledgeWarning(
+      '@aws-cdk/aws-s3:accessLogsPolicyNotAdded',
+      'The test bucket stands for one whose policy already admits logging.s3.amazonaws.com.',
+    );
+    expect(violations(app)).toEqual([]);
+  });
+
+  test('the check can fail: an unacknowledged resource next to the detector is reported', () => {
+    const { app, stack } = testStack();
+    new BedrockModelSupplyChainDetector(stack, 'Detector');
+    new sqs.Queue(stack, 'PlainQueue');
+    const rules = violations(app).map((v) => v.ruleName);
+    expect(rules).toEqual(expect.arrayContaining(['AwsSolutions-SQS3', 'AwsSolutions-SQS4']));
+  });
+
+  test('every acknowledgment carries a reason', () => {
+    const { stack } = testStack();
+    new BedrockModelSupplyChainDetector(stack, 'Detector');
+    // Each entry is recorded as { "Annotation::<rule id>": "<reason>" }.
+    const acks: [string, string][] = [];
+    const visit = (c: IConstruct) => {
+      for (const entry of c.node.metadata) {
+        if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) {
+          acks.push(...Object.entries(entry.data as Record<string, string>));
+        }
+      }
+      c.node.children.forEach(visit);
+    };
+    visit(stack);
+    expect(acks.map(([id]) => id).sort()).toEqual([
+      'Annotation::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'Annotation::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      'Annotation::AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+      'Annotation::AwsSolutions-S1',
+      'Annotation::AwsSolutions-SQS3',
+    ]);
+    for (const [id, reason] of acks) expect([id, reason.length > 40]).toEqual([id, true]);
+  });
+});

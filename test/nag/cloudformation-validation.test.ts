@@ -1,0 +1,30 @@
+import { CfnResource } from 'aws-cdk-lib';
+
+import { BedrockModelSupplyChainDetector, DetectorTrail } from '../../lib';
+import { testStack } from '../support/app';
+import { violations } from '../support/validation';
+
+// CDK's built-in CloudFormation schema validation is off in the example app (it costs ~3 s per
+// synth), so it runs here, over the same constructs.
+describe("CDK's built-in CloudFormation validation", () => {
+  test.each([
+    ['defaults', {}],
+    [
+      'extended, organisation trail, e-mail',
+      { profile: 'extended' as const, trail: DetectorTrail.organizationTrail(), alertEmails: ['a@example.com'] },
+    ],
+  ])('%s: no findings, warnings included', (_name, props) => {
+    const { app, stack } = testStack();
+    new BedrockModelSupplyChainDetector(stack, 'Detector', props);
+    expect(violations(app).violations).toEqual([]);
+  });
+
+  test('the check can fail: a resource with an unknown property is reported', () => {
+    const { app, stack } = testStack();
+    new BedrockModelSupplyChainDetector(stack, 'Detector');
+    new CfnResource(stack, 'Bad', { type: 'AWS::SQS::Queue', properties: { NotAProperty: 1 } });
+    const report = violations(app);
+    expect(report.plugins).toContain('CloudFormation Validate');
+    expect(report.violations.map((v) => v.ruleName)).toEqual(['F3002']);
+  });
+});
