@@ -93,6 +93,20 @@ describe('alerting handler, with the real SNS client against a local endpoint', 
     expect(JSON.parse(String(server.requests[0].params.Message)).default).toContain('モデル/日本語-v1/');
   });
 
+  test("a record at CloudTrail's field cap is alerted with a message within the SNS limit", async () => {
+    const { handler } = handlerWith();
+    const detail = record('pos-deploy-01.json');
+    const request = detail.requestParameters as Record<string, unknown>;
+    request.description = 'ü'.repeat(100_000);
+    request.modelArn = `arn:aws:bedrock:us-east-1:111122223333:custom-model/imported/${'x'.repeat(100_000)}`;
+    detail.userAgent = '🧪'.repeat(50_000);
+    await expect(handler(envelope(detail))).resolves.toMatchObject({ status: 'alerted' });
+    const message = String(server.requests[0].params.Message);
+    expect(Buffer.byteLength(message, 'utf8')).toBeLessThan(256 * 1024);
+    const alert = JSON.parse(JSON.parse(message).sqs);
+    expect(alert.modelSource[0].value).toMatch(/\[truncated: \d+ more characters\]$/);
+  });
+
   test('an unwatched event is logged with its reason and counted, not published', async () => {
     const { handler, logs } = handlerWith();
     const result = await handler(envelope(record('neg-import-accessdenied-01.json')));
