@@ -7,3 +7,6 @@ export * from './classify';
 export * from './sanitize';
 export * from './alert';
 export * from './config';
+export * from './names';
+export * from './tamper';
+export * from './match';

@@ -1,0 +1,235 @@
+/**
+ * Tampering with the detector: the API calls that would stop, blind or remove it, per service, with
+ * the IAM action the guardrails deny, the CloudTrail event the tamper alert matches, and the request
+ * field that names the detector's resource. Pure; the SCP, the IAM policy, the tamper rules and
+ * the tests all derive from this file.
+ */
+import { CLOUDTRAIL_API_CALL_DETAIL_TYPE } from './catalogue';
+import type { DetectorNames } from './names';
+
+/** One call that can disable or blind the detector. */
+export interface TamperCall {
+  /** The IAM action, e.g. `lambda:DeleteFunction`. */
+  readonly action: string;
+  /** The CloudTrail event name, or its prefix where CloudTrail adds an API version (Lambda). */
+  readonly eventName: string | { readonly prefix: string };
+  /** The `requestParameters` field that names the resource. */
+  readonly field: string;
+}
+
+/** A service whose calls on the detector's resources are denied and alerted. */
+export interface TamperService {
+  readonly service: string;
+  readonly eventSource: string;
+  /**
+   * `regional`: CloudTrail delivers the events to EventBridge in the region of the resource.
+   * `us-east-1`: a global service whose events EventBridge receives only in us-east-1.
+   */
+  readonly delivery: 'regional' | 'us-east-1';
+  readonly calls: readonly TamperCall[];
+  /** Resource ARN patterns the guardrail denies these actions on (`*` for condition-based statements). */
+  readonly resources: (names: DetectorNames, partition: string) => string[];
+  /** EventBridge wildcard for the request field, per field, or undefined where no name identifies the resource. */
+  readonly fieldWildcard?: (names: DetectorNames) => Readonly<Record<string, string>>;
+}
+
+const call = (action: string, field: string, eventName?: TamperCall['eventName']): TamperCall => ({
+  action,
+  field,
+  eventName: eventName ?? action.split(':')[1],
+});
+const lambdaCall = (action: string): TamperCall => call(action, 'functionName', { prefix: action.split(':')[1] });
+
+export const TAMPER_SERVICES: readonly TamperService[] = [
+  {
+    service: 'cloudtrail',
+    eventSource: 'cloudtrail.amazonaws.com',
+    delivery: 'regional',
+    calls: [
+      call('cloudtrail:StopLogging', 'name'),
+      call('cloudtrail:DeleteTrail', 'name'),
+      call('cloudtrail:UpdateTrail', 'name'),
+      call('cloudtrail:PutEventSelectors', 'trailName'),
+    ],
+    resources: (n, p) => [`arn:${p}:cloudtrail:*:*:trail/${n.trail}`],
+    fieldWildcard: (n) => ({ name: `*${n.trail}`, trailName: `*${n.trail}` }),
+  },
+  {
+    service: 'events',
+    eventSource: 'events.amazonaws.com',
+    delivery: 'regional',
+    calls: [
+      call('events:DeleteRule', 'name'),
+      call('events:DisableRule', 'name'),
+      call('events:PutRule', 'name'),
+      call('events:RemoveTargets', 'rule'),
+      call('events:PutTargets', 'rule'),
+    ],
+    resources: (n, p) => [`arn:${p}:events:*:*:rule/${n.prefix}-*`, `arn:${p}:events:*:*:rule/*/${n.prefix}-*`],
+    fieldWildcard: (n) => ({ name: `${n.prefix}-*`, rule: `${n.prefix}-*` }),
+  },
+  {
+    service: 'lambda',
+    eventSource: 'lambda.amazonaws.com',
+    delivery: 'regional',
+    calls: [
+      lambdaCall('lambda:DeleteFunction'),
+      lambdaCall('lambda:UpdateFunctionCode'),
+      lambdaCall('lambda:UpdateFunctionConfiguration'),
+      lambdaCall('lambda:PutFunctionConcurrency'),
+      lambdaCall('lambda:PutFunctionEventInvokeConfig'),
+      lambdaCall('lambda:UpdateFunctionEventInvokeConfig'),
+      lambdaCall('lambda:DeleteFunctionEventInvokeConfig'),
+      lambdaCall('lambda:RemovePermission'),
+    ],
+    resources: (n, p) => [`arn:${p}:lambda:*:*:function:${n.function}`, `arn:${p}:lambda:*:*:function:${n.function}:*`],
+    fieldWildcard: (n) => ({ functionName: `*${n.function}*` }),
+  },
+  {
+    service: 'sqs',
+    eventSource: 'sqs.amazonaws.com',
+    delivery: 'regional',
+    calls: [
+      call('sqs:DeleteQueue', 'queueUrl'),
+      call('sqs:SetQueueAttributes', 'queueUrl'),
+      call('sqs:PurgeQueue', 'queueUrl'),
+      call('sqs:RemovePermission', 'queueUrl'),
+    ],
+    resources: (n, p) => [`arn:${p}:sqs:*:*:${n.queue}`],
+    fieldWildcard: (n) => ({ queueUrl: `*/${n.queue}` }),
+  },
+  {
+    service: 'sns',
+    eventSource: 'sns.amazonaws.com',
+    delivery: 'regional',
+    calls: [
+      call('sns:DeleteTopic', 'topicArn'),
+      call('sns:SetTopicAttributes', 'topicArn'),
+      call('sns:RemovePermission', 'topicArn'),
+      call('sns:Unsubscribe', 'subscriptionArn'),
+    ],
+    resources: (n, p) => [`arn:${p}:sns:*:*:${n.topic}`, `arn:${p}:sns:*:*:${n.topic}:*`],
+    fieldWildcard: (n) => ({ topicArn: `*:${n.topic}`, subscriptionArn: `*:${n.topic}:*` }),
+  },
+  {
+    service: 'logs',
+    eventSource: 'logs.amazonaws.com',
+    delivery: 'regional',
+    calls: [
+      call('logs:DeleteLogGroup', 'logGroupName'),
+      call('logs:PutRetentionPolicy', 'logGroupName'),
+      call('logs:DisassociateKmsKey', 'logGroupName'),
+    ],
+    resources: (n, p) => [`arn:${p}:logs:*:*:log-group:${n.logGroup}`, `arn:${p}:logs:*:*:log-group:${n.logGroup}:*`],
+    fieldWildcard: (n) => ({ logGroupName: n.logGroup }),
+  },
+  {
+    service: 's3',
+    eventSource: 's3.amazonaws.com',
+    delivery: 'regional',
+    calls: [
+      call('s3:DeleteBucket', 'bucketName'),
+      call('s3:PutBucketPolicy', 'bucketName'),
+      call('s3:DeleteBucketPolicy', 'bucketName'),
+      call('s3:PutLifecycleConfiguration', 'bucketName', 'PutBucketLifecycle'),
+    ],
+    resources: (n, p) => [`arn:${p}:s3:::${n.bucketPrefix}-*`],
+    fieldWildcard: (n) => ({ bucketName: `${n.bucketPrefix}-*` }),
+  },
+  {
+    service: 'iam',
+    eventSource: 'iam.amazonaws.com',
+    delivery: 'us-east-1',
+    calls: [
+      call('iam:DeleteRole', 'roleName'),
+      call('iam:DeleteRolePolicy', 'roleName'),
+      call('iam:PutRolePolicy', 'roleName'),
+      call('iam:AttachRolePolicy', 'roleName'),
+      call('iam:DetachRolePolicy', 'roleName'),
+      call('iam:UpdateAssumeRolePolicy', 'roleName'),
+      call('iam:PutRolePermissionsBoundary', 'roleName'),
+    ],
+    resources: (n, p) => [`arn:${p}:iam::*:role/${n.rolePrefix}-*`],
+    fieldWildcard: (n) => ({ roleName: `${n.rolePrefix}-*` }),
+  },
+  {
+    // Key ids carry no name: the guardrail matches the key by its alias, the alert cannot.
+    service: 'kms',
+    eventSource: 'kms.amazonaws.com',
+    delivery: 'regional',
+    calls: [
+      call('kms:ScheduleKeyDeletion', 'keyId'),
+      call('kms:DisableKey', 'keyId'),
+      call('kms:PutKeyPolicy', 'keyId'),
+      call('kms:DisableKeyRotation', 'keyId'),
+    ],
+    resources: () => ['*'],
+  },
+  {
+    // Policy ids carry no name: the guardrail matches the SCPs by their tag; the alert by id.
+    service: 'organizations',
+    eventSource: 'organizations.amazonaws.com',
+    delivery: 'us-east-1',
+    calls: [
+      call('organizations:DetachPolicy', 'policyId'),
+      call('organizations:UpdatePolicy', 'policyId'),
+      call('organizations:DeletePolicy', 'policyId'),
+    ],
+    resources: () => ['*'],
+  },
+];
+
+type PatternValue = string | { readonly prefix: string } | { readonly wildcard: string } | { readonly exists: boolean };
+
+/** An EventBridge pattern in its JSON form, for the tamper rules. */
+export interface TamperEventPattern {
+  readonly source: readonly string[];
+  readonly 'detail-type': readonly string[];
+  readonly detail: {
+    readonly errorCode: readonly [{ readonly exists: false }];
+    readonly $or: readonly Record<string, unknown>[];
+  };
+}
+
+/**
+ * The tamper rule's pattern for one delivery scope: a successful call of a tamper action whose
+ * request names one of the detector's resources. `policyIds` adds the guardrail SCPs (us-east-1 only).
+ * Returns undefined when the scope has nothing to match.
+ */
+export function buildTamperPattern(
+  names: DetectorNames,
+  delivery: TamperService['delivery'],
+  policyIds: readonly string[] = [],
+): TamperEventPattern | undefined {
+  const branches: Record<string, unknown>[] = [];
+  const sources: string[] = [];
+  for (const svc of TAMPER_SERVICES) {
+    if (svc.delivery !== delivery) continue;
+    let wildcards: Readonly<Record<string, string>> | undefined = svc.fieldWildcard?.(names);
+    if (svc.service === 'organizations' && policyIds.length > 0) wildcards = { policyId: '' };
+    if (!wildcards) continue;
+    const byField = new Map<string, PatternValue[]>();
+    for (const c of svc.calls) {
+      const list = byField.get(c.field) ?? [];
+      list.push(c.eventName);
+      byField.set(c.field, list);
+    }
+    for (const [field, eventNames] of byField) {
+      const values: PatternValue[] =
+        svc.service === 'organizations' ? [...policyIds] : [{ wildcard: wildcards[field] }];
+      branches.push({ eventSource: [svc.eventSource], eventName: eventNames, requestParameters: { [field]: values } });
+    }
+    sources.push(`aws.${svc.service}`);
+  }
+  if (branches.length === 0) return undefined;
+  return {
+    source: sources,
+    'detail-type': [CLOUDTRAIL_API_CALL_DETAIL_TYPE],
+    detail: { errorCode: [{ exists: false }], $or: branches },
+  };
+}
+
+/** The IAM actions of every tamper call, for the guardrail statements. */
+export function tamperActions(service: string): string[] {
+  return TAMPER_SERVICES.find((s) => s.service === service)?.calls.map((c) => c.action) ?? [];
+}

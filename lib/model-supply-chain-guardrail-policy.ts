@@ -1,0 +1,110 @@
+import { Lazy, Token, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+
+import {
+  buildGuardrailStatements,
+  checkGuardrailOptions,
+  type GuardrailOptions,
+  type PolicyStatementJson,
+} from './prevention';
+import { assertValid, show } from './private/validation';
+
+/** How the IAM guardrail policy is meant to be used. */
+export type GuardrailPolicyUsage = 'attach' | 'permissionsBoundary';
+
+/** Props of {@link ModelSupplyChainGuardrailPolicy}. */
+export interface ModelSupplyChainGuardrailPolicyProps extends Omit<GuardrailOptions, 'approvedPrincipalArns'> {
+  /**
+   * Principal ARN patterns approved to import models; more can be added with `approveImporter()`.
+   * Together they must not be empty.
+   * @default - none here; then `approveImporter()` must be called
+   */
+  readonly approvedPrincipalArns?: string[];
+  /**
+   * `attach`: deny statements only, to attach to groups, users or roles (it grants nothing).
+   * `permissionsBoundary`: the same denies plus an allow of everything else, because a permissions
+   * boundary caps what identity policies grant and would otherwise cap them at nothing.
+   * @default 'attach'
+   */
+  readonly usage?: GuardrailPolicyUsage;
+  /** @default - a name CloudFormation generates */
+  readonly managedPolicyName?: string;
+}
+
+/**
+ * The model supply-chain guardrails as a customer-managed IAM policy, for accounts without AWS
+ * Organizations (or in addition to the SCP): the same deny statements as {@link ModelSupplyChainScp}.
+ */
+export class ModelSupplyChainGuardrailPolicy extends Construct {
+  /** The managed policy, to attach or to use as a permissions boundary. */
+  readonly managedPolicy: iam.IManagedPolicy;
+  /** The CloudFormation resource. */
+  readonly resource: iam.CfnManagedPolicy;
+  private readonly approved: string[];
+  private readonly options: ModelSupplyChainGuardrailPolicyProps;
+
+  constructor(scope: Construct, id: string, props: ModelSupplyChainGuardrailPolicyProps = {}) {
+    super(scope, id);
+    const usage = props.usage ?? 'attach';
+    if (usage !== 'attach' && usage !== 'permissionsBoundary') {
+      assertValid(`'usage' must be 'attach' or 'permissionsBoundary', got ${show(usage)}`);
+    }
+    this.options = props;
+    this.approved = [...(props.approvedPrincipalArns ?? [])];
+    // Checked now for what is known, and again at synth once every approveImporter() call is in.
+    for (const problem of checkGuardrailOptions({ ...props, approvedPrincipalArns: ['arn:aws:iam::*:role/placeholder'] }, Token.isUnresolved)) {
+      assertValid(problem);
+    }
+    this.node.addValidation({
+      validate: () => checkGuardrailOptions({ ...this.options, approvedPrincipalArns: this.approved }, Token.isUnresolved),
+    });
+
+    // The statements are rendered at synth, after every approveImporter() call. (The L1 resource,
+    // because the L2 ManagedPolicy rejects a document that is empty at construction.)
+    this.resource = new iam.CfnManagedPolicy(this, 'Resource', {
+      managedPolicyName: props.managedPolicyName,
+      description: `Bedrock model supply-chain guardrails (${usage === 'attach' ? 'deny-only; attach to principals' : 'permissions boundary'})`,
+      policyDocument: Lazy.any({
+        produce: () => ({
+          Version: '2012-10-17',
+          Statement: [
+            ...(usage === 'permissionsBoundary'
+              ? [{ Sid: 'AllowWithinBoundary', Effect: 'Allow', Action: '*', Resource: '*' } as PolicyStatementJson]
+              : []),
+            ...this.statements(),
+          ],
+        }),
+      }),
+    });
+    this.managedPolicy = iam.ManagedPolicy.fromManagedPolicyArn(this, 'Policy', this.resource.ref);
+    if (usage === 'permissionsBoundary') {
+      Validations.of(this.resource).acknowledge(
+        {
+          id: 'AwsSolutions-IAM5[Action::*]',
+          reason: 'A permissions boundary grants nothing: its Allow * only lets identity policies keep what they grant, minus the guardrail denies.',
+        },
+        {
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason: 'A permissions boundary grants nothing: its Allow * only lets identity policies keep what they grant, minus the guardrail denies.',
+        },
+      );
+    }
+  }
+
+  /** The guardrail statements as they will be synthesized. */
+  statements(): PolicyStatementJson[] {
+    return buildGuardrailStatements({ ...this.options, approvedPrincipalArns: this.approved });
+  }
+
+  /** Approves a role to make the watched Bedrock calls and to pass roles to the model services. */
+  approveImporter(role: iam.IRole): void {
+    this.approved.push(role.roleArn);
+  }
+
+  /** Attaches the policy to a role, user or group (usage `attach`). */
+  attachTo(principal: iam.IRole | iam.IUser | iam.IGroup): void {
+    if ('addManagedPolicy' in principal) principal.addManagedPolicy(this.managedPolicy);
+  }
+}
+

@@ -1,0 +1,127 @@
+import { Annotations, Lazy, Stack, Token } from 'aws-cdk-lib';
+import * as organizations from 'aws-cdk-lib/aws-organizations';
+import { Construct } from 'constructs';
+
+import { DEFAULT_NAME_PREFIX, detectorNames } from './detection';
+import {
+  buildGuardrailStatements,
+  checkGuardrailOptions,
+  packStatements,
+  policyDocumentJson,
+  utf8Bytes,
+  type GuardrailOptions,
+  type PolicyStatementJson,
+} from './prevention';
+import { assertValid, show } from './private/validation';
+
+/** The SCP size quota since May 2026 (it was 5,120 before). */
+export const SCP_MAX_BYTES = 10_240;
+/** The default budget: the old quota, which every tool and older documentation still assume. */
+export const DEFAULT_SCP_BUDGET_BYTES = 5_120;
+
+/** Props of {@link ModelSupplyChainScp}. */
+export interface ModelSupplyChainScpProps extends GuardrailOptions {
+  /**
+   * Where to attach the policy: the organisation root (`r-…`), OUs (`ou-…`) or member accounts
+   * (12 digits).
+   */
+  readonly targetIds: string[];
+  /**
+   * Most UTF-8 bytes of one policy document. Statements that do not fit in one policy are split
+   * across as few policies as fit, each taking an attachment slot on every target.
+   * @default 5120 (the pre-2026 quota; the current quota is 10,240)
+   */
+  readonly sizeBudgetBytes?: number;
+  /**
+   * Name of the policy; a split policy gets `-1`, `-2`, ... appended.
+   * @default '<namePrefix>-guardrail'
+   */
+  readonly policyName?: string;
+}
+
+/**
+ * The model supply-chain guardrails as AWS Organizations service control policies. Deploy it in
+ * the management account or an Organizations delegated administrator account for SCPs. SCPs do
+ * not restrict principals in the management account or service-linked roles.
+ */
+export class ModelSupplyChainScp extends Construct {
+  /** The statements, before packing. */
+  readonly statements: readonly PolicyStatementJson[];
+  /** Each policy's document as the minified JSON that is submitted (and counted against the quota). */
+  readonly documents: readonly string[];
+  /** UTF-8 size of each document. */
+  readonly documentBytes: readonly number[];
+  /** The policies; more than one when the statements did not fit the budget. */
+  readonly policies: readonly organizations.CfnPolicy[];
+  /** Attachment slots the guardrails take on each target (SCPs: 10 per root, OU or account). */
+  readonly attachmentSlotsPerTarget: number;
+
+  constructor(scope: Construct, id: string, props: ModelSupplyChainScpProps) {
+    super(scope, id);
+    validateTargets(props.targetIds);
+    const budget = props.sizeBudgetBytes ?? DEFAULT_SCP_BUDGET_BYTES;
+    if (!Token.isUnresolved(budget) && (!Number.isInteger(budget) || budget < 1 || budget > SCP_MAX_BYTES)) {
+      assertValid(`'sizeBudgetBytes' must be a whole number from 1 to ${SCP_MAX_BYTES} (the SCP quota), got ${show(budget)}`);
+    }
+    for (const problem of checkGuardrailOptions(props, (v) => Token.isUnresolved(v))) assertValid(problem);
+
+    this.statements = buildGuardrailStatements(props);
+    let packed: PolicyStatementJson[][];
+    try {
+      packed = packStatements(this.statements, budget);
+    } catch (e) {
+      assertValid(`'sizeBudgetBytes' is too small: ${(e as Error).message}`);
+      throw e;
+    }
+    // Tokens (a principal ARN from another construct, say) resolve at deploy: the document is
+    // rendered then, and its size is checked on the resolved text where it is known at synth.
+    const stack = Stack.of(this);
+    this.documents = packed.map((statements) => policyDocumentJson(statements));
+    this.documentBytes = this.documents.map(utf8Bytes);
+    this.attachmentSlotsPerTarget = packed.length;
+    const names = detectorNames(props.namePrefix ?? DEFAULT_NAME_PREFIX);
+    const baseName = props.policyName ?? `${names.prefix}-guardrail`;
+    this.policies = packed.map((statements, i) => {
+      const document = this.documents[i];
+      const policy = new organizations.CfnPolicy(this, packed.length === 1 ? 'Resource' : `Resource${i + 1}`, {
+        name: packed.length === 1 ? baseName : `${baseName}-${i + 1}`,
+        description: `Bedrock model supply-chain guardrails${packed.length === 1 ? '' : ` (part ${i + 1} of ${packed.length})`}: only approved principals import models or register marketplace endpoints; the detector cannot be switched off.`,
+        type: 'SERVICE_CONTROL_POLICY',
+        content: { Version: '2012-10-17', Statement: statements },
+        targetIds: props.targetIds,
+        tags: [{ key: names.guardrailTagKey, value: 'true' }],
+      });
+      // Submit the minified text itself (CloudFormation takes Content as a JSON string too), so the
+      // bytes counted here are the bytes Organizations counts against the quota. Tokens resolve at
+      // deploy, so a document with tokens is rendered as a string then.
+      policy.addPropertyOverride(
+        'Content',
+        Token.isUnresolved(document)
+          ? Lazy.string({ produce: () => stack.toJsonString({ Version: '2012-10-17', Statement: statements }) })
+          : document,
+      );
+      return policy;
+    });
+    if (packed.length > 1) {
+      Annotations.of(this).addWarningV2(
+        'cdk-bedrock-model-supply-chain:scpSplit',
+        `The guardrail statements (${this.documentBytes.join(' + ')} bytes) do not fit one ${budget}-byte policy, so they are split across ${packed.length} SCPs: that takes ${packed.length} of the 10 SCP attachment slots on every target. Raise 'sizeBudgetBytes' (up to ${SCP_MAX_BYTES}) to use fewer.`,
+      );
+    }
+  }
+}
+
+function validateTargets(targetIds: readonly string[]): void {
+  if (Token.isUnresolved(targetIds)) return;
+  if (!Array.isArray(targetIds) || targetIds.length === 0) {
+    assertValid(`'targetIds' must contain at least one root, OU or account id, got ${show(targetIds)}`);
+  }
+  for (const id of targetIds) {
+    if (Token.isUnresolved(id)) continue;
+    if (!/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/.test(id)) {
+      assertValid(
+        `'targetIds' entries must be a root id ('r-' and 4-32 lower-case letters or digits), an OU id ('ou-xxxx-xxxxxxxx') or a 12-digit account id, got ${show(id)}`,
+      );
+    }
+  }
+}
