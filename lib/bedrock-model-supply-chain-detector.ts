@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -21,8 +21,13 @@ import {
   DEFAULT_RISK_SCORE,
   DEFAULT_SEVERITY,
   DetectionConfigError,
+  DEFAULT_NAME_PREFIX,
   buildEventPattern,
+  buildTamperPattern,
   checkEventName,
+  checkNamePrefix,
+  detectorNames,
+  type DetectorNames,
   checkRiskScore,
   checkSeverity,
   resolveWatchedCalls,
@@ -142,6 +147,29 @@ export interface BedrockModelSupplyChainDetectorProps {
    * @default Duration.days(14)
    */
   readonly deadLetterRetention?: Duration;
+
+  /**
+   * Prefix of every resource name of the detector (trail, bucket, rules, function, role, queue,
+   * topic, log group, key alias). The guardrails and the tamper alert find the detector by these
+   * names, so use the same prefix there. Two detectors in one account and region need two prefixes.
+   * @default 'bedrock-supply-chain'
+   */
+  readonly namePrefix?: string;
+
+  /**
+   * Alert on calls that stop, blind or remove the detector (its trail, rules, function, role,
+   * queue, topic, log group and trail bucket), through the same function and format. IAM and
+   * Organizations events reach EventBridge only in us-east-1, so that part deploys only there.
+   * @default true
+   */
+  readonly tamperAlerts?: boolean;
+
+  /**
+   * Ids (`p-…`) of the guardrail SCPs whose detachment or change is alerted. Organizations calls
+   * are logged only in the management account and delivered only in us-east-1.
+   * @default - none
+   */
+  readonly guardrailPolicyIds?: string[];
 }
 
 /**
@@ -179,6 +207,12 @@ export class BedrockModelSupplyChainDetector extends Construct {
   readonly alertTopic: sns.ITopic;
   /** Where events end up that could not be delivered or handled, with the reason. */
   readonly deadLetterQueue: sqs.Queue;
+  /** The physical names of the detector's resources. */
+  readonly names: DetectorNames;
+  /** The rule that matches changes to the detector's regional resources. */
+  readonly tamperRule?: events.Rule;
+  /** The rule that matches IAM and Organizations changes (deployed only in us-east-1). */
+  readonly globalTamperRule?: events.Rule;
 
   constructor(scope: Construct, id: string, props: BedrockModelSupplyChainDetectorProps = {}) {
     super(scope, id);
@@ -195,6 +229,8 @@ export class BedrockModelSupplyChainDetector extends Construct {
       throw e;
     }
     this.eventPattern = buildEventPattern(this.watchedCalls);
+    this.names = detectorNames(props.namePrefix ?? DEFAULT_NAME_PREFIX);
+    const names = this.names;
 
     this.encryptionKey =
       props.encryptionKey ??
@@ -203,6 +239,10 @@ export class BedrockModelSupplyChainDetector extends Construct {
         enableKeyRotation: true,
         removalPolicy: RemovalPolicy.RETAIN,
       });
+    if (!props.encryptionKey) {
+      // The guardrails protect the key by this alias (kms:ResourceAliases).
+      new kms.Alias(this, 'KeyAlias', { aliasName: names.keyAlias, targetKey: this.encryptionKey });
+    }
 
     // --- Trail -------------------------------------------------------------------------------
     this.trailSource = props.trail ?? DetectorTrail.create();
@@ -218,6 +258,7 @@ export class BedrockModelSupplyChainDetector extends Construct {
 
     // --- Dead letters ----------------------------------------------------------------------------
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      queueName: names.queue,
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: this.encryptionKey,
       retentionPeriod: props.deadLetterRetention ?? Duration.days(14),
@@ -245,6 +286,7 @@ export class BedrockModelSupplyChainDetector extends Construct {
     this.alertTopic =
       props.alertTopic ??
       new sns.Topic(this, 'AlertTopic', {
+        topicName: names.topic,
         displayName: 'Bedrock model supply-chain alerts',
         masterKey: this.encryptionKey,
         enforceSSL: true,
@@ -255,6 +297,7 @@ export class BedrockModelSupplyChainDetector extends Construct {
 
     // --- Alerting function ---------------------------------------------------------------------
     this.logGroup = new logs.LogGroup(this, 'AlertFunctionLogs', {
+      logGroupName: names.logGroup,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: this.encryptionKey,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -280,12 +323,22 @@ export class BedrockModelSupplyChainDetector extends Construct {
 
     const config: AlertFunctionConfig = {
       profile: props.profile ?? 'default',
+      namePrefix: names.prefix,
+      guardrailPolicyIds: props.guardrailPolicyIds ?? [],
       additionalEventNames: props.additionalEventNames ?? [],
       severity: props.severity ?? DEFAULT_SEVERITY,
       riskScore: props.riskScore ?? DEFAULT_RISK_SCORE,
     };
+    // IAM role names are global to the account: the region keeps one detector per region apart.
+    const role = new iam.Role(this, 'AlertFunctionRole', {
+      roleName: `${names.rolePrefix}-${Aws.REGION}`,
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
+    });
     this.alertFunction = new nodejs.NodejsFunction(this, 'AlertFunction', {
       ...alertFunctionCode(),
+      functionName: names.function,
+      role,
       description: 'Alerts on Bedrock model imports, deployments and marketplace endpoints (MITRE T1525)',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: props.architecture ?? lambda.Architecture.ARM_64,
@@ -301,7 +354,7 @@ export class BedrockModelSupplyChainDetector extends Construct {
       onFailure: new destinations.SqsDestination(this.deadLetterQueue),
     });
     this.alertTopic.grantPublish(this.alertFunction);
-    Validations.of(this.alertFunction).acknowledge(
+    Validations.of(role).acknowledge(
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         reason: 'The AWS managed basic execution policy only lets the function write its own CloudWatch logs.',
@@ -318,38 +371,64 @@ export class BedrockModelSupplyChainDetector extends Construct {
       },
     );
 
-    // --- Rule --------------------------------------------------------------------------------
+    // --- Rules ---------------------------------------------------------------------------------
+    const target = () =>
+      new targets.LambdaFunction(this.alertFunction, {
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: props.ruleRetryAttempts ?? 185,
+        maxEventAge: props.ruleMaxEventAge ?? Duration.hours(24),
+      });
     this.rule = new events.Rule(this, 'Rule', {
+      ruleName: names.rule,
       description:
         `Successful Bedrock calls that bring in an outside model: ${this.watchedCalls.map((c) => c.eventName).join(', ')}`.slice(
           0,
           512,
         ),
       eventBus: props.eventBus,
-      eventPattern: {
-        source: [...this.eventPattern.source],
-        detailType: [...this.eventPattern['detail-type']],
-        detail: this.eventPattern.detail,
-      },
-      targets: [
-        new targets.LambdaFunction(this.alertFunction, {
-          deadLetterQueue: this.deadLetterQueue,
-          retryAttempts: props.ruleRetryAttempts ?? 185,
-          maxEventAge: props.ruleMaxEventAge ?? Duration.hours(24),
-        }),
-      ],
+      eventPattern: cdkPattern(this.eventPattern),
+      targets: [target()],
     });
+
+    if (props.tamperAlerts !== false) {
+      this.tamperRule = new events.Rule(this, 'TamperRule', {
+        ruleName: names.tamperRule,
+        description: 'Calls that stop, blind or remove the Bedrock model supply-chain detector',
+        eventBus: props.eventBus,
+        eventPattern: cdkPattern(buildTamperPattern(names, 'regional')!),
+        targets: [target()],
+      });
+      // IAM and Organizations are global services: EventBridge gets their events in us-east-1 only.
+      // In an environment-agnostic stack the rule is created everywhere and simply never fires
+      // outside us-east-1 (no condition: the queue policy and the function permission refer to it).
+      const globalPattern = buildTamperPattern(names, 'us-east-1', props.guardrailPolicyIds ?? []);
+      const elsewhere = !Token.isUnresolved(stack.region) && stack.region !== 'us-east-1';
+      if (globalPattern && elsewhere) {
+        Annotations.of(this).addInfo(
+          `IAM and Organizations changes to the detector are alerted only by a detector in us-east-1, where EventBridge receives those events; this one is in ${stack.region}.`,
+        );
+      } else if (globalPattern) {
+        this.globalTamperRule = new events.Rule(this, 'GlobalTamperRule', {
+          ruleName: names.globalTamperRule,
+          description:
+            'IAM and Organizations calls that change the detector role or the guardrail SCPs (us-east-1 only)',
+          eventBus: props.eventBus,
+          eventPattern: cdkPattern(globalPattern),
+          targets: [target()],
+        });
+      }
+    }
   }
 
   private createTrail(source: DetectorTrail): { trail: cloudtrail.Trail; bucket: s3.Bucket; trailArn: string } {
     const stack = Stack.of(this);
     const options = source.options;
-    const trailName =
-      options.trailName ??
-      Names.uniqueResourceName(this, { maxLength: 120, separator: '-' }).replace(/[^A-Za-z0-9._-]/g, '-') + '-trail';
+    const trailName = options.trailName ?? this.names.trail;
     const trailArn = stack.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: trailName });
 
     const bucket = new s3.Bucket(this, 'TrailBucket', {
+      // Bucket names are global: the account and region make this one unique.
+      bucketName: `${this.names.bucketPrefix}-${Aws.ACCOUNT_ID}-${Aws.REGION}`,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
@@ -445,7 +524,22 @@ export class BedrockModelSupplyChainDetector extends Construct {
   }
 }
 
+/** The CDK form of a pattern in EventBridge's JSON form. */
+function cdkPattern(pattern: {
+  readonly source: readonly string[];
+  readonly 'detail-type': readonly string[];
+  readonly detail: object;
+}): events.EventPattern {
+  return { source: [...pattern.source], detailType: [...pattern['detail-type']], detail: { ...pattern.detail } };
+}
+
 function validateProps(props: BedrockModelSupplyChainDetectorProps): void {
+  if (props.namePrefix !== undefined && !isToken(props.namePrefix)) assertValid(checkNamePrefix(props.namePrefix));
+  for (const id of props.guardrailPolicyIds ?? []) {
+    if (!isToken(id) && !/^p-[0-9a-z]{8,128}$/.test(id)) {
+      assertValid(`'guardrailPolicyIds' entries must be SCP ids like 'p-abcd1234', got ${show(id)}`);
+    }
+  }
   if (props.profile !== undefined && !DETECTION_PROFILES.includes(props.profile)) {
     assertValid(
       `'profile' must be one of ${DETECTION_PROFILES.map((p) => `'${p}'`).join(', ')}, got ${show(props.profile)}`,

@@ -53,11 +53,15 @@ export class ModelSupplyChainGuardrailPolicy extends Construct {
     this.options = props;
     this.approved = [...(props.approvedPrincipalArns ?? [])];
     // Checked now for what is known, and again at synth once every approveImporter() call is in.
-    for (const problem of checkGuardrailOptions({ ...props, approvedPrincipalArns: ['arn:aws:iam::*:role/placeholder'] }, Token.isUnresolved)) {
+    for (const problem of checkGuardrailOptions(
+      { ...props, approvedPrincipalArns: ['arn:aws:iam::*:role/placeholder'] },
+      Token.isUnresolved,
+    )) {
       assertValid(problem);
     }
     this.node.addValidation({
-      validate: () => checkGuardrailOptions({ ...this.options, approvedPrincipalArns: this.approved }, Token.isUnresolved),
+      validate: () =>
+        checkGuardrailOptions({ ...this.options, approvedPrincipalArns: this.approved }, Token.isUnresolved),
     });
 
     // The statements are rendered at synth, after every approveImporter() call. (The L1 resource,
@@ -82,11 +86,13 @@ export class ModelSupplyChainGuardrailPolicy extends Construct {
       Validations.of(this.resource).acknowledge(
         {
           id: 'AwsSolutions-IAM5[Action::*]',
-          reason: 'A permissions boundary grants nothing: its Allow * only lets identity policies keep what they grant, minus the guardrail denies.',
+          reason:
+            'A permissions boundary grants nothing: its Allow * only lets identity policies keep what they grant, minus the guardrail denies.',
         },
         {
           id: 'AwsSolutions-IAM5[Resource::*]',
-          reason: 'A permissions boundary grants nothing: its Allow * only lets identity policies keep what they grant, minus the guardrail denies.',
+          reason:
+            'A permissions boundary grants nothing: its Allow * only lets identity policies keep what they grant, minus the guardrail denies.',
         },
       );
     }
@@ -107,4 +113,3 @@ export class ModelSupplyChainGuardrailPolicy extends Construct {
     if ('addManagedPolicy' in principal) principal.addManagedPolicy(this.managedPolicy);
   }
 }
-

@@ -61,7 +61,9 @@ export class ModelSupplyChainScp extends Construct {
     validateTargets(props.targetIds);
     const budget = props.sizeBudgetBytes ?? DEFAULT_SCP_BUDGET_BYTES;
     if (!Token.isUnresolved(budget) && (!Number.isInteger(budget) || budget < 1 || budget > SCP_MAX_BYTES)) {
-      assertValid(`'sizeBudgetBytes' must be a whole number from 1 to ${SCP_MAX_BYTES} (the SCP quota), got ${show(budget)}`);
+      assertValid(
+        `'sizeBudgetBytes' must be a whole number from 1 to ${SCP_MAX_BYTES} (the SCP quota), got ${show(budget)}`,
+      );
     }
     for (const problem of checkGuardrailOptions(props, (v) => Token.isUnresolved(v))) assertValid(problem);
 

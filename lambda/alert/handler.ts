@@ -1,7 +1,10 @@
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
 
 import {
+  TamperClassifier,
   WatchedCallClassifier,
+  detectorNames,
+  type AlertSpec,
   renderSnsMessage,
   resolveWatchedCalls,
   type AlertFunctionConfig,
@@ -42,6 +45,7 @@ export const METRIC_NAMESPACE = 'BedrockModelSupplyChain';
  */
 export function createHandler(deps: HandlerDependencies): (event: unknown) => Promise<HandlerResult> {
   const classifier = new WatchedCallClassifier(resolveWatchedCalls(deps.config));
+  const tamper = new TamperClassifier(detectorNames(deps.config.namePrefix), deps.config.guardrailPolicyIds);
   const log = deps.log ?? ((line: string) => console.log(line));
   // Structured log lines in CloudWatch embedded-metric format; the metric declaration is
   // serialized once per metric name.
@@ -64,11 +68,12 @@ export function createHandler(deps: HandlerDependencies): (event: unknown) => Pr
     }
     const envelope = event as Record<string, unknown>;
     const decision = classifier.classifyEvent(envelope);
-    if (!decision.matched) {
+    const tampering = decision.matched ? undefined : tamper.classifyEvent(envelope);
+    if (!decision.matched && !tampering?.matched) {
       emit(
         {
           level: 'WARN',
-          message: `ignored: ${decision.reason}`,
+          message: `ignored: ${decision.reason}, and not a change to the detector`,
           code: decision.code,
           eventBridgeId: short(envelope.id),
           detailType: short(envelope['detail-type']),
@@ -78,13 +83,14 @@ export function createHandler(deps: HandlerDependencies): (event: unknown) => Pr
       );
       return { status: 'ignored', code: decision.code, reason: decision.reason };
     }
+    const what = decision.matched ? decision.call : (tampering as { spec: AlertSpec }).spec;
     const detail = envelope.detail;
     if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) {
       throw new UnprocessableEventError(
-        `event matched ${decision.call.eventName} but its detail is ${describeType(detail)}, not a CloudTrail record object`,
+        `event matched ${what.eventName} but its detail is ${describeType(detail)}, not a CloudTrail record object`,
       );
     }
-    const { alert, sns } = renderSnsMessage(detail as Record<string, unknown>, decision.call, {
+    const { alert, sns } = renderSnsMessage(detail as Record<string, unknown>, what, {
       severity: deps.config.severity,
       riskScore: deps.config.riskScore,
       envelope: { account: envelope.account, region: envelope.region, id: envelope.id },
@@ -101,7 +107,8 @@ export function createHandler(deps: HandlerDependencies): (event: unknown) => Pr
     emit(
       {
         level: 'INFO',
-        message: `alerted: ${alert.event.name}`,
+        message: `alerted: ${alert.category} ${alert.event.name}`,
+        category: alert.category,
         eventId: alert.event.id,
         eventName: alert.event.name,
         account: alert.event.account,

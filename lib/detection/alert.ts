@@ -12,10 +12,37 @@ export const DEFAULT_RISK_SCORE = 47;
 /** The schema id carried by every JSON alert; bump on a breaking change. */
 export const ALERT_SCHEMA = 'bedrock-model-supply-chain-alert/v1';
 
-export const MITRE_ATTACK = {
+/** A MITRE ATT&CK tactic and technique. */
+export interface MitreMapping {
+  readonly tactic: { readonly id: string; readonly name: string; readonly url: string };
+  readonly technique: { readonly id: string; readonly name: string; readonly url: string };
+}
+
+export const MITRE_ATTACK: MitreMapping = {
   tactic: { id: 'TA0003', name: 'Persistence', url: 'https://attack.mitre.org/tactics/TA0003/' },
   technique: { id: 'T1525', name: 'Implant Internal Image', url: 'https://attack.mitre.org/techniques/T1525/' },
-} as const;
+};
+
+/** Tampering with the detector: defense evasion by impairing defenses. */
+export const TAMPER_MITRE_ATTACK: MitreMapping = {
+  tactic: { id: 'TA0005', name: 'Defense Evasion', url: 'https://attack.mitre.org/tactics/TA0005/' },
+  technique: { id: 'T1562', name: 'Impair Defenses', url: 'https://attack.mitre.org/techniques/T1562/' },
+};
+
+/** Severity and risk of a tamper alert: someone changed the detector outside its deployment. */
+export const TAMPER_SEVERITY: AlertSeverity = 'HIGH';
+export const TAMPER_RISK_SCORE = 73;
+
+export const TAMPER_TRIAGE_STEPS: readonly string[] = [
+  "Check whether the actor is the detector's deployment role (CloudFormation, invokedBy cloudformation.amazonaws.com) during a planned deployment; anything else is unexpected.",
+  'Confirm the detector still works: the trail logs, the rules are enabled with their targets, the function and its dead-letter queue exist, the topic has its subscriptions.',
+  'Review other recent actions by the same identity, especially Bedrock model imports and marketplace endpoint calls that the change may have hidden.',
+];
+export const TAMPER_RESPONSE_STEPS: readonly string[] = [
+  'Redeploy the detector stack to restore it, then look for Bedrock supply-chain calls made while it was impaired (CloudTrail event history).',
+  "Deactivate the access key shown above and rotate the principal's credentials if the change was not authorised.",
+  'Keep the guardrail SCP attached: it denies these calls to everyone but the deployment principals.',
+];
 
 /** The investigation guide of the reference rule, in brief. */
 export const TRIAGE_STEPS: readonly string[] = [
@@ -51,13 +78,17 @@ export interface AlertField {
 }
 
 /** The machine-readable alert. Every string from the record has been made safe by `safeText`. */
+/** What an alert is about. */
+export type AlertCategory = 'model-supply-chain' | 'detector-tampering';
+
 export interface AlertDocument {
   readonly schema: typeof ALERT_SCHEMA;
+  readonly category: AlertCategory;
   readonly title: string;
   readonly summary: string;
   readonly severity: AlertSeverity;
   readonly riskScore: number;
-  readonly mitre: typeof MITRE_ATTACK;
+  readonly mitre: MitreMapping;
   readonly event: {
     readonly name: string;
     readonly source: string;
@@ -66,7 +97,7 @@ export interface AlertDocument {
     readonly account: string | null;
     readonly region: string | null;
     readonly requestId: string | null;
-    readonly profile: WatchedCall['profile'];
+    readonly profile: WatchedCall['profile'] | 'tamper';
   };
   readonly actor: {
     readonly arn: string | null;
@@ -82,6 +113,8 @@ export interface AlertDocument {
   };
   readonly modelSource: readonly (AlertField & { readonly kind: ModelSourceKind })[];
   readonly newResources: readonly AlertField[];
+  /** For a tamper alert: the detector resource the call changed. */
+  readonly target: readonly AlertField[];
   /** Things a responder should know about the record itself (missing or truncated fields). */
   readonly notes: readonly string[];
   readonly consoleUrl: string | null;
@@ -113,24 +146,80 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** What differs between alert kinds; everything else is read from the record the same way. */
+export interface AlertSpec {
+  readonly category: AlertCategory;
+  readonly eventName: string;
+  /** The event source to show; the record's own when undefined. */
+  readonly eventSource?: string;
+  readonly profile: AlertDocument['event']['profile'];
+  readonly title: string;
+  readonly summary: string;
+  readonly mitre: MitreMapping;
+  readonly severity: AlertSeverity;
+  readonly riskScore: number;
+  readonly triage: readonly string[];
+  readonly response: readonly string[];
+  readonly modelSourceFields: WatchedCall['modelSourceFields'];
+  readonly newResourceFields: readonly string[];
+  /** `requestParameters` fields that name a changed detector resource. */
+  readonly targetFields: readonly string[];
+  /** Show the whole request when no source field is known (caller-added calls). */
+  readonly showRequest: boolean;
+}
+
+const SPECS = new WeakMap<WatchedCall, AlertSpec>();
+
+/** The alert spec of a watched supply-chain call (cached per call). */
+export function supplyChainSpec(call: WatchedCall, options: AlertOptions = {}): AlertSpec {
+  const severity = options.severity ?? DEFAULT_SEVERITY;
+  const riskScore = options.riskScore ?? DEFAULT_RISK_SCORE;
+  let spec = SPECS.get(call);
+  if (spec === undefined || spec.severity !== severity || spec.riskScore !== riskScore) {
+    spec = {
+      category: 'model-supply-chain',
+      eventName: call.eventName,
+      eventSource: BEDROCK_EVENT_SOURCE,
+      profile: call.profile,
+      title: `Bedrock model supply chain: ${call.eventName}`,
+      summary: call.summary,
+      mitre: MITRE_ATTACK,
+      severity,
+      riskScore,
+      triage: TRIAGE_STEPS,
+      response: RESPONSE_STEPS,
+      modelSourceFields: call.modelSourceFields,
+      newResourceFields: call.newResourceFields,
+      targetFields: [],
+      showRequest: call.modelSourceFields.length === 0,
+    };
+    SPECS.set(call, spec);
+  }
+  return spec;
+}
+
 /** Builds the alert for a record that `classify` matched to `call`. */
 export function buildAlert(
   record: Record<string, unknown>,
   call: WatchedCall,
   options: AlertOptions = {},
 ): AlertDocument {
-  return buildAlertCapped(record, call, options, options.maxFieldLength ?? DEFAULT_MAX_FIELD_LENGTH);
+  return buildAlertFromSpec(
+    record,
+    supplyChainSpec(call, options),
+    options,
+    options.maxFieldLength ?? DEFAULT_MAX_FIELD_LENGTH,
+  );
 }
 
-function buildAlertCapped(
+/** Builds an alert of any kind from its spec. */
+export function buildAlertFromSpec(
   record: Record<string, unknown>,
-  call: WatchedCall,
+  spec: AlertSpec,
   options: AlertOptions,
   max: number,
 ): AlertDocument {
   const text = (path: string): string | null => displayValue(getPath(record, path), max) ?? null;
-  const severity = options.severity ?? DEFAULT_SEVERITY;
-  const riskScore = options.riskScore ?? DEFAULT_RISK_SCORE;
   const notes: string[] = [];
 
   const account =
@@ -164,15 +253,20 @@ function buildAlertCapped(
       'CloudTrail truncated part of this record (omitted: true); fields over its size limit are missing here. Read the full event in CloudTrail.',
     );
   }
-  if (!isObject(request)) {
-    notes.push('The record has no requestParameters, so the model source cannot be read from it.');
+  const readsRequest = spec.modelSourceFields.length > 0 || spec.targetFields.length > 0 || spec.showRequest;
+  if (!isObject(request) && readsRequest) {
+    notes.push(
+      spec.category === 'model-supply-chain'
+        ? 'The record has no requestParameters, so the model source cannot be read from it.'
+        : 'The record has no requestParameters, so the changed resource cannot be read from it.',
+    );
   }
-  if (!isObject(response)) {
+  if (!isObject(response) && spec.newResourceFields.length > 0) {
     notes.push('The record has no responseElements, so the new resource cannot be read from it.');
   }
 
   const modelSource: (AlertField & { kind: ModelSourceKind })[] = [];
-  for (const f of call.modelSourceFields) {
+  for (const f of spec.modelSourceFields) {
     const value = displayValue(getPath(request, f.path), max);
     if (value !== undefined) {
       modelSource.push({
@@ -183,43 +277,50 @@ function buildAlertCapped(
       });
     }
   }
-  if (isObject(request) && call.modelSourceFields.length > 0 && modelSource.length === 0) {
+  if (isObject(request) && spec.modelSourceFields.length > 0 && modelSource.length === 0) {
     notes.push('None of the request fields that name the model source are in this record.');
   }
-  if (call.modelSourceFields.length === 0 && isObject(request)) {
+  if (spec.showRequest && isObject(request)) {
     // A caller-added call: the catalogue does not know its source fields, so show the request.
     const value = displayValue(request, max);
-    if (value !== undefined)
+    if (value !== undefined) {
       modelSource.push({
         field: 'requestParameters',
         label: MODEL_SOURCE_LABELS.requestParameters,
         kind: 'requestParameters',
         value,
       });
+    }
   }
   const newResources: AlertField[] = [];
-  for (const path of call.newResourceFields) {
+  for (const path of spec.newResourceFields) {
     const value = displayValue(getPath(response, path), max);
     if (value !== undefined) newResources.push({ field: `responseElements.${path}`, label: 'New resource', value });
+  }
+  const target: AlertField[] = [];
+  for (const path of spec.targetFields) {
+    const value = displayValue(getPath(request, path), max);
+    if (value !== undefined) target.push({ field: `requestParameters.${path}`, label: 'Detector resource', value });
   }
 
   const eventId = text('eventID') ?? displayValue(options.envelope?.id, max) ?? null;
   return {
     schema: ALERT_SCHEMA,
-    title: `Bedrock model supply chain: ${call.eventName}`,
-    summary: call.summary,
-    severity,
-    riskScore,
-    mitre: MITRE_ATTACK,
+    category: spec.category,
+    title: spec.title,
+    summary: spec.summary,
+    severity: spec.severity,
+    riskScore: spec.riskScore,
+    mitre: spec.mitre,
     event: {
-      name: call.eventName,
-      source: BEDROCK_EVENT_SOURCE,
+      name: spec.eventName,
+      source: spec.eventSource ?? text('eventSource') ?? '(not in record)',
       id: eventId,
       time: text('eventTime'),
       account,
       region,
       requestId: text('requestID'),
-      profile: call.profile,
+      profile: spec.profile,
     },
     actor: {
       arn: actorArn,
@@ -235,10 +336,11 @@ function buildAlertCapped(
     },
     modelSource,
     newResources,
+    target,
     notes,
     consoleUrl: consoleUrl(getPath(record, 'awsRegion'), getPath(record, 'eventID')),
-    triage: TRIAGE_STEPS,
-    response: RESPONSE_STEPS,
+    triage: spec.triage,
+    response: spec.response,
   };
 }
 
@@ -260,7 +362,8 @@ export function alertSubject(alert: AlertDocument): string {
   const account = restrictTo(alert.event.account ?? '', /[^A-Za-z0-9-]/g, 32);
   const region = restrictTo(alert.event.region ?? '', /[^A-Za-z0-9-]/g, 32);
   const where = account && region ? `${account}/${region}` : account || region;
-  const subject = `[${alert.severity}] Bedrock ${alert.event.name}${where ? ` in ${where}` : ''}`;
+  const what = alert.category === 'detector-tampering' ? 'Bedrock detector tampered:' : 'Bedrock';
+  const subject = `[${alert.severity}] ${what} ${alert.event.name}${where ? ` in ${where}` : ''}`;
   return restrictTo(subject, /[^\x20-\x7E]/g, SNS_SUBJECT_MAX);
 }
 
@@ -355,23 +458,24 @@ function renderText(alert: AlertDocument, encoding: TextEncoding): string {
     line(LABEL.account, e.account) +
     line(LABEL.region, e.region) +
     line(LABEL.requestId, e.requestId) +
-    nl +
-    nl +
-    'MODEL SOURCE';
-  if (alert.modelSource.length === 0) out += `${nl}  ${MISSING}`;
-  for (const f of alert.modelSource) out += line(label(`${f.label}:`), f.value);
-  out += `${nl}${nl}NEW RESOURCE`;
-  if (alert.newResources.length === 0) out += `${nl}  ${MISSING}`;
-  for (const f of alert.newResources) out += line(label(`${f.field.replace(/^responseElements\./, '')}:`), f.value);
+    nl;
+  if (alert.category === 'detector-tampering') {
+    out += `${nl}DETECTOR RESOURCE CHANGED`;
+    if (alert.target.length === 0) out += `${nl}  ${MISSING}`;
+    for (const f of alert.target) out += line(label(`${f.field.replace(/^requestParameters\./, '')}:`), f.value);
+  } else {
+    out += `${nl}MODEL SOURCE`;
+    if (alert.modelSource.length === 0) out += `${nl}  ${MISSING}`;
+    for (const f of alert.modelSource) out += line(label(`${f.label}:`), f.value);
+    out += `${nl}${nl}NEW RESOURCE`;
+    if (alert.newResources.length === 0) out += `${nl}  ${MISSING}`;
+    for (const f of alert.newResources) out += line(label(`${f.field.replace(/^responseElements\./, '')}:`), f.value);
+  }
   if (alert.notes.length > 0) {
     out += `${nl}${nl}NOTES`;
     for (const n of alert.notes) out += `${nl}  - ${esc(n)}`;
   }
-  if (alert.triage === TRIAGE_STEPS && alert.response === RESPONSE_STEPS) {
-    out += encoding === IN_JSON_STRING ? GUIDE_IN_JSON_STRING : GUIDE_PLAIN;
-  } else {
-    out += guideText(alert.triage, alert.response, encoding);
-  }
+  out += cachedGuide(alert.triage, alert.response, encoding);
   if (alert.consoleUrl) out += `${nl}${nl}CloudTrail event: ${esc(alert.consoleUrl)}`;
   return out + nl;
 }
@@ -381,9 +485,20 @@ function guideText(triage: readonly string[], response: readonly string[], encod
   const steps = (list: readonly string[]) => list.map((s, i) => `${nl}  ${i + 1}. ${encoding.escape(s)}`).join('');
   return `${nl}${nl}TRIAGE${steps(triage)}${nl}${nl}RESPONSE${steps(response)}`;
 }
-/** The guide never changes: render it once in each encoding. */
-const GUIDE_PLAIN = guideText(TRIAGE_STEPS, RESPONSE_STEPS, PLAIN);
-const GUIDE_IN_JSON_STRING = guideText(TRIAGE_STEPS, RESPONSE_STEPS, IN_JSON_STRING);
+/** A guide's steps are constants: render each once per encoding. */
+const GUIDES = new WeakMap<readonly string[], { response: readonly string[]; plain: string; inJson: string }>();
+function cachedGuide(triage: readonly string[], response: readonly string[], encoding: TextEncoding): string {
+  let cached = GUIDES.get(triage);
+  if (cached === undefined || cached.response !== response) {
+    cached = {
+      response,
+      plain: guideText(triage, response, PLAIN),
+      inJson: guideText(triage, response, IN_JSON_STRING),
+    };
+    GUIDES.set(triage, cached);
+  }
+  return encoding === IN_JSON_STRING ? cached.inJson : cached.plain;
+}
 
 /**
  * `JSON.stringify(JSON.stringify(value))` in one pass: the JSON text of `value`, as a JSON string
@@ -446,6 +561,7 @@ function alertJsonLiteral(alert: AlertDocument): string {
   }
   const varying: Omit<AlertDocument, 'mitre' | 'triage' | 'response'> = {
     schema: alert.schema,
+    category: alert.category,
     title: alert.title,
     summary: alert.summary,
     severity: alert.severity,
@@ -454,6 +570,7 @@ function alertJsonLiteral(alert: AlertDocument): string {
     actor: alert.actor,
     modelSource: alert.modelSource,
     newResources: alert.newResources,
+    target: alert.target,
     notes: alert.notes,
     consoleUrl: alert.consoleUrl,
   };
@@ -478,12 +595,13 @@ export interface SnsAlertMessage {
 /** Renders an alert for SNS within its size limit, capping field lengths further if needed. */
 export function renderSnsMessage(
   record: Record<string, unknown>,
-  call: WatchedCall,
+  what: WatchedCall | AlertSpec,
   options: AlertOptions = {},
 ): { alert: AlertDocument; sns: SnsAlertMessage } {
+  const spec = 'category' in what ? what : supplyChainSpec(what, options);
   let last: { alert: AlertDocument; sns: SnsAlertMessage } | undefined;
   for (const cap of [options.maxFieldLength ?? DEFAULT_MAX_FIELD_LENGTH, 256, 64]) {
-    const alert = buildAlertCapped(record, call, options, cap);
+    const alert = buildAlertFromSpec(record, spec, options, cap);
     // Each body is escaped once and shared by every protocol key (the same JSON as stringifying
     // the whole object, without escaping the alert six times).
     const text = `"${renderText(alert, IN_JSON_STRING)}"`;
@@ -491,7 +609,11 @@ export function renderSnsMessage(
     let message = `{"default":${text},"email":${text}`;
     for (const protocol of JSON_PROTOCOLS) message += `,"${protocol}":${json}`;
     message += '}';
-    const attributes: Record<string, string> = { severity: alert.severity, eventName: alert.event.name };
+    const attributes: Record<string, string> = {
+      category: alert.category,
+      severity: alert.severity,
+      eventName: alert.event.name,
+    };
     const account = restrictTo(alert.event.account ?? '', /[^0-9]/g, 12);
     if (account) attributes.account = account;
     last = { alert, sns: { subject: alertSubject(alert), message, messageStructure: 'json', attributes } };

@@ -1,5 +1,6 @@
 import { ALERT_SEVERITIES, DEFAULT_RISK_SCORE, DEFAULT_SEVERITY, type AlertSeverity } from './alert';
 import { DETECTION_PROFILES, DetectionConfigError, checkEventName, type DetectionProfile } from './catalogue';
+import { DEFAULT_NAME_PREFIX, checkNamePrefix } from './names';
 
 /** The environment variable that carries {@link AlertFunctionConfig} to the alerting Lambda as JSON. */
 export const ALERT_CONFIG_ENV = 'DETECTOR_CONFIG';
@@ -9,6 +10,10 @@ export const ALERT_TOPIC_ENV = 'ALERT_TOPIC_ARN';
 /** What the construct tells the alerting Lambda; written at synth, read at cold start. */
 export interface AlertFunctionConfig {
   readonly profile: DetectionProfile;
+  /** The detector's resource-name prefix, to recognise tampering with its resources. */
+  readonly namePrefix: string;
+  /** Ids of the guardrail SCPs (`p-…`), to recognise their detachment or change (us-east-1 only). */
+  readonly guardrailPolicyIds: readonly string[];
   readonly additionalEventNames: readonly string[];
   readonly severity: AlertSeverity;
   readonly riskScore: number;
@@ -16,6 +21,8 @@ export interface AlertFunctionConfig {
 
 export const DEFAULT_ALERT_FUNCTION_CONFIG: AlertFunctionConfig = {
   profile: 'default',
+  namePrefix: DEFAULT_NAME_PREFIX,
+  guardrailPolicyIds: [],
   additionalEventNames: [],
   severity: DEFAULT_SEVERITY,
   riskScore: DEFAULT_RISK_SCORE,
@@ -56,12 +63,19 @@ export function parseAlertFunctionConfig(json: string | undefined): AlertFunctio
     Array.isArray(config.additionalEventNames)
       ? config.additionalEventNames.map((n) => checkEventName(n)).find((m) => m !== undefined)
       : `'additionalEventNames' must be an array, got ${JSON.stringify(config.additionalEventNames)}`,
+    checkNamePrefix(config.namePrefix),
+    Array.isArray(config.guardrailPolicyIds) &&
+    config.guardrailPolicyIds.every((id) => /^p-[0-9a-z]{8,128}$/.test(String(id)))
+      ? undefined
+      : `'guardrailPolicyIds' must be an array of policy ids like 'p-abcd1234', got ${JSON.stringify(config.guardrailPolicyIds)}`,
     checkSeverity(config.severity),
     checkRiskScore(config.riskScore),
   ].filter((m): m is string => m !== undefined);
   if (problems.length > 0) throw new DetectionConfigError(`${ALERT_CONFIG_ENV}: ${problems.join('; ')}`);
   return {
     profile: config.profile,
+    namePrefix: config.namePrefix,
+    guardrailPolicyIds: config.guardrailPolicyIds,
     additionalEventNames: config.additionalEventNames,
     severity: config.severity,
     riskScore: config.riskScore,

@@ -4,7 +4,17 @@
  * field that names the detector's resource. Pure; the SCP, the IAM policy, the tamper rules and
  * the tests all derive from this file.
  */
+import {
+  TAMPER_MITRE_ATTACK,
+  TAMPER_RESPONSE_STEPS,
+  TAMPER_RISK_SCORE,
+  TAMPER_SEVERITY,
+  TAMPER_TRIAGE_STEPS,
+  type AlertSpec,
+} from './alert';
 import { CLOUDTRAIL_API_CALL_DETAIL_TYPE } from './catalogue';
+import { leavesAt } from './leaves';
+import { matchesEventPattern } from './match';
 import type { DetectorNames } from './names';
 
 /** One call that can disable or blind the detector. */
@@ -185,10 +195,8 @@ type PatternValue = string | { readonly prefix: string } | { readonly wildcard: 
 export interface TamperEventPattern {
   readonly source: readonly string[];
   readonly 'detail-type': readonly string[];
-  readonly detail: {
-    readonly errorCode: readonly [{ readonly exists: false }];
-    readonly $or: readonly Record<string, unknown>[];
-  };
+  /** `errorCode` absent, and the branch fields, or `$or` of the branches when there are several. */
+  readonly detail: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -225,11 +233,78 @@ export function buildTamperPattern(
   return {
     source: sources,
     'detail-type': [CLOUDTRAIL_API_CALL_DETAIL_TYPE],
-    detail: { errorCode: [{ exists: false }], $or: branches },
+    // EventBridge wants at least two branches in an `$or`.
+    detail:
+      branches.length === 1
+        ? { errorCode: [{ exists: false }], ...branches[0] }
+        : { errorCode: [{ exists: false }], $or: branches },
   };
 }
 
 /** The IAM actions of every tamper call, for the guardrail statements. */
 export function tamperActions(service: string): string[] {
   return TAMPER_SERVICES.find((s) => s.service === service)?.calls.map((c) => c.action) ?? [];
+}
+
+/** The result of classifying an event as tampering with the detector. */
+export type TamperClassification =
+  | { readonly matched: true; readonly service: TamperService; readonly call: TamperCall; readonly spec: AlertSpec }
+  | { readonly matched: false };
+
+const TAMPER_SPECS = new WeakMap<TamperCall, AlertSpec>();
+
+function tamperSpec(service: TamperService, c: TamperCall): AlertSpec {
+  let spec = TAMPER_SPECS.get(c);
+  if (spec === undefined) {
+    const name = c.action.split(':')[1];
+    spec = {
+      category: 'detector-tampering',
+      eventName: name,
+      eventSource: service.eventSource,
+      profile: 'tamper',
+      title: `Bedrock supply-chain detector tampered with: ${c.action}`,
+      summary: `A call that can stop, blind or remove the Bedrock model supply-chain detector succeeded (${c.action}) on one of its resources.`,
+      mitre: TAMPER_MITRE_ATTACK,
+      severity: TAMPER_SEVERITY,
+      riskScore: TAMPER_RISK_SCORE,
+      triage: TAMPER_TRIAGE_STEPS,
+      response: TAMPER_RESPONSE_STEPS,
+      modelSourceFields: [],
+      newResourceFields: [],
+      targetFields: [c.field],
+      showRequest: false,
+    };
+    TAMPER_SPECS.set(c, spec);
+  }
+  return spec;
+}
+
+/**
+ * Decides in code what the tamper rules' patterns decide (with `matchesEventPattern`), then names
+ * the call. Events from both the regional and the us-east-1 rule go through it.
+ */
+export class TamperClassifier {
+  readonly patterns: readonly TamperEventPattern[];
+
+  constructor(names: DetectorNames, policyIds: readonly string[] = []) {
+    this.patterns = [buildTamperPattern(names, 'regional'), buildTamperPattern(names, 'us-east-1', policyIds)].filter(
+      (p): p is TamperEventPattern => p !== undefined,
+    );
+  }
+
+  classifyEvent(event: unknown): TamperClassification {
+    if (!this.patterns.some((p) => matchesEventPattern(p, event))) return { matched: false };
+    const detail = (event as Record<string, unknown>).detail as Record<string, unknown> | undefined;
+    for (const service of TAMPER_SERVICES) {
+      if (!leavesAt(detail, ['eventSource']).includes(service.eventSource)) continue;
+      const names = leavesAt(detail, ['eventName']).filter((n): n is string => typeof n === 'string');
+      const c = service.calls.find((x) =>
+        typeof x.eventName === 'string'
+          ? names.includes(x.eventName)
+          : names.some((n) => n.startsWith((x.eventName as { prefix: string }).prefix)),
+      );
+      if (c) return { matched: true, service, call: c, spec: tamperSpec(service, c) };
+    }
+    return { matched: false };
+  }
 }

@@ -71,7 +71,8 @@ export interface GuardrailOptions {
 }
 
 const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
-const PRINCIPAL_ARN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc|\*):iam::(\d{12}|\*):(role|user)\/(.+)$/;
+const PRINCIPAL_ARN =
+  /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc|\*):iam::(\d{12}|\*):(role|user)\/(.+)$/;
 
 /** Values that are not known until deployment (CDK tokens); they are judged only after they resolve. */
 export type IsUnresolved = (value: unknown) => boolean;
@@ -112,8 +113,14 @@ export function checkGuardrailOptions(o: GuardrailOptions, isUnresolved: IsUnres
     }
   }
   list(o.approvedPrincipalArns, (v) => checkPrincipalArnPattern(v, 'approvedPrincipalArns'));
-  if (o.approvedServiceRoleArns !== undefined && !isUnresolved(o.approvedServiceRoleArns) && o.approvedServiceRoleArns.length === 0) {
-    problems.push(`'approvedServiceRoleArns' must list at least one role ARN pattern when given (leave it out for no role restriction), got []`);
+  if (
+    o.approvedServiceRoleArns !== undefined &&
+    !isUnresolved(o.approvedServiceRoleArns) &&
+    o.approvedServiceRoleArns.length === 0
+  ) {
+    problems.push(
+      `'approvedServiceRoleArns' must list at least one role ARN pattern when given (leave it out for no role restriction), got []`,
+    );
   }
   list(o.approvedServiceRoleArns, (v) => checkPrincipalArnPattern(v, 'approvedServiceRoleArns', true));
   list(o.passRoleServices, (v) =>
@@ -124,11 +131,19 @@ export function checkGuardrailOptions(o: GuardrailOptions, isUnresolved: IsUnres
   if (o.passRoleServices !== undefined && !isUnresolved(o.passRoleServices) && o.passRoleServices.length === 0) {
     problems.push(`'passRoleServices' must name at least one service principal, got []`);
   }
-  if (o.organizationId !== undefined && !isUnresolved(o.organizationId) && !/^o-[a-z0-9]{10,32}$/.test(o.organizationId)) {
-    problems.push(`'organizationId' must be an AWS Organizations id like 'o-a1b2c3d4e5', got ${show(o.organizationId)}`);
+  if (
+    o.organizationId !== undefined &&
+    !isUnresolved(o.organizationId) &&
+    !/^o-[a-z0-9]{10,32}$/.test(o.organizationId)
+  ) {
+    problems.push(
+      `'organizationId' must be an AWS Organizations id like 'o-a1b2c3d4e5', got ${show(o.organizationId)}`,
+    );
   }
   if (o.organizationId !== undefined && o.approvedServiceRoleArns === undefined) {
-    problems.push(`'organizationId' sets an S3 perimeter for the model-service roles, so 'approvedServiceRoleArns' must name them`);
+    problems.push(
+      `'organizationId' sets an S3 perimeter for the model-service roles, so 'approvedServiceRoleArns' must name them`,
+    );
   }
   if (o.trustedAccountIds !== undefined && o.organizationId === undefined) {
     problems.push(`'trustedAccountIds' widens the S3 perimeter, which needs 'organizationId'`);
@@ -209,7 +224,9 @@ export function buildGuardrailStatements(o: GuardrailOptions): PolicyStatementJs
 function tamperStatements(o: GuardrailOptions): PolicyStatementJson[] {
   const names = detectorNames(o.namePrefix ?? DEFAULT_NAME_PREFIX);
   const partition = o.partition ?? 'aws';
-  const exceptDeployers = { ArnNotLike: { 'aws:PrincipalArn': [...(o.deploymentPrincipalArns ?? DEFAULT_DEPLOYMENT_PRINCIPAL_ARNS)] } };
+  const exceptDeployers = {
+    ArnNotLike: { 'aws:PrincipalArn': [...(o.deploymentPrincipalArns ?? DEFAULT_DEPLOYMENT_PRINCIPAL_ARNS)] },
+  };
   const named = TAMPER_SERVICES.filter((s) => s.service !== 'kms' && s.service !== 'organizations');
   const actionsOf = (service: string) => TAMPER_SERVICES.find((s) => s.service === service)!.calls.map((c) => c.action);
   return [
@@ -252,7 +269,10 @@ export function utf8Bytes(text: string): number {
  * keeping each document's statements in their original order).
  * @throws Error naming the statement, its size and the budget when one statement alone does not fit
  */
-export function packStatements(statements: readonly PolicyStatementJson[], budgetBytes: number): PolicyStatementJson[][] {
+export function packStatements(
+  statements: readonly PolicyStatementJson[],
+  budgetBytes: number,
+): PolicyStatementJson[][] {
   const empty = utf8Bytes(policyDocumentJson([]));
   const sized = statements.map((s, index) => ({ s, index, bytes: utf8Bytes(JSON.stringify(s)) }));
   for (const x of sized) {

@@ -30,8 +30,12 @@ describe('BedrockModelSupplyChainDetector with defaults', () => {
 
   test("the rule's pattern is exactly what lib/detection builds", () => {
     const rules = template.findResources('AWS::Events::Rule');
-    const [rule] = Object.values(rules);
-    expect(Object.keys(rules)).toHaveLength(1);
+    expect(Object.keys(rules).map((id) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual([
+      'DetectorRule',
+      'DetectorTamperRule',
+      'DetectorGlobalTamperRule',
+    ]);
+    const rule = Object.entries(rules).find(([id]) => id.startsWith('DetectorRule'))![1];
     expect(rule.Properties.EventPattern).toEqual(buildEventPattern(resolveWatchedCalls()));
     expect(detector.eventPattern).toEqual(rule.Properties.EventPattern);
     expect(rule.Properties.State).toBe('ENABLED');
@@ -39,7 +43,9 @@ describe('BedrockModelSupplyChainDetector with defaults', () => {
   });
 
   test('the synthesized pattern decides every fixture the way the manifest (and classify) does', () => {
-    const [rule] = Object.values(template.findResources('AWS::Events::Rule'));
+    const rule = Object.entries(template.findResources('AWS::Events::Rule')).find(([id]) =>
+      id.startsWith('DetectorRule'),
+    )![1];
     for (const entry of MANIFEST) {
       expect([entry.file, matchesPattern(rule.Properties.EventPattern, envelope(record(entry.file)))]).toEqual([
         entry.file,
@@ -91,6 +97,8 @@ describe('BedrockModelSupplyChainDetector with defaults', () => {
           ALERT_TOPIC_ARN: { Ref: Match.stringLikeRegexp('^DetectorAlertTopic') },
           DETECTOR_CONFIG: JSON.stringify({
             profile: 'default',
+            namePrefix: 'bedrock-supply-chain',
+            guardrailPolicyIds: [],
             additionalEventNames: [],
             severity: 'MEDIUM',
             riskScore: 47,
@@ -133,7 +141,7 @@ describe('BedrockModelSupplyChainDetector with defaults', () => {
       IncludeGlobalServiceEvents: true,
       EnableLogFileValidation: true,
       KMSKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DetectorKey'), 'Arn'] },
-      TrailName: 'TestStack-Detector-A65AF808-trail',
+      TrailName: 'bedrock-supply-chain-trail',
       EventSelectors: [{ IncludeManagementEvents: true, ReadWriteType: 'All' }],
     });
     template.hasResourceProperties('AWS::S3::Bucket', {
@@ -158,7 +166,7 @@ describe('BedrockModelSupplyChainDetector with defaults', () => {
   });
 
   test('only this trail may write to the bucket (aws:SourceArn), and only over TLS', () => {
-    const trailArn = 'arn:aws:cloudtrail:us-east-1:123456789012:trail/TestStack-Detector-A65AF808-trail';
+    const trailArn = 'arn:aws:cloudtrail:us-east-1:123456789012:trail/bedrock-supply-chain-trail';
     const [policy] = Object.values(template.findResources('AWS::S3::BucketPolicy'));
     const statements: Record<string, unknown>[] = policy.Properties.PolicyDocument.Statement;
     const cloudTrail = statements.filter((s) => JSON.stringify(s.Principal).includes('cloudtrail.amazonaws.com'));
@@ -189,7 +197,7 @@ describe('BedrockModelSupplyChainDetector with defaults', () => {
       Action: 'kms:GenerateDataKey*',
       Condition: {
         StringEquals: {
-          'aws:SourceArn': 'arn:aws:cloudtrail:us-east-1:123456789012:trail/TestStack-Detector-A65AF808-trail',
+          'aws:SourceArn': 'arn:aws:cloudtrail:us-east-1:123456789012:trail/bedrock-supply-chain-trail',
         },
         StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'arn:aws:cloudtrail:*:123456789012:trail/*' },
       },
@@ -255,6 +263,8 @@ describe('BedrockModelSupplyChainDetector options', () => {
         Variables: {
           DETECTOR_CONFIG: JSON.stringify({
             profile: 'extended',
+            namePrefix: 'bedrock-supply-chain',
+            guardrailPolicyIds: [],
             additionalEventNames: ['CreateModelCustomizationJob'],
             severity: 'HIGH',
             riskScore: 80,

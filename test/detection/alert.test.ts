@@ -235,7 +235,12 @@ describe('SNS rendering', () => {
       expect(JSON.parse(message[protocol])).toEqual(alert);
     }
     expect(sns.messageStructure).toBe('json');
-    expect(sns.attributes).toEqual({ severity: 'MEDIUM', eventName: 'CreateModelImportJob', account: '111122223333' });
+    expect(sns.attributes).toEqual({
+      category: 'model-supply-chain',
+      severity: 'MEDIUM',
+      eventName: 'CreateModelImportJob',
+      account: '111122223333',
+    });
   });
 
   test("a record near CloudTrail's 100 KB field cap, with 4-byte characters everywhere, stays within the SNS size limit", () => {

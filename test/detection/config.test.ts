@@ -6,6 +6,8 @@ describe('alert function configuration', () => {
     expect(parseAlertFunctionConfig('')).toEqual(DEFAULT_ALERT_FUNCTION_CONFIG);
     expect(DEFAULT_ALERT_FUNCTION_CONFIG).toEqual({
       profile: 'default',
+      namePrefix: 'bedrock-supply-chain',
+      guardrailPolicyIds: [],
       additionalEventNames: [],
       severity: 'MEDIUM',
       riskScore: 47,
@@ -15,6 +17,8 @@ describe('alert function configuration', () => {
   test('reads what the construct writes', () => {
     const config = {
       profile: 'extended',
+      namePrefix: 'secops-bedrock',
+      guardrailPolicyIds: ['p-abcd1234'],
       additionalEventNames: ['CreateModelCustomizationJob'],
       severity: 'HIGH',
       riskScore: 80,
@@ -24,12 +28,22 @@ describe('alert function configuration', () => {
 
   test.each([
     ['{', /^DETECTOR_CONFIG is not valid JSON/],
+    ['{"namePrefix":"Bad_Prefix"}', /'namePrefix' must be 3-24 lower-case letters/],
+    [
+      '{"guardrailPolicyIds":["x"]}',
+      `DETECTOR_CONFIG: 'guardrailPolicyIds' must be an array of policy ids like 'p-abcd1234', got ["x"]`,
+    ],
     ['[]', /^DETECTOR_CONFIG must be a JSON object, got \[\]$/],
     [
       '{"severity":"SEVERE"}',
       `DETECTOR_CONFIG: 'severity' must be one of 'INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL', got "SEVERE"`,
     ],
     ['{"riskScore":101}', `DETECTOR_CONFIG: 'riskScore' must be a whole number from 0 to 100, got 101`],
+    ['{"namePrefix":"Bad_Prefix"}', /'namePrefix' must be 3-24 lower-case letters/],
+    [
+      '{"guardrailPolicyIds":["x"]}',
+      `DETECTOR_CONFIG: 'guardrailPolicyIds' must be an array of policy ids like 'p-abcd1234', got ["x"]`,
+    ],
     ['{"profile":"all"}', `DETECTOR_CONFIG: 'profile' must be one of 'default', 'extended', got "all"`],
     ['{"additionalEventNames":"X"}', `DETECTOR_CONFIG: 'additionalEventNames' must be an array, got "X"`],
     ['{"additionalEventNames":["bad name"]}', /'additionalEventNames' entries must be Bedrock API operation names/],

@@ -57,6 +57,7 @@ describe('alerting handler, with the real SNS client against a local endpoint', 
       actor: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE' },
     });
     expect(messageAttributes(p)).toEqual({
+      category: 'model-supply-chain',
       severity: 'MEDIUM',
       eventName: 'CreateModelImportJob',
       account: '111122223333',
@@ -77,7 +78,12 @@ describe('alerting handler, with the real SNS client against a local endpoint', 
   );
 
   test('the extended profile and severity reach the alert', async () => {
-    const { handler } = handlerWith({ profile: 'extended', additionalEventNames: [], severity: 'HIGH', riskScore: 73 });
+    const { handler } = handlerWith({
+      ...DEFAULT_ALERT_FUNCTION_CONFIG,
+      profile: 'extended',
+      severity: 'HIGH',
+      riskScore: 73,
+    });
     await handler(envelope(record('ext-create-model-copy-job-01.json')));
     const message = JSON.parse(String(server.requests[0].params.Message));
     expect(JSON.parse(message.lambda)).toMatchObject({
@@ -118,7 +124,7 @@ describe('alerting handler, with the real SNS client against a local endpoint', 
     expect(logs).toEqual([
       expect.objectContaining({
         level: 'WARN',
-        message: 'ignored: the call failed (errorCode "AccessDenied")',
+        message: 'ignored: the call failed (errorCode "AccessDenied"), and not a change to the detector',
         EventsIgnored: 1,
         _aws: expect.objectContaining({
           CloudWatchMetrics: [expect.objectContaining({ Namespace: 'BedrockModelSupplyChain' })],

@@ -22,13 +22,21 @@ describe('test IAM evaluator', () => {
     expect(arnLike('*', 'anything')).toBe(true);
   });
 
-  const deny = (s: Partial<PolicyStatementJson>): PolicyStatementJson[] => [{ Sid: 'D', Effect: 'Deny', Action: 'x:Do', Resource: '*', ...s }];
-  const req = (context: Record<string, string | string[] | undefined> = {}, resource = 'arn:aws:s3:::b', action = 'x:Do') => ({ action, resource, context });
+  const deny = (s: Partial<PolicyStatementJson>): PolicyStatementJson[] => [
+    { Sid: 'D', Effect: 'Deny', Action: 'x:Do', Resource: '*', ...s },
+  ];
+  const req = (
+    context: Record<string, string | string[] | undefined> = {},
+    resource = 'arn:aws:s3:::b',
+    action = 'x:Do',
+  ) => ({ action, resource, context });
 
   test('negated operators hold when the key is absent; positive ones do not', () => {
     expect(evaluate(deny({ Condition: { StringNotEquals: { k: 'v' } } }), req()).allowed).toBe(false);
     expect(evaluate(deny({ Condition: { StringEquals: { k: 'v' } } }), req()).allowed).toBe(true);
-    expect(evaluate(deny({ Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/a' } } }), req()).allowed).toBe(false);
+    expect(
+      evaluate(deny({ Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/a' } } }), req()).allowed,
+    ).toBe(false);
   });
 
   test('…IfExists holds when the key is absent', () => {
@@ -39,15 +47,22 @@ describe('test IAM evaluator', () => {
   });
 
   test('keys in one block are ANDed, values of one key ORed; two keys in a negated block', () => {
-    const s = deny({ Condition: { StringNotEqualsIfExists: { 'aws:ResourceOrgID': 'o-1', 'aws:ResourceAccount': ['1', '2'] } } });
+    const s = deny({
+      Condition: { StringNotEqualsIfExists: { 'aws:ResourceOrgID': 'o-1', 'aws:ResourceAccount': ['1', '2'] } },
+    });
     expect(evaluate(s, req({ 'aws:ResourceOrgID': 'o-9', 'aws:ResourceAccount': '2' })).allowed).toBe(true);
     expect(evaluate(s, req({ 'aws:ResourceOrgID': 'o-9', 'aws:ResourceAccount': '3' })).allowed).toBe(false);
     expect(evaluate(s, req({ 'aws:ResourceOrgID': 'o-1', 'aws:ResourceAccount': '3' })).allowed).toBe(true);
   });
 
   test('NotResource and NotAction invert the match', () => {
-    expect(evaluate(deny({ Resource: undefined, NotResource: 'arn:aws:s3:::keep*' }), req({}, 'arn:aws:s3:::keep-me')).allowed).toBe(true);
-    expect(evaluate(deny({ Resource: undefined, NotResource: 'arn:aws:s3:::keep*' }), req({}, 'arn:aws:s3:::other')).allowed).toBe(false);
+    expect(
+      evaluate(deny({ Resource: undefined, NotResource: 'arn:aws:s3:::keep*' }), req({}, 'arn:aws:s3:::keep-me'))
+        .allowed,
+    ).toBe(true);
+    expect(
+      evaluate(deny({ Resource: undefined, NotResource: 'arn:aws:s3:::keep*' }), req({}, 'arn:aws:s3:::other')).allowed,
+    ).toBe(false);
     expect(evaluate(deny({ Action: undefined, NotAction: 'x:Do' }), req()).allowed).toBe(true);
   });
 
@@ -66,6 +81,8 @@ describe('test IAM evaluator', () => {
   });
 
   test('unsupported operators throw instead of passing', () => {
-    expect(() => evaluate(deny({ Condition: { NumericLessThan: { k: '1' } } }), req({ k: '0' }))).toThrow(/not supported/);
+    expect(() => evaluate(deny({ Condition: { NumericLessThan: { k: '1' } } }), req({ k: '0' }))).toThrow(
+      /not supported/,
+    );
   });
 });

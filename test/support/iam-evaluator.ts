@@ -25,10 +25,14 @@ export interface Decision {
   readonly deniedBy: string[];
 }
 
-const asList = <T>(v: T | readonly T[] | undefined): readonly T[] => (v === undefined ? [] : Array.isArray(v) ? (v as readonly T[]) : [v as T]);
+const asList = <T>(v: T | readonly T[] | undefined): readonly T[] =>
+  v === undefined ? [] : Array.isArray(v) ? (v as readonly T[]) : [v as T];
 
 export function glob(pattern: string, value: string, ignoreCase = false): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\/]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\/]/g, '\\$&')
+    .replace(/\*/g, '[\\s\\S]*')
+    .replace(/\?/g, '[\\s\\S]');
   return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
 }
 
@@ -59,7 +63,12 @@ function resourceMatches(s: PolicyStatementJson, resource: string): boolean {
   throw new Error(`statement ${s.Sid} has neither Resource nor NotResource`);
 }
 
-function conditionHolds(operator: string, key: string, policyValues: readonly string[], value: ContextValue | undefined): boolean {
+function conditionHolds(
+  operator: string,
+  key: string,
+  policyValues: readonly string[],
+  value: ContextValue | undefined,
+): boolean {
   let op = operator;
   let ifExists = false;
   if (op.endsWith('IfExists')) {
@@ -110,8 +119,14 @@ function statementApplies(s: PolicyStatementJson, r: IamRequest): boolean {
  * elsewhere (an SCP's FullAWSAccess, the principal's identity policy); without it an Allow
  * statement in `statements` is needed (a permissions boundary).
  */
-export function evaluate(statements: readonly PolicyStatementJson[], request: IamRequest, assumeAllow = true): Decision {
-  const deniedBy = statements.filter((s) => s.Effect === 'Deny' && statementApplies(s, request)).map((s) => s.Sid ?? '(no Sid)');
+export function evaluate(
+  statements: readonly PolicyStatementJson[],
+  request: IamRequest,
+  assumeAllow = true,
+): Decision {
+  const deniedBy = statements
+    .filter((s) => s.Effect === 'Deny' && statementApplies(s, request))
+    .map((s) => s.Sid ?? '(no Sid)');
   const allowed = assumeAllow || statements.some((s) => s.Effect === 'Allow' && statementApplies(s, request));
   return { allowed: allowed && deniedBy.length === 0, deniedBy };
 }
