@@ -1,0 +1,81 @@
+import { Construct } from 'constructs';
+
+import {
+  BedrockModelSupplyChainDetector,
+  type BedrockModelSupplyChainDetectorProps,
+} from './bedrock-model-supply-chain-detector';
+import { ModelSupplyChainGuardrailPolicy, type GuardrailPolicyUsage } from './model-supply-chain-guardrail-policy';
+import { ModelSupplyChainScp } from './model-supply-chain-scp';
+import type { GuardrailOptions } from './prevention';
+
+/** Props of {@link BedrockModelSupplyChainGuard}: the detector's, plus the guardrails'. */
+export interface BedrockModelSupplyChainGuardProps
+  extends BedrockModelSupplyChainDetectorProps, Omit<GuardrailOptions, 'profile' | 'additionalEventNames' | 'namePrefix'> {
+  /**
+   * IAM role or user ARN patterns that may import models, deploy them and create or register
+   * marketplace endpoints (the MLOps pipeline roles and a break-glass role). Required: the
+   * guardrails deny those calls to everyone else.
+   */
+  readonly approvedPrincipalArns: string[];
+  /**
+   * Attach the guardrails as an SCP to these roots, OUs or accounts. Deploy the stack in the
+   * management account (or an Organizations delegated administrator for SCPs).
+   * @default - no SCP
+   */
+  readonly scpTargetIds?: string[];
+  /** @default 5120 */
+  readonly scpSizeBudgetBytes?: number;
+  /**
+   * Create the guardrails as a customer-managed IAM policy too (for accounts without Organizations;
+   * attach it to principals or use it as a permissions boundary), or `false` for none.
+   * @default 'attach'
+   */
+  readonly iamGuardrail?: GuardrailPolicyUsage | false;
+}
+
+/**
+ * Detection and prevention together, with sensible defaults: the
+ * {@link BedrockModelSupplyChainDetector} (with its tamper alerts), the guardrails as an IAM
+ * managed policy, and, given `scpTargetIds`, as an SCP. Each piece can also be used alone.
+ */
+export class BedrockModelSupplyChainGuard extends Construct {
+  readonly detector: BedrockModelSupplyChainDetector;
+  readonly scp?: ModelSupplyChainScp;
+  readonly guardrailPolicy?: ModelSupplyChainGuardrailPolicy;
+
+  constructor(scope: Construct, id: string, props: BedrockModelSupplyChainGuardProps) {
+    super(scope, id);
+    const guardrails = {
+      profile: props.profile,
+      additionalEventNames: props.additionalEventNames,
+      namePrefix: props.namePrefix,
+      approvedPrincipalArns: props.approvedPrincipalArns,
+      approvedServiceRoleArns: props.approvedServiceRoleArns,
+      passRoleServices: props.passRoleServices,
+      organizationId: props.organizationId,
+      trustedAccountIds: props.trustedAccountIds,
+      exemptBucketArns: props.exemptBucketArns,
+      tamperProtection: props.tamperProtection,
+      deploymentPrincipalArns: props.deploymentPrincipalArns,
+      partition: props.partition,
+    };
+    if (props.scpTargetIds !== undefined) {
+      this.scp = new ModelSupplyChainScp(this, 'Scp', {
+        ...guardrails,
+        targetIds: props.scpTargetIds,
+        sizeBudgetBytes: props.scpSizeBudgetBytes,
+      });
+    }
+    if (props.iamGuardrail !== false) {
+      this.guardrailPolicy = new ModelSupplyChainGuardrailPolicy(this, 'GuardrailPolicy', {
+        ...guardrails,
+        approvedPrincipalArns: [...props.approvedPrincipalArns],
+        usage: props.iamGuardrail ?? 'attach',
+      });
+    }
+    this.detector = new BedrockModelSupplyChainDetector(this, 'Detector', {
+      ...props,
+      guardrailPolicyIds: [...(props.guardrailPolicyIds ?? []), ...(this.scp?.policies.map((p) => p.attrId) ?? [])],
+    });
+  }
+}
