@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 import {
@@ -6,11 +7,14 @@ import {
 } from './bedrock-model-supply-chain-detector';
 import { ModelSupplyChainGuardrailPolicy, type GuardrailPolicyUsage } from './model-supply-chain-guardrail-policy';
 import { ModelSupplyChainScp } from './model-supply-chain-scp';
-import type { GuardrailOptions } from './prevention';
+import { checkGuardrailOptions, type GuardrailOptions } from './prevention';
+import { assertValid } from './private/validation';
 
 /** Props of {@link BedrockModelSupplyChainGuard}: the detector's, plus the guardrails'. */
 export interface BedrockModelSupplyChainGuardProps
-  extends BedrockModelSupplyChainDetectorProps, Omit<GuardrailOptions, 'profile' | 'additionalEventNames' | 'namePrefix'> {
+  extends
+    BedrockModelSupplyChainDetectorProps,
+    Omit<GuardrailOptions, 'profile' | 'additionalEventNames' | 'namePrefix'> {
   /**
    * IAM role or user ARN patterns that may import models, deploy them and create or register
    * marketplace endpoints (the MLOps pipeline roles and a break-glass role). Required: the
@@ -59,6 +63,7 @@ export class BedrockModelSupplyChainGuard extends Construct {
       deploymentPrincipalArns: props.deploymentPrincipalArns,
       partition: props.partition,
     };
+    for (const problem of checkGuardrailOptions(guardrails, Token.isUnresolved)) assertValid(problem);
     if (props.scpTargetIds !== undefined) {
       this.scp = new ModelSupplyChainScp(this, 'Scp', {
         ...guardrails,

@@ -1,0 +1,226 @@
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+
+import {
+  BedrockModelSupplyChainGuard,
+  ModelSupplyChainGuardrailPolicy,
+  ModelSupplyChainScp,
+  utf8Bytes,
+  type ModelSupplyChainScpProps,
+} from '../../lib';
+import { testStack } from '../support/app';
+import { evaluate } from '../support/iam-evaluator';
+
+const APPROVED = ['arn:aws:iam::*:role/mlops-pipeline-*'];
+
+describe('ModelSupplyChainScp', () => {
+  test('one minified SCP, tagged, attached to the targets, within the budget', () => {
+    const { stack } = testStack();
+    const scp = new ModelSupplyChainScp(stack, 'Scp', {
+      targetIds: ['r-ab12', 'ou-ab12-abcdefgh', '111122223333'],
+      approvedPrincipalArns: APPROVED,
+    });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Organizations::Policy', 1);
+    const [policy] = Object.values(template.findResources('AWS::Organizations::Policy'));
+    expect(policy.Properties).toMatchObject({
+      Type: 'SERVICE_CONTROL_POLICY',
+      Name: 'bedrock-supply-chain-guardrail',
+      TargetIds: ['r-ab12', 'ou-ab12-abcdefgh', '111122223333'],
+      Tags: [{ Key: 'bedrock-supply-chain:guardrail', Value: 'true' }],
+    });
+    expect(typeof policy.Properties.Content).toBe('string');
+    expect(policy.Properties.Content).toBe(scp.documents[0]);
+    expect(policy.Properties.Content).not.toMatch(/\s(?=(?:[^"]*"[^"]*")*[^"]*$)/); // no whitespace outside strings
+    expect(scp.documentBytes[0]).toBe(utf8Bytes(policy.Properties.Content));
+    expect(scp.documentBytes[0]).toBeLessThanOrEqual(5120);
+    expect(scp.attachmentSlotsPerTarget).toBe(1);
+  });
+
+  test('a small budget splits the statements across policies and says how many slots that takes', () => {
+    const { stack } = testStack();
+    const scp = new ModelSupplyChainScp(stack, 'Scp', {
+      targetIds: ['ou-ab12-abcdefgh'],
+      approvedPrincipalArns: APPROVED,
+      sizeBudgetBytes: 2000,
+    });
+    const template = Template.fromStack(stack);
+    expect(scp.attachmentSlotsPerTarget).toBe(2);
+    template.resourceCountIs('AWS::Organizations::Policy', 2);
+    template.hasResourceProperties('AWS::Organizations::Policy', { Name: 'bedrock-supply-chain-guardrail-1' });
+    template.hasResourceProperties('AWS::Organizations::Policy', { Name: 'bedrock-supply-chain-guardrail-2' });
+    for (const bytes of scp.documentBytes) expect(bytes).toBeLessThanOrEqual(2000);
+    Annotations.fromStack(stack).hasWarning(
+      '/TestStack/Scp',
+      Match.stringLikeRegexp('split across 2 SCPs: that takes 2 of the 10 SCP attachment slots on every target'),
+    );
+    const all = scp.documents.flatMap((d) => JSON.parse(d).Statement);
+    expect(all).toHaveLength(scp.statements.length);
+  });
+
+  test.each<[string, Partial<ModelSupplyChainScpProps>, string]>([
+    ['no targets', { targetIds: [] }, `'targetIds' must contain at least one root, OU or account id, got []`],
+    [
+      'a malformed OU',
+      { targetIds: ['ou-12'] },
+      `'targetIds' entries must be a root id ('r-' and 4-32 lower-case letters or digits), an OU id ('ou-xxxx-xxxxxxxx') or a 12-digit account id, got "ou-12"`,
+    ],
+    [
+      'a short account id',
+      { targetIds: ['12345'] },
+      `'targetIds' entries must be a root id ('r-' and 4-32 lower-case letters or digits), an OU id ('ou-xxxx-xxxxxxxx') or a 12-digit account id, got "12345"`,
+    ],
+    [
+      'a budget above the quota',
+      { sizeBudgetBytes: 20000 },
+      `'sizeBudgetBytes' must be a whole number from 1 to 10240 (the SCP quota), got 20000`,
+    ],
+    [
+      'a budget below the largest statement',
+      { sizeBudgetBytes: 1000 },
+      `'sizeBudgetBytes' is too small: statement DenyDetectorTampering alone needs 1834 bytes in a policy document, more than the 1000-byte budget`,
+    ],
+    [
+      'an empty approved list',
+      { approvedPrincipalArns: [] },
+      `'approvedPrincipalArns' must list at least one IAM role or user ARN pattern`,
+    ],
+    [
+      'a pattern matching everything',
+      { approvedPrincipalArns: ['arn:aws:iam::*:role/*'] },
+      `matches every role in the account`,
+    ],
+  ])('fails for %s', (_what, override, message) => {
+    const { stack } = testStack();
+    expect(
+      () =>
+        new ModelSupplyChainScp(stack, 'Scp', {
+          targetIds: ['ou-ab12-abcdefgh'],
+          approvedPrincipalArns: APPROVED,
+          ...override,
+        }),
+    ).toThrow(message);
+  });
+});
+
+describe('ModelSupplyChainGuardrailPolicy', () => {
+  test('attach: deny-only statements, with roles approved by approveImporter()', () => {
+    const { stack } = testStack({ env: true });
+    const pipeline = new iam.Role(stack, 'Pipeline', {
+      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
+    });
+    const policy = new ModelSupplyChainGuardrailPolicy(stack, 'Guardrail', { approvedPrincipalArns: APPROVED });
+    policy.approveImporter(pipeline);
+    const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'));
+    const statements = resource.Properties.PolicyDocument.Statement;
+    expect(statements.every((s: { Effect: string }) => s.Effect === 'Deny')).toBe(true);
+    expect(statements[0].Condition.ArnNotLike['aws:PrincipalArn']).toEqual([
+      ...APPROVED,
+      { 'Fn::GetAtt': [expect.stringMatching(/^Pipeline/), 'Arn'] },
+    ]);
+  });
+
+  test('approveImporter() alone satisfies the approved-principal requirement', () => {
+    const { stack } = testStack();
+    const policy = new ModelSupplyChainGuardrailPolicy(stack, 'Guardrail');
+    policy.approveImporter(iam.Role.fromRoleArn(stack, 'R', 'arn:aws:iam::111122223333:role/mlops-pipeline'));
+    const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'));
+    expect(resource.Properties.PolicyDocument.Statement[0].Condition.ArnNotLike['aws:PrincipalArn']).toEqual([
+      'arn:aws:iam::111122223333:role/mlops-pipeline',
+    ]);
+  });
+
+  test('fails at synth when no principal was approved at all', () => {
+    const { stack } = testStack();
+    new ModelSupplyChainGuardrailPolicy(stack, 'Guardrail');
+    expect(() => Template.fromStack(stack)).toThrow(
+      /'approvedPrincipalArns' must list at least one IAM role or user ARN pattern/,
+    );
+  });
+
+  test('permissions boundary: an allow of everything else, minus the guardrail denies', () => {
+    const { stack } = testStack();
+    const policy = new ModelSupplyChainGuardrailPolicy(stack, 'Boundary', {
+      approvedPrincipalArns: APPROVED,
+      usage: 'permissionsBoundary',
+    });
+    const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'));
+    const statements = resource.Properties.PolicyDocument.Statement;
+    expect(statements[0]).toEqual({ Sid: 'AllowWithinBoundary', Effect: 'Allow', Action: '*', Resource: '*' });
+    const request = (principal: string, action: string) => ({
+      action,
+      resource: '*',
+      context: { 'aws:PrincipalArn': principal },
+    });
+    // As a boundary nothing else allows: the boundary's own Allow must let unrelated calls through.
+    expect(evaluate(statements, request('arn:aws:iam::1:role/app', 's3:ListAllMyBuckets'), false).allowed).toBe(true);
+    expect(
+      evaluate(statements, request('arn:aws:iam::1:role/app', 'bedrock:CreateModelImportJob'), false).allowed,
+    ).toBe(false);
+    expect(
+      evaluate(statements, request('arn:aws:iam::1:role/mlops-pipeline-x', 'bedrock:CreateModelImportJob'), false)
+        .allowed,
+    ).toBe(true);
+    expect(policy.statements().length).toBe(statements.length - 1);
+  });
+
+  test('fails for an unknown usage', () => {
+    const { stack } = testStack();
+    expect(
+      () =>
+        new ModelSupplyChainGuardrailPolicy(stack, 'G', {
+          approvedPrincipalArns: APPROVED,
+          usage: 'boundary' as never,
+        }),
+    ).toThrow(`'usage' must be 'attach' or 'permissionsBoundary', got "boundary"`);
+  });
+});
+
+describe('BedrockModelSupplyChainGuard', () => {
+  test('detection and prevention together; the tamper alert watches the SCP it created', () => {
+    const { stack } = testStack({ env: true });
+    const guard = new BedrockModelSupplyChainGuard(stack, 'Guard', {
+      approvedPrincipalArns: APPROVED,
+      scpTargetIds: ['ou-ab12-abcdefgh'],
+    });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Organizations::Policy', 1);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    expect(guard.scp?.attachmentSlotsPerTarget).toBe(1);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Name: 'bedrock-supply-chain-global-tamper-rule',
+      EventPattern: {
+        detail: {
+          $or: Match.arrayWith([
+            Match.objectLike({
+              eventSource: ['organizations.amazonaws.com'],
+              requestParameters: { policyId: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^GuardScp'), 'Id'] }] },
+            }),
+          ]),
+        },
+      },
+    });
+  });
+
+  test('without scpTargetIds: no SCP, the IAM guardrail policy only', () => {
+    const { stack } = testStack();
+    const guard = new BedrockModelSupplyChainGuard(stack, 'Guard', { approvedPrincipalArns: APPROVED });
+    Template.fromStack(stack).resourceCountIs('AWS::Organizations::Policy', 0);
+    expect(guard.scp).toBeUndefined();
+    expect(guard.guardrailPolicy).toBeDefined();
+  });
+
+  test('iamGuardrail false: no managed policy', () => {
+    const { stack } = testStack();
+    new BedrockModelSupplyChainGuard(stack, 'Guard', { approvedPrincipalArns: APPROVED, iamGuardrail: false });
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+  });
+
+  test('fails for an empty approved-principal list', () => {
+    const { stack } = testStack();
+    expect(() => new BedrockModelSupplyChainGuard(stack, 'Guard', { approvedPrincipalArns: [] })).toThrow(
+      /'approvedPrincipalArns' must list at least one/,
+    );
+  });
+});

@@ -1,0 +1,177 @@
+import {
+  buildGuardrailStatements,
+  checkGuardrailOptions,
+  packStatements,
+  policyDocumentJson,
+  utf8Bytes,
+  type PolicyStatementJson,
+} from '../../lib/prevention';
+
+const base = { approvedPrincipalArns: ['arn:aws:iam::*:role/mlops-pipeline-*'] };
+
+describe('guardrail statements', () => {
+  test('a known minimal document has an exact, stable size in UTF-8 bytes', () => {
+    const doc = policyDocumentJson(buildGuardrailStatements({ ...base, tamperProtection: false }));
+    expect(doc).toBe(
+      '{"Version":"2012-10-17","Statement":[' +
+        '{"Sid":"DenyModelImportUnlessApproved","Effect":"Deny","Action":["bedrock:CreateModelImportJob","bedrock:CreateCustomModelDeployment","bedrock:CreateMarketplaceModelEndpoint","bedrock:RegisterMarketplaceModelEndpoint"],"Resource":"*","Condition":{"ArnNotLike":{"aws:PrincipalArn":["arn:aws:iam::*:role/mlops-pipeline-*"]}}},' +
+        '{"Sid":"DenyPassRoleToModelServicesUnlessApproved","Effect":"Deny","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":["bedrock.amazonaws.com","sagemaker.amazonaws.com"]},"ArnNotLike":{"aws:PrincipalArn":["arn:aws:iam::*:role/mlops-pipeline-*"]}}}' +
+        ']}',
+    );
+    expect(utf8Bytes(doc)).toBe(649);
+    expect(Buffer.byteLength(doc, 'utf8')).toBe(649);
+  });
+
+  test('UTF-8 bytes, not characters, are counted', () => {
+    expect(utf8Bytes('ü🧪')).toBe(6);
+  });
+
+  test('default and extended profiles with every option fit the default 5,120-byte budget in one policy', () => {
+    for (const profile of ['default', 'extended'] as const) {
+      const statements = buildGuardrailStatements({
+        ...base,
+        profile,
+        approvedServiceRoleArns: ['arn:aws:iam::*:role/BedrockModelImport*'],
+        organizationId: 'o-a1b2c3d4e5',
+        trustedAccountIds: ['444455556666'],
+      });
+      expect(packStatements(statements, 5120)).toHaveLength(1);
+    }
+  });
+
+  test('statements that do not fit are split across as few documents as fit, each within the budget, order kept', () => {
+    const statements = buildGuardrailStatements({
+      ...base,
+      approvedServiceRoleArns: ['arn:aws:iam::*:role/Import*'],
+      organizationId: 'o-a1b2c3d4e5',
+    });
+    const total = utf8Bytes(policyDocumentJson(statements));
+    const packed = packStatements(statements, 2500);
+    expect(packed.length).toBe(2);
+    expect(total).toBeGreaterThan(2500);
+    for (const doc of packed) expect(utf8Bytes(policyDocumentJson(doc))).toBeLessThanOrEqual(2500);
+    expect(
+      packed
+        .flat()
+        .map((s) => s.Sid)
+        .sort(),
+    ).toEqual(statements.map((s) => s.Sid).sort());
+    for (const doc of packed) {
+      const order = doc.map((s) => statements.indexOf(s));
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+    }
+  });
+
+  test('a budget below the largest statement fails with the statement, its size and what to do', () => {
+    const statements = buildGuardrailStatements(base);
+    expect(() => packStatements(statements, 1000)).toThrow(
+      /^statement DenyDetectorTampering alone needs 1834 bytes in a policy document, more than the 1000-byte budget: raise the budget \(SCPs allow up to 10,240 characters\) or shorten the principal and role patterns$/,
+    );
+  });
+
+  test('packing the exact budget of one document gives one document', () => {
+    const statements: PolicyStatementJson[] = buildGuardrailStatements(base);
+    const exact = utf8Bytes(policyDocumentJson(statements));
+    expect(packStatements(statements, exact)).toHaveLength(1);
+    expect(packStatements(statements, exact - 1).length).toBeGreaterThan(1);
+  });
+});
+
+describe('guardrail options fail with a message naming the option, the value and what is allowed', () => {
+  test.each<[string, object, string]>([
+    [
+      'empty approved principals',
+      { approvedPrincipalArns: [] },
+      `'approvedPrincipalArns' must list at least one IAM role or user ARN pattern (the MLOps pipeline roles and a break-glass role): an empty list would deny the watched Bedrock calls to everyone, got []`,
+    ],
+    [
+      'a pattern that matches every role',
+      { approvedPrincipalArns: ['arn:aws:iam::*:role/*'] },
+      `'approvedPrincipalArns' entries must name specific roles or users: "arn:aws:iam::*:role/*" matches every role in the account`,
+    ],
+    [
+      'a bare star',
+      { approvedPrincipalArns: ['*'] },
+      `'approvedPrincipalArns' entries must be IAM role or user ARN patterns like 'arn:aws:iam::*:role/mlops-pipeline-*', got "*"`,
+    ],
+    [
+      'an assumed-role session ARN',
+      { approvedPrincipalArns: ['arn:aws:sts::111122223333:assumed-role/x/y'] },
+      `'approvedPrincipalArns' entries must be IAM role or user ARN patterns; aws:PrincipalArn of a role session is the role's ARN, not the assumed-role ARN, got "arn:aws:sts::111122223333:assumed-role/x/y"`,
+    ],
+    [
+      'a user as a service role',
+      { ...base, approvedServiceRoleArns: ['arn:aws:iam::*:user/x'] },
+      `'approvedServiceRoleArns' entries must be IAM role ARN patterns like 'arn:aws:iam::*:role/BedrockModelImport*', got "arn:aws:iam::*:user/x"`,
+    ],
+    [
+      'an empty service-role list',
+      { ...base, approvedServiceRoleArns: [] },
+      `'approvedServiceRoleArns' must list at least one role ARN pattern when given (leave it out for no role restriction), got []`,
+    ],
+    [
+      'a malformed organisation id',
+      { ...base, approvedServiceRoleArns: ['arn:aws:iam::*:role/Import'], organizationId: 'org-1' },
+      `'organizationId' must be an AWS Organizations id like 'o-a1b2c3d4e5', got "org-1"`,
+    ],
+    [
+      'an organisation without service roles',
+      { ...base, organizationId: 'o-a1b2c3d4e5' },
+      `'organizationId' sets an S3 perimeter for the model-service roles, so 'approvedServiceRoleArns' must name them`,
+    ],
+    [
+      'a malformed trusted account',
+      {
+        ...base,
+        approvedServiceRoleArns: ['arn:aws:iam::*:role/Import'],
+        organizationId: 'o-a1b2c3d4e5',
+        trustedAccountIds: ['4444'],
+      },
+      `'trustedAccountIds' entries must be 12-digit AWS account ids, got "4444"`,
+    ],
+    [
+      'an exempt bucket that is every bucket',
+      { ...base, exemptBucketArns: ['arn:aws:s3:::*'] },
+      `'exemptBucketArns' entries must be bucket ARNs (wildcards allowed, not every bucket) like 'arn:aws:s3:::jumpstart-cache-prod-*', got "arn:aws:s3:::*"`,
+    ],
+    [
+      'a malformed service principal',
+      { ...base, passRoleServices: ['bedrock'] },
+      `'passRoleServices' entries must be service principals like 'bedrock.amazonaws.com', got "bedrock"`,
+    ],
+    [
+      'no deployment principal',
+      { ...base, deploymentPrincipalArns: [] },
+      `'deploymentPrincipalArns' must list at least one role ARN pattern that may still update the detector (its CloudFormation role, break-glass), got []`,
+    ],
+    [
+      'an unknown partition',
+      { ...base, partition: 'aws-moon' },
+      `'partition' must be one of 'aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc', got "aws-moon"`,
+    ],
+  ])('fails for %s', (_what, options, message) => {
+    expect(checkGuardrailOptions(options as never)).toContain(message);
+  });
+
+  test('values that resolve later are not judged', () => {
+    const token = '${Token[TOKEN.1]}';
+    const isToken = (v: unknown) => typeof v === 'string' && v.startsWith('${Token[');
+    expect(
+      checkGuardrailOptions(
+        { approvedPrincipalArns: [token], organizationId: token, approvedServiceRoleArns: [token] },
+        isToken,
+      ),
+    ).toEqual([]);
+  });
+
+  test('valid options give no problems', () => {
+    expect(
+      checkGuardrailOptions({
+        ...base,
+        approvedServiceRoleArns: ['arn:aws:iam::*:role/Import*'],
+        organizationId: 'o-a1b2c3d4e5',
+        trustedAccountIds: ['444455556666'],
+      }),
+    ).toEqual([]);
+  });
+});
