@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -331,7 +331,7 @@ export class BedrockModelSupplyChainDetector extends Construct {
     };
     // IAM role names are global to the account: the region keeps one detector per region apart.
     const role = new iam.Role(this, 'AlertFunctionRole', {
-      roleName: `${names.rolePrefix}-${Aws.REGION}`,
+      roleName: `${names.rolePrefix}-${stack.region}`,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
     });
@@ -428,7 +428,7 @@ export class BedrockModelSupplyChainDetector extends Construct {
 
     const bucket = new s3.Bucket(this, 'TrailBucket', {
       // Bucket names are global: the account and region make this one unique.
-      bucketName: `${this.names.bucketPrefix}-${Aws.ACCOUNT_ID}-${Aws.REGION}`,
+      bucketName: `${this.names.bucketPrefix}-${stack.account}-${stack.region}`,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,

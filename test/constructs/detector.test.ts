@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { CfnParameter, Duration, Token } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, CfnParameter, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,10 +12,12 @@ import {
   BedrockModelSupplyChainDetector,
   DetectorTrail,
   buildEventPattern,
+  buildTamperPattern,
+  detectorNames,
   resolveWatchedCalls,
   type BedrockModelSupplyChainDetectorProps,
 } from '../../lib';
-import { testStack } from '../support/app';
+import { CDK_JSON_CONTEXT, testStack } from '../support/app';
 import { matchesPattern } from '../support/event-pattern';
 import { MANIFEST, envelope, record } from '../support/fixtures';
 
@@ -225,6 +227,73 @@ describe('BedrockModelSupplyChainDetector with defaults', () => {
     expect(detector.alertFunction.node.id).toBe('AlertFunction');
     expect(detector.deadLetterQueue.node.id).toBe('DeadLetterQueue');
     expect(detector.node.tryFindChild('AlertTopic')).toBe(detector.alertTopic);
+  });
+});
+
+describe('BedrockModelSupplyChainDetector tamper alerts', () => {
+  test('the tamper rules carry the patterns lib/detection builds, and deliver to the same function and queue', () => {
+    const { template } = synth();
+    const rules = template.findResources('AWS::Events::Rule');
+    const byName = Object.fromEntries(Object.values(rules).map((r) => [r.Properties.Name, r.Properties]));
+    const names = detectorNames();
+    expect(byName['bedrock-supply-chain-tamper-rule'].EventPattern).toEqual(buildTamperPattern(names, 'regional'));
+    expect(byName['bedrock-supply-chain-global-tamper-rule'].EventPattern).toEqual(
+      buildTamperPattern(names, 'us-east-1'),
+    );
+    for (const name of [
+      'bedrock-supply-chain-rule',
+      'bedrock-supply-chain-tamper-rule',
+      'bedrock-supply-chain-global-tamper-rule',
+    ]) {
+      expect(byName[name].Targets).toEqual([
+        expect.objectContaining({
+          Arn: { 'Fn::GetAtt': [expect.stringMatching(/^DetectorAlertFunction/), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^DetectorDeadLetterQueue/), 'Arn'] } },
+        }),
+      ]);
+    }
+  });
+
+  test('resources carry the names the guardrails and tamper patterns expect', () => {
+    const { template } = synth({ namePrefix: 'secops-bedrock' });
+    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'secops-bedrock-alert' });
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'secops-bedrock-dead-letters' });
+    template.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'secops-bedrock-alerts' });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/lambda/secops-bedrock-alert' });
+    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/secops-bedrock' });
+    template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'secops-bedrock-alert-us-east-1' });
+    template.hasResourceProperties('AWS::S3::Bucket', { BucketName: 'secops-bedrock-trail-123456789012-us-east-1' });
+    template.hasResourceProperties('AWS::CloudTrail::Trail', { TrailName: 'secops-bedrock-trail' });
+  });
+
+  test('outside us-east-1 there is no global tamper rule, and a note says why', () => {
+    const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'West', { env: { account: '123456789012', region: 'us-west-2' } });
+    const detector = new BedrockModelSupplyChainDetector(stack, 'Detector');
+    expect(detector.globalTamperRule).toBeUndefined();
+    expect(detector.tamperRule).toBeDefined();
+    Annotations.fromStack(stack).hasInfo('/West/Detector', Match.stringLikeRegexp('only by a detector in us-east-1'));
+  });
+
+  test('tamperAlerts false: only the detection rule', () => {
+    const { template } = synth({ tamperAlerts: false });
+    template.resourceCountIs('AWS::Events::Rule', 1);
+  });
+
+  test.each([
+    [
+      'namePrefix',
+      { namePrefix: 'Bedrock_Supply' },
+      `'namePrefix' must be 3-24 lower-case letters, digits or single hyphens, starting with a letter and ending with a letter or digit, got "Bedrock_Supply"`,
+    ],
+    [
+      'guardrailPolicyIds',
+      { guardrailPolicyIds: ['policy-1'] },
+      `'guardrailPolicyIds' entries must be SCP ids like 'p-abcd1234', got "policy-1"`,
+    ],
+  ])('fails for an invalid %s', (_prop, props, message) => {
+    const { stack } = testStack();
+    expect(() => new BedrockModelSupplyChainDetector(stack, 'Detector', props)).toThrow(message);
   });
 });
 

@@ -93,6 +93,36 @@ describe('alerting handler, with the real SNS client against a local endpoint', 
     });
   });
 
+  test('a change to the detector is alerted as tampering, in the same format', async () => {
+    const { handler } = handlerWith({ ...DEFAULT_ALERT_FUNCTION_CONFIG, guardrailPolicyIds: ['p-abcd1234'] });
+    const tamper = JSON.parse(
+      fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'tamper', 'lambda-concurrency-zero.json'), 'utf8'),
+    );
+    await expect(handler(envelope(tamper))).resolves.toMatchObject({ status: 'alerted' });
+    const p = server.requests[0].params;
+    expect(p.Subject).toBe('[HIGH] Bedrock detector tampered: PutFunctionConcurrency in 111122223333/us-east-1');
+    expect(messageAttributes(p)).toMatchObject({ category: 'detector-tampering', severity: 'HIGH' });
+    const message = JSON.parse(String(p.Message));
+    expect(message.default).toContain(
+      'DETECTOR RESOURCE CHANGED\n  functionName:          arn:aws:lambda:us-east-1:111122223333:function:bedrock-supply-chain-alert',
+    );
+    expect(JSON.parse(message.sqs)).toMatchObject({
+      category: 'detector-tampering',
+      mitre: { tactic: { id: 'TA0005' }, technique: { id: 'T1562' } },
+      event: { name: 'PutFunctionConcurrency', source: 'lambda.amazonaws.com', profile: 'tamper' },
+      target: [{ field: 'requestParameters.functionName' }],
+    });
+  });
+
+  test('a change to something else is ignored', async () => {
+    const { handler } = handlerWith();
+    const other = JSON.parse(
+      fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'tamper', 'lambda-other-function.json'), 'utf8'),
+    );
+    await expect(handler(envelope(other))).resolves.toMatchObject({ status: 'ignored', code: 'wrong-source' });
+    expect(server.requests).toHaveLength(0);
+  });
+
   test('non-ASCII text travels intact over the wire', async () => {
     const { handler } = handlerWith();
     await handler(envelope(record('pos-import-unicode-01.json')));

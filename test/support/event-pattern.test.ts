@@ -38,7 +38,25 @@ describe('test interpreter of EventBridge patterns', () => {
     expect(matchesPattern({ detail: { eventName: ['A'] } }, { 'detail.eventName': 'A' })).toBe(true);
   });
 
+  test('prefix and wildcard work on strings only', () => {
+    expect(matchesPattern({ x: [{ prefix: 'Delete' }] }, { x: 'DeleteFunction20150331' })).toBe(true);
+    expect(matchesPattern({ x: [{ prefix: 'Delete' }] }, { x: 'delete' })).toBe(false);
+    expect(matchesPattern({ x: [{ wildcard: '*-alerts:*' }] }, { x: 'arn:aws:sns:r:1:p-alerts:abc' })).toBe(true);
+    expect(matchesPattern({ x: [{ wildcard: '*-alerts:*' }] }, { x: 'arn:aws:sns:r:1:p-alerts' })).toBe(false);
+    expect(matchesPattern({ x: [{ wildcard: 'a*a' }] }, { x: 'a' })).toBe(false);
+    expect(matchesPattern({ x: [{ wildcard: 'a*a' }] }, { x: 'aa' })).toBe(true);
+    expect(matchesPattern({ x: [{ wildcard: '*' }] }, { x: 5 })).toBe(false);
+  });
+
+  test('$or: any branch, each branch ANDs its fields', () => {
+    const p = { d: { e: [{ exists: false }], $or: [{ a: ['1'], b: ['2'] }, { c: ['3'] }] } };
+    expect(matchesPattern(p, { d: { a: '1', b: '2' } })).toBe(true);
+    expect(matchesPattern(p, { d: { a: '1', b: '9' } })).toBe(false);
+    expect(matchesPattern(p, { d: { c: '3' } })).toBe(true);
+    expect(matchesPattern(p, { d: { c: '3', e: 'x' } })).toBe(false);
+  });
+
   test('operators it does not implement throw instead of passing', () => {
-    expect(() => matchesPattern({ x: [{ prefix: 'a' }] }, { x: 'abc' })).toThrow(/not supported/);
+    expect(() => matchesPattern({ x: [{ suffix: 'a' }] }, { x: 'abc' })).toThrow(/not supported/);
   });
 });

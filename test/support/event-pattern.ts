@@ -1,7 +1,8 @@
 /**
  * An independent interpreter of EventBridge event patterns, for tests: it decides whether an event
  * matches a pattern the way aws/event-ruler does, for the operators this library uses (exact
- * values and `exists`). Any other operator throws, so a test can never pass by ignoring it.
+ * values, `exists`, `prefix`, `wildcard` and `$or`). Any other operator throws, so a test can never
+ * pass by ignoring it.
  *
  * It shares no code with lib/detection: it flattens the whole event into path → leaf values first
  * (arrays flattened at every depth, keys joined with '.'), then checks every pattern field.
@@ -35,6 +36,11 @@ function matchObject(pattern: unknown, prefix: string, fields: Map<string, Leaf[
     throw new Error(`pattern node at '${prefix}' must be an object`);
   }
   for (const [key, value] of Object.entries(pattern)) {
+    if (key === '$or') {
+      if (!Array.isArray(value) || value.length < 2) throw new Error('$or takes two or more patterns');
+      if (!value.some((branch) => matchObject(branch, prefix, fields))) return false;
+      continue;
+    }
     const name = prefix === '' ? key : `${prefix}.${key}`;
     if (Array.isArray(value)) {
       if (!matchField(value, fields.get(name) ?? [])) return false;
@@ -49,6 +55,14 @@ function matchField(allowed: unknown[], leaves: Leaf[]): boolean {
   return allowed.some((rule) => {
     if (rule === null || typeof rule !== 'object') return leaves.some((leaf) => leaf === rule);
     const ops = Object.keys(rule);
+    if (ops.length === 1 && ops[0] === 'prefix') {
+      const p = String((rule as { prefix: unknown }).prefix);
+      return leaves.some((leaf) => typeof leaf === 'string' && leaf.slice(0, p.length) === p);
+    }
+    if (ops.length === 1 && ops[0] === 'wildcard') {
+      const w = String((rule as { wildcard: unknown }).wildcard);
+      return leaves.some((leaf) => typeof leaf === 'string' && wildcardMatch(w, leaf));
+    }
     if (ops.length === 1 && ops[0] === 'exists') {
       const exists = (rule as { exists: unknown }).exists;
       if (typeof exists !== 'boolean') throw new Error('exists takes a boolean');
@@ -56,4 +70,22 @@ function matchField(allowed: unknown[], leaves: Leaf[]): boolean {
     }
     throw new Error(`operator ${JSON.stringify(rule)} is not supported by this test interpreter`);
   });
+}
+
+/** `*` matches any run of characters; the pieces between stars must appear in order (no regex). */
+export function wildcardMatch(pattern: string, value: string): boolean {
+  if (pattern.includes('\\')) throw new Error('escaped wildcards are not supported by this test interpreter');
+  const pieces = pattern.split('*');
+  if (pieces.length === 1) return pattern === value;
+  const first = pieces[0];
+  const last = pieces[pieces.length - 1];
+  if (!value.startsWith(first) || !value.endsWith(last) || value.length < first.length + last.length) return false;
+  let at = first.length;
+  const end = value.length - last.length;
+  for (const piece of pieces.slice(1, -1)) {
+    const found = value.indexOf(piece, at);
+    if (found === -1 || found + piece.length > end) return false;
+    at = found + piece.length;
+  }
+  return true;
 }

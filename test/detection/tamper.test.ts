@@ -1,0 +1,83 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import {
+  TAMPER_SERVICES,
+  TamperClassifier,
+  WatchedCallClassifier,
+  buildTamperPattern,
+  detectorNames,
+  matchesEventPattern,
+  wildcardRegExp,
+} from '../../lib/detection';
+import { buildGuardrailStatements } from '../../lib/prevention';
+import { matchesPattern, wildcardMatch } from '../support/event-pattern';
+import { envelope } from '../support/fixtures';
+
+const DIR = path.join(__dirname, '..', 'fixtures', 'tamper');
+const MANIFEST: { file: string; tamper: boolean; rule: 'regional' | 'us-east-1' | null; reason: string }[] = JSON.parse(
+  fs.readFileSync(path.join(DIR, 'manifest.json'), 'utf8'),
+).files;
+const record = (file: string) => JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'));
+
+const names = detectorNames();
+const POLICY_IDS = ['p-abcd1234'];
+const regional = buildTamperPattern(names, 'regional')!;
+const global = buildTamperPattern(names, 'us-east-1', POLICY_IDS)!;
+const classifier = new TamperClassifier(names, POLICY_IDS);
+
+describe('tamper rules: patterns and classifier agree on every fixture', () => {
+  test.each(MANIFEST.map((f) => [f.file, f]))('%s', (_file, entry) => {
+    const event = envelope(record(entry.file));
+    expect(matchesPattern(regional, event)).toBe(entry.rule === 'regional');
+    expect(matchesPattern(global, event)).toBe(entry.rule === 'us-east-1');
+    expect(classifier.classifyEvent(event).matched).toBe(entry.tamper);
+    // The lib's matcher and the test interpreter agree on both patterns.
+    expect(matchesEventPattern(regional, event)).toBe(matchesPattern(regional, event));
+    expect(matchesEventPattern(global, event)).toBe(matchesPattern(global, event));
+    // A tamper call is never a supply-chain alert, and the other way round.
+    if (entry.tamper) expect(new WatchedCallClassifier().classifyEvent(event).matched).toBe(false);
+  });
+
+  test('the classifier names the call and the field that names the resource', () => {
+    const result = classifier.classifyEvent(envelope(record('lambda-concurrency-zero.json')));
+    expect(
+      result.matched && [result.call.action, result.call.field, result.spec.category, result.spec.severity],
+    ).toEqual(['lambda:PutFunctionConcurrency', 'functionName', 'detector-tampering', 'HIGH']);
+  });
+
+  test('without guardrail policy ids, SCP changes are not matched', () => {
+    const event = envelope(record('organizations-detach-guardrail.json'));
+    expect(new TamperClassifier(names).classifyEvent(event).matched).toBe(false);
+  });
+
+  test('another name prefix watches other resources', () => {
+    const other = new TamperClassifier(detectorNames('secops-bedrock'));
+    expect(other.classifyEvent(envelope(record('lambda-delete-function.json'))).matched).toBe(false);
+  });
+});
+
+describe('tamper catalogue', () => {
+  test('every guarded action is in the SCP statements, and every regional service is alerted', () => {
+    const statements = buildGuardrailStatements({ approvedPrincipalArns: ['arn:aws:iam::*:role/mlops-*'] });
+    const denied = new Set(statements.flatMap((s) => ([] as string[]).concat((s.Action as string[] | string) ?? [])));
+    for (const svc of TAMPER_SERVICES)
+      for (const c of svc.calls) expect([c.action, denied.has(c.action)]).toEqual([c.action, true]);
+    const sources = new Set([...regional.source, ...global.source]);
+    for (const svc of TAMPER_SERVICES.filter((s) => s.fieldWildcard))
+      expect(sources.has(`aws.${svc.service}`)).toBe(true);
+  });
+
+  test('lib wildcard and test wildcard agree', () => {
+    const cases: [string, string][] = [
+      ['*bedrock-supply-chain-trail', 'arn:aws:cloudtrail:us-east-1:1:trail/bedrock-supply-chain-trail'],
+      ['*bedrock-supply-chain-trail', 'bedrock-supply-chain-trail-old'],
+      ['bedrock-supply-chain-*', 'bedrock-supply-chain-'],
+      ['*/q', 'https://sqs/1/q'],
+      ['a*b*c', 'abbbc'],
+      ['a*b*c', 'acb'],
+      ['x.y', 'xzy'],
+    ];
+    for (const [w, v] of cases) expect([w, v, wildcardRegExp(w).test(v)]).toEqual([w, v, wildcardMatch(w, v)]);
+  });
+});
