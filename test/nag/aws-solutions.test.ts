@@ -5,7 +5,13 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 
-import { BedrockModelSupplyChainDetector, DetectorTrail, type BedrockModelSupplyChainDetectorProps } from '../../lib';
+import {
+  BedrockModelSupplyChainDetector,
+  BedrockModelSupplyChainGuard,
+  DetectorTrail,
+  type BedrockModelSupplyChainDetectorProps,
+  type BedrockModelSupplyChainGuardProps,
+} from '../../lib';
 import { testStack } from '../support/app';
 import { violations as validate } from '../support/validation';
 
@@ -29,7 +35,30 @@ const variants: [string, (stack: import('aws-cdk-lib').Stack) => BedrockModelSup
   ],
 ];
 
+const umbrellaVariants: [string, Omit<BedrockModelSupplyChainGuardProps, 'approvedPrincipalArns'>][] = [
+  ['umbrella with SCP and IAM guardrail', { scpTargetIds: ['ou-ab12-abcdefgh'] }],
+  [
+    'umbrella, extended, S3 perimeter, boundary usage',
+    {
+      profile: 'extended',
+      iamGuardrail: 'permissionsBoundary',
+      approvedServiceRoleArns: ['arn:aws:iam::*:role/BedrockModelImport*'],
+      organizationId: 'o-a1b2c3d4e5',
+      scpTargetIds: ['r-ab12'],
+    },
+  ],
+];
+
 describe('cdk-nag AwsSolutions', () => {
+  test.each(umbrellaVariants)('%s: zero unacknowledged findings, warnings included', (_name, props) => {
+    const { app, stack } = testStack();
+    new BedrockModelSupplyChainGuard(stack, 'Guard', {
+      approvedPrincipalArns: ['arn:aws:iam::*:role/mlops-pipeline-*'],
+      ...props,
+    });
+    expect(violations(app)).toEqual([]);
+  });
+
   test.each(variants)('%s: zero unacknowledged findings, warnings included', (_name, props) => {
     const { app, stack } = testStack();
     new BedrockModelSupplyChainDetector(stack, 'Detector', props(stack));
