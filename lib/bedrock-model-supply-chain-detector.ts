@@ -242,6 +242,17 @@ export class BedrockModelSupplyChainDetector extends Construct {
     if (!props.encryptionKey) {
       // The guardrails protect the key by this alias (kms:ResourceAliases).
       new kms.Alias(this, 'KeyAlias', { aliasName: names.keyAlias, targetKey: this.encryptionKey });
+    } else {
+      Annotations.of(this).addWarningV2(
+        'cdk-bedrock-model-supply-chain:keyNotProtected',
+        `The guardrails protect the detector's key by its alias '${names.keyAlias}': give the key you passed that alias, or it is not protected from deletion.`,
+      );
+    }
+    if (props.alertTopic) {
+      Annotations.of(this).addWarningV2(
+        'cdk-bedrock-model-supply-chain:topicNotProtected',
+        `The guardrails and the tamper alert protect the alert topic by its name '${names.topic}': a topic you pass under another name is not protected.`,
+      );
     }
 
     // --- Trail -------------------------------------------------------------------------------
@@ -424,6 +435,12 @@ export class BedrockModelSupplyChainDetector extends Construct {
     const stack = Stack.of(this);
     const options = source.options;
     const trailName = options.trailName ?? this.names.trail;
+    if (trailName !== this.names.trail) {
+      Annotations.of(this).addWarningV2(
+        'cdk-bedrock-model-supply-chain:trailNotProtected',
+        `The guardrails and the tamper alert protect the trail by its name '${this.names.trail}': the trail '${trailName}' is not protected.`,
+      );
+    }
     const trailArn = stack.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: trailName });
 
     const bucket = new s3.Bucket(this, 'TrailBucket', {

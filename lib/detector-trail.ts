@@ -5,8 +5,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 /** Settings for the trail the detector creates. */
 export interface NewTrailOptions {
   /**
-   * The trail's name (it also goes into the bucket policy's `aws:SourceArn`).
-   * @default - a name derived from the construct path, unique in the account
+   * The trail's name (it also goes into the bucket policy's `aws:SourceArn`). Only the default name
+   * is protected by the guardrails and the tamper alert.
+   * @default '<namePrefix>-trail'
    */
   readonly trailName?: string;
   /**

@@ -14,15 +14,19 @@ import {
 } from './alert';
 import { CLOUDTRAIL_API_CALL_DETAIL_TYPE } from './catalogue';
 import { leavesAt } from './leaves';
-import { matchesEventPattern } from './match';
+import { matchesEventPattern, wildcardRegExp } from './match';
 import type { DetectorNames } from './names';
 
 /** One call that can disable or blind the detector. */
 export interface TamperCall {
   /** The IAM action, e.g. `lambda:DeleteFunction`. */
   readonly action: string;
-  /** The CloudTrail event name, or its prefix where CloudTrail adds an API version (Lambda). */
-  readonly eventName: string | { readonly prefix: string };
+  /**
+   * The CloudTrail event name, or an EventBridge wildcard where CloudTrail appends the API version
+   * (Lambda: `DeleteFunction20150331`; the wildcard `DeleteFunction20*` keeps
+   * `DeleteFunctionConcurrency20171031` out).
+   */
+  readonly eventName: string | { readonly wildcard: string };
   /** The `requestParameters` field that names the resource. */
   readonly field: string;
 }
@@ -48,7 +52,8 @@ const call = (action: string, field: string, eventName?: TamperCall['eventName']
   field,
   eventName: eventName ?? action.split(':')[1],
 });
-const lambdaCall = (action: string): TamperCall => call(action, 'functionName', { prefix: action.split(':')[1] });
+const lambdaCall = (action: string): TamperCall =>
+  call(action, 'functionName', { wildcard: `${action.split(':')[1]}20*` });
 
 export const TAMPER_SERVICES: readonly TamperService[] = [
   {
@@ -118,7 +123,8 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
       call('sns:RemovePermission', 'topicArn'),
       call('sns:Unsubscribe', 'subscriptionArn'),
     ],
-    resources: (n, p) => [`arn:${p}:sns:*:*:${n.topic}`, `arn:${p}:sns:*:*:${n.topic}:*`],
+    // IAM authorises every SNS action here, Unsubscribe included, against the topic.
+    resources: (n, p) => [`arn:${p}:sns:*:*:${n.topic}`],
     fieldWildcard: (n) => ({ topicArn: `*:${n.topic}`, subscriptionArn: `*:${n.topic}:*` }),
   },
   {
@@ -129,9 +135,11 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
       call('logs:DeleteLogGroup', 'logGroupName'),
       call('logs:PutRetentionPolicy', 'logGroupName'),
       call('logs:DisassociateKmsKey', 'logGroupName'),
+      // DisassociateKmsKey also takes the log group's ARN instead of its name.
+      call('logs:DisassociateKmsKey', 'resourceIdentifier'),
     ],
     resources: (n, p) => [`arn:${p}:logs:*:*:log-group:${n.logGroup}`, `arn:${p}:logs:*:*:log-group:${n.logGroup}:*`],
-    fieldWildcard: (n) => ({ logGroupName: n.logGroup }),
+    fieldWildcard: (n) => ({ logGroupName: n.logGroup, resourceIdentifier: `*:log-group:${n.logGroup}*` }),
   },
   {
     service: 's3',
@@ -189,7 +197,7 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
   },
 ];
 
-type PatternValue = string | { readonly prefix: string } | { readonly wildcard: string } | { readonly exists: boolean };
+type PatternValue = string | { readonly wildcard: string } | { readonly exists: boolean };
 
 /** An EventBridge pattern in its JSON form, for the tamper rules. */
 export interface TamperEventPattern {
@@ -219,7 +227,7 @@ export function buildTamperPattern(
     const byField = new Map<string, PatternValue[]>();
     for (const c of svc.calls) {
       const list = byField.get(c.field) ?? [];
-      list.push(c.eventName);
+      if (!list.some((e) => JSON.stringify(e) === JSON.stringify(c.eventName))) list.push(c.eventName);
       byField.set(c.field, list);
     }
     for (const [field, eventNames] of byField) {
@@ -298,11 +306,12 @@ export class TamperClassifier {
     for (const service of TAMPER_SERVICES) {
       if (!leavesAt(detail, ['eventSource']).includes(service.eventSource)) continue;
       const names = leavesAt(detail, ['eventName']).filter((n): n is string => typeof n === 'string');
-      const c = service.calls.find((x) =>
-        typeof x.eventName === 'string'
-          ? names.includes(x.eventName)
-          : names.some((n) => n.startsWith((x.eventName as { prefix: string }).prefix)),
-      );
+      const c = service.calls.find((x) => {
+        const eventName = x.eventName;
+        if (typeof eventName === 'string') return names.includes(eventName);
+        const re = wildcardRegExp(eventName.wildcard);
+        return names.some((n) => re.test(n));
+      });
       if (c) return { matched: true, service, call: c, spec: tamperSpec(service, c) };
     }
     return { matched: false };

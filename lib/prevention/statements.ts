@@ -24,11 +24,23 @@ export interface PolicyStatementJson {
 /** The services that Bedrock model imports and marketplace endpoints pass roles to. */
 export const DEFAULT_PASS_ROLE_SERVICES: readonly string[] = ['bedrock.amazonaws.com', 'sagemaker.amazonaws.com'];
 
-/** AWS-owned buckets that hold JumpStart and Bedrock Marketplace model artifacts (one per region). */
-export const DEFAULT_EXEMPT_BUCKET_ARNS: readonly string[] = ['arn:aws:s3:::jumpstart-cache-prod-*'];
+/**
+ * AWS-owned buckets that hold JumpStart and Bedrock Marketplace model artifacts (one per region;
+ * the private cache holds EULA-gated models).
+ */
+export const DEFAULT_EXEMPT_BUCKET_ARNS: readonly string[] = [
+  'arn:aws:s3:::jumpstart-cache-prod-*',
+  'arn:aws:s3:::jumpstart-private-cache-prod-*',
+];
 
-/** The CloudFormation execution role that `cdk bootstrap` creates, in every account. */
-export const DEFAULT_DEPLOYMENT_PRINCIPAL_ARNS: readonly string[] = ['arn:aws:iam::*:role/cdk-*-cfn-exec-role-*'];
+/**
+ * The CloudFormation execution role that `cdk bootstrap` creates, and the role service-managed
+ * StackSets deploy with, in every account.
+ */
+export const DEFAULT_DEPLOYMENT_PRINCIPAL_ARNS: readonly string[] = [
+  'arn:aws:iam::*:role/cdk-*-cfn-exec-role-*',
+  'arn:aws:iam::*:role/stacksets-exec-*',
+];
 
 export interface GuardrailOptions {
   /** Which watched calls to deny. @default 'default' */
@@ -218,6 +230,21 @@ export function buildGuardrailStatements(o: GuardrailOptions): PolicyStatementJs
     }
   }
   if (o.tamperProtection !== false) statements.push(...tamperStatements(o));
+  // Approvals and exemptions go by role name: only the deployers may create or re-trust a role with
+  // one of those names, so nobody can name themselves into them.
+  const deployers = o.deploymentPrincipalArns ?? DEFAULT_DEPLOYMENT_PRINCIPAL_ARNS;
+  const named = [...new Set([...approved, ...(o.tamperProtection !== false ? deployers : [])])].filter((a) =>
+    /^arn:[^:]+:iam::[^:]+:role\//.test(a),
+  );
+  if (named.length > 0) {
+    statements.push({
+      Sid: 'DenyImpersonatingExemptRoles',
+      Effect: 'Deny',
+      Action: ['iam:CreateRole', 'iam:UpdateAssumeRolePolicy'],
+      Resource: named,
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': [...deployers] } },
+    });
+  }
   return statements;
 }
 
@@ -229,12 +256,18 @@ function tamperStatements(o: GuardrailOptions): PolicyStatementJson[] {
   };
   const named = TAMPER_SERVICES.filter((s) => s.service !== 'kms' && s.service !== 'organizations');
   const actionsOf = (service: string) => TAMPER_SERVICES.find((s) => s.service === service)!.calls.map((c) => c.action);
+  const unique = (xs: string[]) => [...new Set(xs)];
   return [
     {
       Sid: 'DenyDetectorTampering',
       Effect: 'Deny',
-      Action: named.flatMap((s) => s.calls.map((c) => c.action)),
-      Resource: named.flatMap((s) => s.resources(names, partition)),
+      Action: unique([
+        ...named.flatMap((s) => s.calls.map((c) => c.action)),
+        'kms:DeleteAlias',
+        'kms:UpdateAlias',
+        'kms:CreateAlias',
+      ]),
+      Resource: [...named.flatMap((s) => s.resources(names, partition)), `arn:${partition}:kms:*:*:${names.keyAlias}`],
       Condition: exceptDeployers,
     },
     {
@@ -247,7 +280,7 @@ function tamperStatements(o: GuardrailOptions): PolicyStatementJson[] {
     {
       Sid: 'DenyGuardrailPolicyChanges',
       Effect: 'Deny',
-      Action: [...actionsOf('organizations'), 'organizations:UntagResource'],
+      Action: [...actionsOf('organizations'), 'organizations:TagResource', 'organizations:UntagResource'],
       Resource: '*',
       Condition: { StringEquals: { [`aws:ResourceTag/${names.guardrailTagKey}`]: 'true' }, ...exceptDeployers },
     },

@@ -78,7 +78,7 @@ describe('ModelSupplyChainScp', () => {
     [
       'a budget below the largest statement',
       { sizeBudgetBytes: 1000 },
-      `'sizeBudgetBytes' is too small: statement DenyDetectorTampering alone needs 1834 bytes in a policy document, more than the 1000-byte budget`,
+      `'sizeBudgetBytes' is too small: statement DenyDetectorTampering alone needs 1924 bytes in a policy document, more than the 1000-byte budget`,
     ],
     [
       'an empty approved list',

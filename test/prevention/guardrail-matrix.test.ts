@@ -209,11 +209,7 @@ const matrix: [string, IamRequest, boolean][] = [
   ],
   [
     'another role unsubscribes from the alert topic',
-    change(
-      OTHER,
-      'sns:Unsubscribe',
-      `arn:aws:sns:us-east-1:${ACCOUNT}:bedrock-supply-chain-alerts:0b6941c3-f04d-4d3e-a66d-b1df00e1e381`,
-    ),
+    change(OTHER, 'sns:Unsubscribe', `arn:aws:sns:us-east-1:${ACCOUNT}:bedrock-supply-chain-alerts`),
     false,
   ],
   [
@@ -285,6 +281,42 @@ const matrix: [string, IamRequest, boolean][] = [
     true,
   ],
   [
+    'a delegated admin re-tags the guardrail SCP to free it',
+    change(
+      OTHER,
+      'organizations:TagResource',
+      'arn:aws:organizations::000011112222:policy/o-a1b2c3d4e5/service_control_policy/p-abcd1234',
+      { 'aws:ResourceTag/bedrock-supply-chain:guardrail': 'true' },
+    ),
+    false,
+  ],
+  [
+    'another role deletes the detector key alias',
+    change(OTHER, 'kms:DeleteAlias', `arn:aws:kms:us-east-1:${ACCOUNT}:alias/bedrock-supply-chain`),
+    false,
+  ],
+  [
+    'another role creates a role named like the CDK deployment role',
+    change(OTHER, 'iam:CreateRole', role('cdk-hnb659fds-cfn-exec-role-111122223333-us-east-1')),
+    false,
+  ],
+  [
+    'another role creates a role named like an approved pipeline role',
+    change(OTHER, 'iam:CreateRole', role('mlops-pipeline-evil')),
+    false,
+  ],
+  [
+    'the deployment role creates an approved pipeline role',
+    change(CFN, 'iam:CreateRole', role('mlops-pipeline-prod')),
+    true,
+  ],
+  ['another role creates an unrelated role', change(OTHER, 'iam:CreateRole', role('app-role')), true],
+  [
+    'import role reads the AWS-owned gated-model bucket',
+    read(IMPORT_ROLE, 'jumpstart-private-cache-prod-us-east-1', undefined, '000000000000'),
+    true,
+  ],
+  [
     'the deployment role updates the guardrail SCP',
     change(
       CFN,
@@ -330,6 +362,7 @@ describe('guardrail SCP: allow or deny, by evaluating the synthesized policy', (
       'DenyDetectorTampering',
       'DenyDetectorKeyTampering',
       'DenyGuardrailPolicyChanges',
+      'DenyImpersonatingExemptRoles',
     ]);
     expect(evaluate(minimal, passRole(APPROVED, role('AdminRole'), 'bedrock.amazonaws.com')).allowed).toBe(true);
     expect(evaluate(minimal, read(IMPORT_ROLE, 'attacker-models', 'o-zzzzzzzzzz', '999999999999')).allowed).toBe(true);

@@ -15,11 +15,12 @@ describe('guardrail statements', () => {
     expect(doc).toBe(
       '{"Version":"2012-10-17","Statement":[' +
         '{"Sid":"DenyModelImportUnlessApproved","Effect":"Deny","Action":["bedrock:CreateModelImportJob","bedrock:CreateCustomModelDeployment","bedrock:CreateMarketplaceModelEndpoint","bedrock:RegisterMarketplaceModelEndpoint"],"Resource":"*","Condition":{"ArnNotLike":{"aws:PrincipalArn":["arn:aws:iam::*:role/mlops-pipeline-*"]}}},' +
-        '{"Sid":"DenyPassRoleToModelServicesUnlessApproved","Effect":"Deny","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":["bedrock.amazonaws.com","sagemaker.amazonaws.com"]},"ArnNotLike":{"aws:PrincipalArn":["arn:aws:iam::*:role/mlops-pipeline-*"]}}}' +
+        '{"Sid":"DenyPassRoleToModelServicesUnlessApproved","Effect":"Deny","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":["bedrock.amazonaws.com","sagemaker.amazonaws.com"]},"ArnNotLike":{"aws:PrincipalArn":["arn:aws:iam::*:role/mlops-pipeline-*"]}}},' +
+        '{"Sid":"DenyImpersonatingExemptRoles","Effect":"Deny","Action":["iam:CreateRole","iam:UpdateAssumeRolePolicy"],"Resource":["arn:aws:iam::*:role/mlops-pipeline-*"],"Condition":{"ArnNotLike":{"aws:PrincipalArn":["arn:aws:iam::*:role/cdk-*-cfn-exec-role-*","arn:aws:iam::*:role/stacksets-exec-*"]}}}' +
         ']}',
     );
-    expect(utf8Bytes(doc)).toBe(649);
-    expect(Buffer.byteLength(doc, 'utf8')).toBe(649);
+    expect(utf8Bytes(doc)).toBe(946);
+    expect(Buffer.byteLength(doc, 'utf8')).toBe(946);
   });
 
   test('UTF-8 bytes, not characters, are counted', () => {
@@ -65,7 +66,7 @@ describe('guardrail statements', () => {
   test('a budget below the largest statement fails with the statement, its size and what to do', () => {
     const statements = buildGuardrailStatements(base);
     expect(() => packStatements(statements, 1000)).toThrow(
-      /^statement DenyDetectorTampering alone needs 1834 bytes in a policy document, more than the 1000-byte budget: raise the budget \(SCPs allow up to 10,240 characters\) or shorten the principal and role patterns$/,
+      /^statement DenyDetectorTampering alone needs 1924 bytes in a policy document, more than the 1000-byte budget: raise the budget \(SCPs allow up to 10,240 characters\) or shorten the principal and role patterns$/,
     );
   });
 
