@@ -36,7 +36,7 @@ function envelopeString(detail: unknown): string {
     version: '0',
     id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
     'detail-type': 'AWS API Call via CloudTrail',
-    source: 'aws.bedrock',
+    source: `aws.${String((detail as { eventSource?: string }).eventSource ?? 'bedrock.amazonaws.com').split('.')[0]}`,
     account: '111122223333',
     time: '2026-03-11T09:14:27Z',
     region: 'us-east-1',
@@ -93,6 +93,9 @@ async function handlerWork(): Promise<void> {
   big.requestParameters.description = 'x'.repeat(100_000);
   big.requestParameters.tags = Array.from({ length: 200 }, (_, i) => ({ key: `k${i}`, value: 'v'.repeat(200) }));
   cases.push(['pos-deploy + 140 KB request', envelopeString(big)]);
+  // A tamper alert goes through the generic pattern matcher and the generic JSON writer.
+  const tamper = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'tamper', 'lambda-delete-function.json'), 'utf8');
+  cases.push(['tamper: lambda DeleteFunction', envelopeString(JSON.parse(tamper))]);
 
   const batch = quick ? 200 : 2000;
   const batches = quick ? 5 : 15;
@@ -102,6 +105,8 @@ async function handlerWork(): Promise<void> {
   }
   for (const [name, raw] of cases) {
     const event = JSON.parse(raw);
+    // Say what the handler did with the case, so a figure is never for the wrong path.
+    const outcome = (await handler(event)).status;
     // Baseline and work alternate batch by batch, and the ratio is the median of the per-pair
     // ratios, so drift in machine speed during the run cancels out.
     const parse: number[] = [];
@@ -115,11 +120,12 @@ async function handlerWork(): Promise<void> {
       ratios.push(w / p);
     }
     rows.push({
-      figure: `handler work (bundled): ${name} (${(raw.length / 1024).toFixed(1)} KB)`,
+      figure: `handler work (bundled): ${name} (${(raw.length / 1024).toFixed(1)} KB, ${outcome})`,
       value: us(median(work)),
       baseline: `JSON.parse ${us(median(parse))}`,
       ratio: median(ratios),
-      target: 3,
+      // The 3x budget is for the watched-call alerts (issue 2); tamper alerts are reported alongside.
+      target: name.startsWith('tamper') ? undefined : 3,
     });
   }
   fs.rmSync(dir, { recursive: true, force: true });

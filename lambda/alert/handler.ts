@@ -107,7 +107,7 @@ export function createHandler(deps: HandlerDependencies): (event: unknown) => Pr
     emit(
       {
         level: 'INFO',
-        message: `alerted: ${alert.category} ${alert.event.name}`,
+        message: 'alerted',
         category: alert.category,
         eventId: alert.event.id,
         eventName: alert.event.name,

@@ -556,9 +556,6 @@ function membersInJsonString(value: Record<string, unknown>, escape: (text: stri
 
 /** The JSON alert as a JSON string literal; the constant members are serialized once, at load. */
 function alertJsonLiteral(alert: AlertDocument): string {
-  if (alert.mitre !== MITRE_ATTACK || alert.triage !== TRIAGE_STEPS || alert.response !== RESPONSE_STEPS) {
-    return jsonTextLiteral(alert);
-  }
   const varying: Omit<AlertDocument, 'mitre' | 'triage' | 'response'> = {
     schema: alert.schema,
     category: alert.category,
@@ -574,9 +571,28 @@ function alertJsonLiteral(alert: AlertDocument): string {
     notes: alert.notes,
     consoleUrl: alert.consoleUrl,
   };
-  return `"{${membersInJsonString(varying, escapeSafeTextTwice)}${CONSTANT_MEMBERS_IN_JSON_STRING}"`;
+  return `"{${membersInJsonString(varying, escapeSafeTextTwice)}${constantMembers(alert)}"`;
 }
-const CONSTANT_MEMBERS_IN_JSON_STRING = escapeInJsonString(
+
+/** The MITRE mapping and the guide are constants of each alert kind: serialize them once. */
+const CONSTANT_MEMBERS = new WeakMap<
+  readonly string[],
+  { mitre: MitreMapping; response: readonly string[]; text: string }
+>();
+function constantMembers(alert: AlertDocument): string {
+  if (alert.triage === TRIAGE_STEPS && alert.response === RESPONSE_STEPS && alert.mitre === MITRE_ATTACK) {
+    return SUPPLY_CHAIN_CONSTANT_MEMBERS;
+  }
+  let cached = CONSTANT_MEMBERS.get(alert.triage);
+  if (cached === undefined || cached.mitre !== alert.mitre || cached.response !== alert.response) {
+    const json = `,"mitre":${JSON.stringify(alert.mitre)},"triage":${JSON.stringify(alert.triage)},"response":${JSON.stringify(alert.response)}}`;
+    cached = { mitre: alert.mitre, response: alert.response, text: escapeInJsonString(json) };
+    CONSTANT_MEMBERS.set(alert.triage, cached);
+  }
+  return cached.text;
+}
+
+const SUPPLY_CHAIN_CONSTANT_MEMBERS = escapeInJsonString(
   `,"mitre":${JSON.stringify(MITRE_ATTACK)},"triage":${JSON.stringify(TRIAGE_STEPS)},"response":${JSON.stringify(RESPONSE_STEPS)}}`,
 );
 

@@ -55,13 +55,10 @@ export function hasStringLeaf(doc: unknown, path: readonly string[], values: Rea
       break;
     }
     const obj = node as Record<string, unknown>;
-    for (const key in obj) {
-      if (key.includes('.')) {
-        plain = false;
-        break;
-      }
+    if (hasDottedKey(obj)) {
+      plain = false;
+      break;
     }
-    if (!plain) break;
     node = obj[path[i]];
   }
   if (plain && typeof node === 'string') return values.has(node) ? node : undefined;
@@ -69,4 +66,21 @@ export function hasStringLeaf(doc: unknown, path: readonly string[], values: Rea
     if (typeof leaf === 'string' && values.has(leaf)) return leaf;
   }
   return undefined;
+}
+
+/** Whether an object has a key with a dot in it; remembered per object, as one event asks several times. */
+const DOTTED = new WeakMap<object, boolean>();
+function hasDottedKey(obj: Record<string, unknown>): boolean {
+  let dotted = DOTTED.get(obj);
+  if (dotted === undefined) {
+    dotted = false;
+    for (const key in obj) {
+      if (key.includes('.')) {
+        dotted = true;
+        break;
+      }
+    }
+    DOTTED.set(obj, dotted);
+  }
+  return dotted;
 }
