@@ -22,7 +22,13 @@ import {
   DEFAULT_SEVERITY,
   DetectionConfigError,
   DEFAULT_NAME_PREFIX,
+  DETECTOR_MODES,
   buildEventPattern,
+  checkApprovals,
+  checkVerdictSeverities,
+  type Approvals,
+  type DetectorMode,
+  type VerdictSeverities,
   buildTamperPattern,
   checkEventName,
   checkNamePrefix,
@@ -170,6 +176,32 @@ export interface BedrockModelSupplyChainDetectorProps {
    * @default - none
    */
   readonly guardrailPolicyIds?: string[];
+
+  /**
+   * What counts as the approved pipeline, for each alert's verdict: approved principal ARN
+   * patterns, S3 locations, source accounts and marketplace models. What is not given cannot be
+   * verified, and such calls get the `unverified` verdict (`severity`/`riskScore`).
+   * @default - nothing approved: every call is `unverified` or worse
+   */
+  readonly approvals?: Approvals;
+
+  /**
+   * Severity and risk score of the other verdicts.
+   * @default approved INFORMATIONAL/21, unapproved-principal HIGH/73, untrusted-source CRITICAL/99
+   */
+  readonly verdictSeverities?: Partial<Omit<VerdictSeverities, 'unverified'>>;
+
+  /**
+   * `alert`: notify. `observe`: log and count every alert, notify no one (to tune the approvals).
+   * @default 'alert'
+   */
+  readonly mode?: DetectorMode;
+
+  /**
+   * Notify calls whose verdict is `approved` too; they are always logged and counted.
+   * @default false
+   */
+  readonly notifyApproved?: boolean;
 }
 
 /**
@@ -339,6 +371,10 @@ export class BedrockModelSupplyChainDetector extends Construct {
       additionalEventNames: props.additionalEventNames ?? [],
       severity: props.severity ?? DEFAULT_SEVERITY,
       riskScore: props.riskScore ?? DEFAULT_RISK_SCORE,
+      approvals: props.approvals ?? {},
+      verdictSeverities: props.verdictSeverities ?? {},
+      mode: props.mode ?? 'alert',
+      notifyApproved: props.notifyApproved ?? false,
     };
     // IAM role names are global to the account: the region keeps one detector per region apart.
     const role = new iam.Role(this, 'AlertFunctionRole', {
@@ -551,6 +587,14 @@ function cdkPattern(pattern: {
 }
 
 function validateProps(props: BedrockModelSupplyChainDetectorProps): void {
+  if (props.approvals !== undefined)
+    for (const problem of checkApprovals(props.approvals, 'approvals', isToken)) assertValid(problem);
+  if (props.verdictSeverities !== undefined) {
+    for (const problem of checkVerdictSeverities(props.verdictSeverities)) assertValid(problem);
+  }
+  if (props.mode !== undefined && !DETECTOR_MODES.includes(props.mode)) {
+    assertValid(`'mode' must be one of ${DETECTOR_MODES.map((m) => `'${m}'`).join(', ')}, got ${show(props.mode)}`);
+  }
   if (props.namePrefix !== undefined && !isToken(props.namePrefix)) assertValid(checkNamePrefix(props.namePrefix));
   for (const id of props.guardrailPolicyIds ?? []) {
     if (!isToken(id) && !/^p-[0-9a-z]{8,128}$/.test(id)) {

@@ -3,7 +3,10 @@ import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws
 import {
   TamperClassifier,
   WatchedCallClassifier,
+  decideVerdict,
   detectorNames,
+  plannedActions,
+  verdictSeverities,
   type AlertSpec,
   renderSnsMessage,
   resolveWatchedCalls,
@@ -21,6 +24,7 @@ export class UnprocessableEventError extends Error {
 
 export type HandlerResult =
   | { readonly status: 'alerted'; readonly eventId: string | null; readonly messageId: string | undefined }
+  | { readonly status: 'quiet'; readonly eventId: string | null; readonly reason: string }
   | { readonly status: 'ignored'; readonly code: NonMatchCode; readonly reason: string };
 
 export interface HandlerDependencies {
@@ -46,6 +50,7 @@ export const METRIC_NAMESPACE = 'BedrockModelSupplyChain';
 export function createHandler(deps: HandlerDependencies): (event: unknown) => Promise<HandlerResult> {
   const classifier = new WatchedCallClassifier(resolveWatchedCalls(deps.config));
   const tamper = new TamperClassifier(detectorNames(deps.config.namePrefix), deps.config.guardrailPolicyIds);
+  const severities = verdictSeverities(deps.config);
   const log = deps.log ?? ((line: string) => console.log(line));
   // Structured log lines in CloudWatch embedded-metric format; the metric declaration is
   // serialized once per metric name.
@@ -90,11 +95,36 @@ export function createHandler(deps: HandlerDependencies): (event: unknown) => Pr
         `event matched ${what.eventName} but its detail is ${describeType(detail)}, not a CloudTrail record object`,
       );
     }
-    const { alert, sns } = renderSnsMessage(detail as Record<string, unknown>, what, {
+    const record = detail as Record<string, unknown>;
+    // Supply-chain calls get a verdict; tampering is always notified (observe mode aside).
+    const verdict = decision.matched
+      ? decideVerdict(record, decision.call, deps.config.approvals, severities)
+      : undefined;
+    const { alert, sns } = renderSnsMessage(record, what, {
       severity: deps.config.severity,
       riskScore: deps.config.riskScore,
+      verdict,
       envelope: { account: envelope.account, region: envelope.region, id: envelope.id },
     });
+    const actions = plannedActions(verdict, deps.config.mode, deps.config.notifyApproved);
+    if (!actions.notify) {
+      emit(
+        {
+          level: 'INFO',
+          message: `not notified: ${actions.quietReason}`,
+          category: alert.category,
+          verdict: alert.verdict?.kind,
+          eventId: alert.event.id,
+          eventName: alert.event.name,
+          account: alert.event.account,
+          region: alert.event.region,
+          severity: alert.severity,
+          reasons: alert.verdict?.reasons,
+        },
+        'AlertsNotNotified',
+      );
+      return { status: 'quiet', eventId: alert.event.id, reason: actions.quietReason ?? '' };
+    }
     const out = await deps.sns.send(
       new PublishCommand({
         TopicArn: deps.topicArn,
@@ -109,6 +139,7 @@ export function createHandler(deps: HandlerDependencies): (event: unknown) => Pr
         level: 'INFO',
         message: 'alerted',
         category: alert.category,
+        verdict: alert.verdict?.kind,
         eventId: alert.event.id,
         eventName: alert.event.name,
         account: alert.event.account,

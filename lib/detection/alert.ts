@@ -1,5 +1,6 @@
 import { BEDROCK_EVENT_SOURCE, MODEL_SOURCE_LABELS, type ModelSourceKind, type WatchedCall } from './catalogue';
-import { DEFAULT_MAX_FIELD_LENGTH, displayValue, restrictTo } from './sanitize';
+import { DEFAULT_MAX_FIELD_LENGTH, displayValue, restrictTo, safeText } from './sanitize';
+import type { Verdict, VerdictKind } from './verdict';
 
 /** Alert severities, in the order of the reference rule's scale. */
 export type AlertSeverity = 'INFORMATIONAL' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
@@ -66,6 +67,8 @@ export interface AlertOptions {
   readonly riskScore?: number;
   /** Longest value shown, in code points. @default 1024 */
   readonly maxFieldLength?: number;
+  /** The verdict; its severity and risk score replace the alert kind's. */
+  readonly verdict?: Verdict;
   /** The EventBridge envelope's account/region/id, used where the record lacks them. */
   readonly envelope?: { readonly account?: unknown; readonly region?: unknown; readonly id?: unknown };
 }
@@ -115,6 +118,8 @@ export interface AlertDocument {
   readonly newResources: readonly AlertField[];
   /** For a tamper alert: the detector resource the call changed. */
   readonly target: readonly AlertField[];
+  /** For a supply-chain alert: whether the call is part of the approved pipeline, and why. */
+  readonly verdict: { readonly kind: VerdictKind; readonly reasons: readonly string[] } | null;
   /** Things a responder should know about the record itself (missing or truncated fields). */
   readonly notes: readonly string[];
   readonly consoleUrl: string | null;
@@ -309,8 +314,8 @@ export function buildAlertFromSpec(
     category: spec.category,
     title: spec.title,
     summary: spec.summary,
-    severity: spec.severity,
-    riskScore: spec.riskScore,
+    severity: options.verdict?.severity ?? spec.severity,
+    riskScore: options.verdict?.riskScore ?? spec.riskScore,
     mitre: spec.mitre,
     event: {
       name: spec.eventName,
@@ -337,6 +342,9 @@ export function buildAlertFromSpec(
     modelSource,
     newResources,
     target,
+    verdict: options.verdict
+      ? { kind: options.verdict.kind, reasons: options.verdict.reasons.map((r) => safeText(r, max)) }
+      : null,
     notes,
     consoleUrl: consoleUrl(getPath(record, 'awsRegion'), getPath(record, 'eventID')),
     triage: spec.triage,
@@ -439,6 +447,9 @@ function renderText(alert: AlertDocument, encoding: TextEncoding): string {
     nl +
     nl +
     esc(alert.summary) +
+    (alert.verdict
+      ? `${nl}${nl}VERDICT: ${alert.verdict.kind}` + alert.verdict.reasons.map((r) => `${nl}  - ${esc(r)}`).join('')
+      : '') +
     nl +
     nl +
     'WHO' +
@@ -568,6 +579,7 @@ function alertJsonLiteral(alert: AlertDocument): string {
     modelSource: alert.modelSource,
     newResources: alert.newResources,
     target: alert.target,
+    verdict: alert.verdict,
     notes: alert.notes,
     consoleUrl: alert.consoleUrl,
   };
@@ -627,6 +639,7 @@ export function renderSnsMessage(
     message += '}';
     const attributes: Record<string, string> = {
       category: alert.category,
+      ...(alert.verdict ? { verdict: alert.verdict.kind } : {}),
       severity: alert.severity,
       eventName: alert.event.name,
     };

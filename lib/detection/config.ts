@@ -1,6 +1,15 @@
 import { ALERT_SEVERITIES, DEFAULT_RISK_SCORE, DEFAULT_SEVERITY, type AlertSeverity } from './alert';
 import { DETECTION_PROFILES, DetectionConfigError, checkEventName, type DetectionProfile } from './catalogue';
 import { DEFAULT_NAME_PREFIX, checkNamePrefix } from './names';
+import {
+  DEFAULT_VERDICT_SEVERITIES,
+  DETECTOR_MODES,
+  VERDICT_KINDS,
+  checkApprovals,
+  type Approvals,
+  type DetectorMode,
+  type VerdictSeverities,
+} from './verdict';
 
 /** The environment variable that carries {@link AlertFunctionConfig} to the alerting Lambda as JSON. */
 export const ALERT_CONFIG_ENV = 'DETECTOR_CONFIG';
@@ -15,8 +24,25 @@ export interface AlertFunctionConfig {
   /** Ids of the guardrail SCPs (`p-…`), to recognise their detachment or change (us-east-1 only). */
   readonly guardrailPolicyIds: readonly string[];
   readonly additionalEventNames: readonly string[];
+  /** Severity and risk when nothing can be verified (the reference rule's). */
   readonly severity: AlertSeverity;
   readonly riskScore: number;
+  /** What counts as the approved pipeline, for the verdict. */
+  readonly approvals: Approvals;
+  /** Severity and risk for the other verdicts. */
+  readonly verdictSeverities: Partial<VerdictSeverities>;
+  readonly mode: DetectorMode;
+  /** Notify approved calls too (they are always logged and counted). */
+  readonly notifyApproved: boolean;
+}
+
+/** The full verdict mapping: the defaults, the configured overrides, and `severity`/`riskScore` for `unverified`. */
+export function verdictSeverities(config: AlertFunctionConfig): VerdictSeverities {
+  return {
+    ...DEFAULT_VERDICT_SEVERITIES,
+    ...config.verdictSeverities,
+    unverified: { severity: config.severity, riskScore: config.riskScore },
+  };
 }
 
 export const DEFAULT_ALERT_FUNCTION_CONFIG: AlertFunctionConfig = {
@@ -26,6 +52,10 @@ export const DEFAULT_ALERT_FUNCTION_CONFIG: AlertFunctionConfig = {
   additionalEventNames: [],
   severity: DEFAULT_SEVERITY,
   riskScore: DEFAULT_RISK_SCORE,
+  approvals: {},
+  verdictSeverities: {},
+  mode: 'alert',
+  notifyApproved: false,
 };
 
 /** Returns a message naming the prop, the value and what is allowed, or undefined when valid. */
@@ -70,6 +100,16 @@ export function parseAlertFunctionConfig(json: string | undefined): AlertFunctio
       : `'guardrailPolicyIds' must be an array of policy ids like 'p-abcd1234', got ${JSON.stringify(config.guardrailPolicyIds)}`,
     checkSeverity(config.severity),
     checkRiskScore(config.riskScore),
+    ...(config.approvals !== null && typeof config.approvals === 'object'
+      ? checkApprovals(config.approvals)
+      : [`'approvals' must be an object, got ${JSON.stringify(config.approvals)}`]),
+    ...checkVerdictSeverities(config.verdictSeverities),
+    DETECTOR_MODES.includes(config.mode)
+      ? undefined
+      : `'mode' must be one of ${DETECTOR_MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(config.mode)}`,
+    typeof config.notifyApproved === 'boolean'
+      ? undefined
+      : `'notifyApproved' must be true or false, got ${JSON.stringify(config.notifyApproved)}`,
   ].filter((m): m is string => m !== undefined);
   if (problems.length > 0) throw new DetectionConfigError(`${ALERT_CONFIG_ENV}: ${problems.join('; ')}`);
   return {
@@ -79,5 +119,33 @@ export function parseAlertFunctionConfig(json: string | undefined): AlertFunctio
     additionalEventNames: config.additionalEventNames,
     severity: config.severity,
     riskScore: config.riskScore,
+    approvals: config.approvals,
+    verdictSeverities: config.verdictSeverities,
+    mode: config.mode,
+    notifyApproved: config.notifyApproved,
   };
+}
+
+/** Checks a partial verdict-severity mapping. */
+export function checkVerdictSeverities(value: unknown, prop = 'verdictSeverities'): string[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return [`'${prop}' must be an object keyed by verdict, got ${JSON.stringify(value)}`];
+  }
+  const problems: string[] = [];
+  for (const [kind, mapping] of Object.entries(value)) {
+    if (!(VERDICT_KINDS as readonly string[]).includes(kind) || kind === 'unverified') {
+      problems.push(
+        `'${prop}' keys must be ${VERDICT_KINDS.filter((k) => k !== 'unverified')
+          .map((k) => `'${k}'`)
+          .join(', ')} ('unverified' is set by 'severity' and 'riskScore'), got ${JSON.stringify(kind)}`,
+      );
+      continue;
+    }
+    const m = (mapping ?? {}) as Record<string, unknown>;
+    const a = checkSeverity(m.severity, `${prop}.${kind}.severity`);
+    const b = checkRiskScore(m.riskScore, `${prop}.${kind}.riskScore`);
+    if (a) problems.push(a);
+    if (b) problems.push(b);
+  }
+  return problems;
 }

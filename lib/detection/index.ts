@@ -10,3 +10,4 @@ export * from './config';
 export * from './names';
 export * from './tamper';
 export * from './match';
+export * from './verdict';

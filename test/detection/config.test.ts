@@ -11,6 +11,10 @@ describe('alert function configuration', () => {
       additionalEventNames: [],
       severity: 'MEDIUM',
       riskScore: 47,
+      approvals: {},
+      verdictSeverities: {},
+      mode: 'alert',
+      notifyApproved: false,
     });
   });
 
@@ -22,6 +26,10 @@ describe('alert function configuration', () => {
       additionalEventNames: ['CreateModelCustomizationJob'],
       severity: 'HIGH',
       riskScore: 80,
+      approvals: { principalArns: ['arn:aws:iam::*:role/mlops-*'], s3Locations: ['s3://acme-models/approved/'] },
+      verdictSeverities: { 'untrusted-source': { severity: 'HIGH', riskScore: 90 } },
+      mode: 'observe',
+      notifyApproved: true,
     };
     expect(parseAlertFunctionConfig(JSON.stringify(config))).toEqual(config);
   });
@@ -43,6 +51,20 @@ describe('alert function configuration', () => {
     [
       '{"guardrailPolicyIds":["x"]}',
       `DETECTOR_CONFIG: 'guardrailPolicyIds' must be an array of policy ids like 'p-abcd1234', got ["x"]`,
+    ],
+    ['{"mode":"contain"}', `DETECTOR_CONFIG: 'mode' must be one of 'observe', 'alert', got "contain"`],
+    ['{"notifyApproved":"yes"}', `DETECTOR_CONFIG: 'notifyApproved' must be true or false, got "yes"`],
+    [
+      '{"approvals":{"s3Locations":["acme-models"]}}',
+      /'approvals.s3Locations' entries must be S3 locations like 's3:\/\/acme-models\/approved\/'/,
+    ],
+    [
+      '{"verdictSeverities":{"unverified":{"severity":"LOW","riskScore":1}}}',
+      /'verdictSeverities' keys must be 'approved', 'unapproved-principal', 'untrusted-source'/,
+    ],
+    [
+      '{"verdictSeverities":{"approved":{"severity":"NONE","riskScore":1}}}',
+      /'verdictSeverities.approved.severity' must be one of/,
     ],
     ['{"profile":"all"}', `DETECTOR_CONFIG: 'profile' must be one of 'default', 'extended', got "all"`],
     ['{"additionalEventNames":"X"}', `DETECTOR_CONFIG: 'additionalEventNames' must be an array, got "X"`],

@@ -58,6 +58,7 @@ describe('alerting handler, with the real SNS client against a local endpoint', 
     });
     expect(messageAttributes(p)).toEqual({
       category: 'model-supply-chain',
+      verdict: 'unverified',
       severity: 'MEDIUM',
       eventName: 'CreateModelImportJob',
       account: '111122223333',
@@ -86,9 +87,11 @@ describe('alerting handler, with the real SNS client against a local endpoint', 
     });
     await handler(envelope(record('ext-create-model-copy-job-01.json')));
     const message = JSON.parse(String(server.requests[0].params.Message));
+    // The copied model comes from another account: an untrusted source, whatever the default severity.
     expect(JSON.parse(message.lambda)).toMatchObject({
-      severity: 'HIGH',
-      riskScore: 73,
+      verdict: { kind: 'untrusted-source' },
+      severity: 'CRITICAL',
+      riskScore: 99,
       event: { name: 'CreateModelCopyJob', profile: 'extended' },
     });
   });
