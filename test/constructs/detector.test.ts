@@ -351,6 +351,23 @@ describe('BedrockModelSupplyChainDetector options', () => {
     });
   });
 
+  test('approvals, verdict severities, mode and notifyApproved reach the function', () => {
+    const approvals = { principalArns: ['arn:aws:iam::*:role/mlops-*'], s3Locations: ['s3://acme-models/approved/'] };
+    const { template } = synth({
+      approvals,
+      mode: 'observe',
+      notifyApproved: true,
+      verdictSeverities: { approved: { severity: 'LOW', riskScore: 10 } },
+    });
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(JSON.parse(fn.Properties.Environment.Variables.DETECTOR_CONFIG)).toMatchObject({
+      approvals,
+      mode: 'observe',
+      notifyApproved: true,
+      verdictSeverities: { approved: { severity: 'LOW', riskScore: 10 } },
+    });
+  });
+
   test('e-mail subscriptions come from props', () => {
     const { template } = synth({ alertEmails: ['secops@example.com', 'ml-platform@example.com'] });
     template.resourceCountIs('AWS::SNS::Subscription', 2);

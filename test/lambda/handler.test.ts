@@ -126,6 +126,58 @@ describe('alerting handler, with the real SNS client against a local endpoint', 
     expect(server.requests).toHaveLength(0);
   });
 
+  test('an approved call is logged and counted but not published, unless notifyApproved', async () => {
+    const approvals = {
+      principalArns: ['arn:aws:iam::*:user/ml-engineer'],
+      s3Locations: ['s3://acme-ml-artifacts-111122223333/'],
+    };
+    const quiet = handlerWith({ ...DEFAULT_ALERT_FUNCTION_CONFIG, approvals });
+    await expect(quiet.handler(envelope(record('pos-import-01.json')))).resolves.toEqual({
+      status: 'quiet',
+      eventId: '286400f3-b1ae-5e3b-af87-4f8e84209750',
+      reason: 'approved: the principal and every model source are approved',
+    });
+    expect(server.requests).toHaveLength(0);
+    expect(quiet.logs).toEqual([
+      expect.objectContaining({ verdict: 'approved', AlertsNotNotified: 1, severity: 'INFORMATIONAL' }),
+    ]);
+
+    const loud = handlerWith({ ...DEFAULT_ALERT_FUNCTION_CONFIG, approvals, notifyApproved: true });
+    await loud.handler(envelope(record('pos-import-01.json')));
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0].params.Subject).toBe(
+      '[INFORMATIONAL] Bedrock CreateModelImportJob in 111122223333/us-east-1',
+    );
+  });
+
+  test('an import from outside the approved locations is published as critical, with the reasons', async () => {
+    const { handler } = handlerWith({
+      ...DEFAULT_ALERT_FUNCTION_CONFIG,
+      approvals: { principalArns: ['arn:aws:iam::*:user/ml-engineer'], s3Locations: ['s3://acme-approved-models/'] },
+    });
+    await handler(envelope(record('pos-import-01.json')));
+    const message = JSON.parse(String(server.requests[0].params.Message));
+    expect(server.requests[0].params.Subject).toBe('[CRITICAL] Bedrock CreateModelImportJob in 111122223333/us-east-1');
+    expect(message.default).toContain(
+      'VERDICT: untrusted-source\n  - principal: arn:aws:iam::111122223333:user/ml-engineer is approved\n  - source modelDataSource.s3DataSource.s3Uri:',
+    );
+    expect(JSON.parse(message.sqs).verdict.kind).toBe('untrusted-source');
+  });
+
+  test('observe mode logs and counts every alert, tampering included, and publishes none', async () => {
+    const { handler, logs } = handlerWith({ ...DEFAULT_ALERT_FUNCTION_CONFIG, mode: 'observe' });
+    await expect(handler(envelope(record('pos-mkt-create-01.json')))).resolves.toMatchObject({ status: 'quiet' });
+    const tamper = JSON.parse(
+      fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'tamper', 'sqs-purge-dead-letters.json'), 'utf8'),
+    );
+    await expect(handler(envelope(tamper))).resolves.toMatchObject({ status: 'quiet' });
+    expect(server.requests).toHaveLength(0);
+    expect(logs.map((l) => [l.category, l.message])).toEqual([
+      ['model-supply-chain', 'not notified: observe mode: logged and counted, not notified'],
+      ['detector-tampering', 'not notified: observe mode: logged and counted, not notified'],
+    ]);
+  });
+
   test('non-ASCII text travels intact over the wire', async () => {
     const { handler } = handlerWith();
     await handler(envelope(record('pos-import-unicode-01.json')));
