@@ -55,7 +55,7 @@ export function createHandler(deps: HandlerDependencies): (event: unknown) => Pr
   // Structured log lines in CloudWatch embedded-metric format; the metric declaration is
   // serialized once per metric name.
   const metricTails = new Map<string, string>();
-  const emit = (entry: { level: string; message: string } & Record<string, unknown>, metric: string) => {
+  const metricTail = (metric: string): string => {
     let tail = metricTails.get(metric);
     if (tail === undefined) {
       tail = `,"${metric}":1,"_aws":{"CloudWatchMetrics":${JSON.stringify([
@@ -63,8 +63,11 @@ export function createHandler(deps: HandlerDependencies): (event: unknown) => Pr
       ])},"Timestamp":`;
       metricTails.set(metric, tail);
     }
+    return tail;
+  };
+  const emit = (entry: { level: string; message: string } & Record<string, unknown>, metric: string) => {
     const json = JSON.stringify(entry);
-    log(`${json.slice(0, -1)}${tail}${Date.now()}}}`);
+    log(`${json.slice(0, -1)}${metricTail(metric)}${Date.now()}}}`);
   };
 
   return async function handler(event: unknown): Promise<HandlerResult> {
@@ -134,20 +137,13 @@ export function createHandler(deps: HandlerDependencies): (event: unknown) => Pr
         MessageAttributes: messageAttributes(sns.attributes),
       }),
     );
-    emit(
-      {
-        level: 'INFO',
-        message: 'alerted',
-        category: alert.category,
-        verdict: alert.verdict?.kind,
-        eventId: alert.event.id,
-        eventName: alert.event.name,
-        account: alert.event.account,
-        region: alert.event.region,
-        severity: alert.severity,
-        snsMessageId: out.MessageId,
-      },
-      'AlertsPublished',
+    // The hot path's log line, written directly: every value but the message id comes from the
+    // alert, whose strings are already safe (see jsonFieldOf).
+    log(
+      `{"level":"INFO","message":"alerted","category":"${alert.category}","verdict":${jsonFieldOf(alert.verdict?.kind ?? null)},` +
+        `"eventId":${jsonFieldOf(alert.event.id)},"eventName":${jsonFieldOf(alert.event.name)},"account":${jsonFieldOf(alert.event.account)},` +
+        `"region":${jsonFieldOf(alert.event.region)},"severity":"${alert.severity}","snsMessageId":${JSON.stringify(out.MessageId ?? null)}` +
+        `${metricTail('AlertsPublished')}${Date.now()}}}`,
     );
     return { status: 'alerted', eventId: alert.event.id, messageId: out.MessageId };
   };
@@ -157,6 +153,15 @@ function messageAttributes(attributes: Readonly<Record<string, string>>): Record
   const out: Record<string, MessageAttributeValue> = {};
   for (const name in attributes) out[name] = { DataType: 'String', StringValue: attributes[name] };
   return out;
+}
+
+/**
+ * A JSON value for a string from an alert document: `safeText` has already removed control
+ * characters and lone surrogates from those, so only quotes and backslashes need escaping.
+ */
+function jsonFieldOf(value: string | null): string {
+  if (value === null) return 'null';
+  return value.indexOf('"') === -1 && value.indexOf('\\') === -1 ? `"${value}"` : JSON.stringify(value);
 }
 
 function describeType(value: unknown): string {

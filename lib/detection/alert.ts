@@ -224,21 +224,23 @@ export function buildAlertFromSpec(
   options: AlertOptions,
   max: number,
 ): AlertDocument {
-  const text = (path: string): string | null => displayValue(getPath(record, path), max) ?? null;
+  // Direct reads of the fixed CloudTrail fields (none of these names exists on Object.prototype).
+  const v = (value: unknown): string | null => displayValue(value, max) ?? null;
+  const identity = isObject(record.userIdentity) ? record.userIdentity : undefined;
+  const session = isObject(identity?.sessionContext) ? identity.sessionContext : undefined;
+  const issuer = isObject(session?.sessionIssuer) ? session.sessionIssuer : undefined;
+  const attributes = isObject(session?.attributes) ? session.attributes : undefined;
   const notes: string[] = [];
 
   const account =
-    text('recipientAccountId') ??
-    text('userIdentity.accountId') ??
-    displayValue(options.envelope?.account, max) ??
-    null;
-  const region = text('awsRegion') ?? displayValue(options.envelope?.region, max) ?? null;
-  const identityType = text('userIdentity.type');
-  const sessionIssuerArn = text('userIdentity.sessionContext.sessionIssuer.arn');
-  const invokedBy = text('userIdentity.invokedBy');
-  let actorArn = text('userIdentity.arn');
+    v(record.recipientAccountId) ?? v(identity?.accountId) ?? displayValue(options.envelope?.account, max) ?? null;
+  const region = v(record.awsRegion) ?? displayValue(options.envelope?.region, max) ?? null;
+  const identityType = v(identity?.type);
+  const sessionIssuerArn = v(issuer?.arn);
+  const invokedBy = v(identity?.invokedBy);
+  let actorArn = v(identity?.arn);
   if (actorArn === null) {
-    const fallback = sessionIssuerArn ?? invokedBy ?? text('userIdentity.principalId');
+    const fallback = sessionIssuerArn ?? invokedBy ?? v(identity?.principalId);
     notes.push(
       fallback === null
         ? 'The record names no actor ARN, session issuer, invoking service or principal id.'
@@ -308,7 +310,7 @@ export function buildAlertFromSpec(
     if (value !== undefined) target.push({ field: `requestParameters.${path}`, label: 'Detector resource', value });
   }
 
-  const eventId = text('eventID') ?? displayValue(options.envelope?.id, max) ?? null;
+  const eventId = v(record.eventID) ?? displayValue(options.envelope?.id, max) ?? null;
   return {
     schema: ALERT_SCHEMA,
     category: spec.category,
@@ -319,25 +321,25 @@ export function buildAlertFromSpec(
     mitre: spec.mitre,
     event: {
       name: spec.eventName,
-      source: spec.eventSource ?? text('eventSource') ?? '(not in record)',
+      source: spec.eventSource ?? v(record.eventSource) ?? '(not in record)',
       id: eventId,
-      time: text('eventTime'),
+      time: v(record.eventTime),
       account,
       region,
-      requestId: text('requestID'),
+      requestId: v(record.requestID),
       profile: spec.profile,
     },
     actor: {
       arn: actorArn,
       identityType,
-      accessKeyId: text('userIdentity.accessKeyId'),
-      principalId: text('userIdentity.principalId'),
-      accountId: text('userIdentity.accountId'),
+      accessKeyId: v(identity?.accessKeyId),
+      principalId: v(identity?.principalId),
+      accountId: v(identity?.accountId),
       sessionIssuerArn,
       invokedBy,
-      mfaAuthenticated: text('userIdentity.sessionContext.attributes.mfaAuthenticated'),
-      userAgent: text('userAgent'),
-      sourceIp: text('sourceIPAddress'),
+      mfaAuthenticated: v(attributes?.mfaAuthenticated),
+      userAgent: v(record.userAgent),
+      sourceIp: v(record.sourceIPAddress),
     },
     modelSource,
     newResources,
@@ -346,7 +348,7 @@ export function buildAlertFromSpec(
       ? { kind: options.verdict.kind, reasons: options.verdict.reasons.map((r) => safeText(r, max)) }
       : null,
     notes,
-    consoleUrl: consoleUrl(getPath(record, 'awsRegion'), getPath(record, 'eventID')),
+    consoleUrl: consoleUrl(record.awsRegion, record.eventID),
     triage: spec.triage,
     response: spec.response,
   };
@@ -567,23 +569,44 @@ function membersInJsonString(value: Record<string, unknown>, escape: (text: stri
 
 /** The JSON alert as a JSON string literal; the constant members are serialized once, at load. */
 function alertJsonLiteral(alert: AlertDocument): string {
-  const varying: Omit<AlertDocument, 'mitre' | 'triage' | 'response'> = {
-    schema: alert.schema,
-    category: alert.category,
-    title: alert.title,
-    summary: alert.summary,
-    severity: alert.severity,
-    riskScore: alert.riskScore,
-    event: alert.event,
-    actor: alert.actor,
-    modelSource: alert.modelSource,
-    newResources: alert.newResources,
-    target: alert.target,
-    verdict: alert.verdict,
-    notes: alert.notes,
-    consoleUrl: alert.consoleUrl,
-  };
-  return `"{${membersInJsonString(varying, escapeSafeTextTwice)}${constantMembers(alert)}"`;
+  // Written member by member for the document's fixed shape (the generic writer walks keys and
+  // types at run time). A test compares the result with JSON.parse of the whole message, so a member
+  // added to AlertDocument and forgotten here fails it.
+  const e = alert.event;
+  const a = alert.actor;
+  return (
+    '"{' +
+    `${Q}schema${Q}:${str(alert.schema)},${Q}category${Q}:${str(alert.category)},${Q}title${Q}:${str(alert.title)},` +
+    `${Q}summary${Q}:${str(alert.summary)},${Q}severity${Q}:${str(alert.severity)},${Q}riskScore${Q}:${alert.riskScore},` +
+    `${Q}event${Q}:{${Q}name${Q}:${str(e.name)},${Q}source${Q}:${str(e.source)},${Q}id${Q}:${str(e.id)},${Q}time${Q}:${str(e.time)},` +
+    `${Q}account${Q}:${str(e.account)},${Q}region${Q}:${str(e.region)},${Q}requestId${Q}:${str(e.requestId)},${Q}profile${Q}:${str(e.profile)}},` +
+    `${Q}actor${Q}:{${Q}arn${Q}:${str(a.arn)},${Q}identityType${Q}:${str(a.identityType)},${Q}accessKeyId${Q}:${str(a.accessKeyId)},` +
+    `${Q}principalId${Q}:${str(a.principalId)},${Q}accountId${Q}:${str(a.accountId)},${Q}sessionIssuerArn${Q}:${str(a.sessionIssuerArn)},` +
+    `${Q}invokedBy${Q}:${str(a.invokedBy)},${Q}mfaAuthenticated${Q}:${str(a.mfaAuthenticated)},${Q}userAgent${Q}:${str(a.userAgent)},` +
+    `${Q}sourceIp${Q}:${str(a.sourceIp)}},` +
+    `${Q}modelSource${Q}:${fields(alert.modelSource, true)},${Q}newResources${Q}:${fields(alert.newResources, false)},` +
+    `${Q}target${Q}:${fields(alert.target, false)},` +
+    `${Q}verdict${Q}:${alert.verdict ? `{${Q}kind${Q}:${str(alert.verdict.kind)},${Q}reasons${Q}:${strings(alert.verdict.reasons)}}` : 'null'},` +
+    `${Q}notes${Q}:${strings(alert.notes)},${Q}consoleUrl${Q}:${str(alert.consoleUrl)}` +
+    `${constantMembers(alert)}"`
+  );
+}
+
+/** A quote inside JSON text inside a JSON string. */
+const Q = '\\"';
+const str = (v: string | null): string => (v === null ? 'null' : `${Q}${escapeSafeTextTwice(v)}${Q}`);
+const strings = (list: readonly string[]): string => `[${list.map(str).join(',')}]`;
+function fields(list: readonly (AlertField & { readonly kind?: string })[], withKind: boolean): string {
+  let out = '[';
+  for (let i = 0; i < list.length; i++) {
+    const f = list[i];
+    out +=
+      (i > 0 ? ',' : '') +
+      `{${Q}field${Q}:${str(f.field)},${Q}label${Q}:${str(f.label)},` +
+      (withKind ? `${Q}kind${Q}:${str(f.kind ?? null)},` : '') +
+      `${Q}value${Q}:${str(f.value)}}`;
+  }
+  return out + ']';
 }
 
 /** The MITRE mapping and the guide are constants of each alert kind: serialize them once. */

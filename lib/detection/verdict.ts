@@ -105,6 +105,15 @@ export function inS3Locations(uri: string, locations: readonly string[]): boolea
   });
 }
 
+/** The source kinds a verdict checks (roles are how the source is read, not where it comes from). */
+const SOURCE_KINDS: ReadonlySet<ModelSourceKind> = new Set<ModelSourceKind>([
+  's3Uri',
+  'modelSourceIdentifier',
+  'sageMakerEndpointArn',
+  'modelArn',
+  'modelPackageArn',
+]);
+
 const ARN_ACCOUNT = /^arn:[^:]+:[^:]+:[^:]*:(\d{12}|aws)?:/;
 
 function accountOfArn(arn: string): string | undefined {
@@ -146,16 +155,9 @@ export function decideVerdict(
   const request = record.requestParameters as Record<string, unknown> | undefined;
   const eventAccount =
     str(record.recipientAccountId) ?? str((record.userIdentity as Record<string, unknown> | undefined)?.accountId);
-  const sourceKinds = new Set<ModelSourceKind>([
-    's3Uri',
-    'modelSourceIdentifier',
-    'sageMakerEndpointArn',
-    'modelArn',
-    'modelPackageArn',
-  ]);
   let sources = 0;
   for (const field of call.modelSourceFields) {
-    if (!sourceKinds.has(field.kind)) continue;
+    if (!SOURCE_KINDS.has(field.kind)) continue;
     const value = str(getPath(request, field.path));
     if (value === undefined) continue;
     sources++;
