@@ -513,58 +513,9 @@ function cachedGuide(triage: readonly string[], response: readonly string[], enc
   return encoding === IN_JSON_STRING ? cached.inJson : cached.plain;
 }
 
-/**
- * `JSON.stringify(JSON.stringify(value))` in one pass: the JSON text of `value`, as a JSON string
- * literal (how SNS wants a per-protocol message). Object keys keep their order; undefined members are
- * skipped, as JSON.stringify skips them.
- */
-export function jsonTextLiteral(value: unknown): string {
-  return `"${jsonInJsonString(value)}"`;
-}
-
-/** `escapeInJsonString` twice: for a string inside JSON text that is itself inside a JSON string. */
-function escapeTwice(text: string): string {
-  return JSON_ESCAPED.test(text) ? escapeInJsonString(JSON.stringify(text).slice(1, -1)) : text;
-}
-
-/** Object keys come from a small fixed set: escape each once. */
-const KEYS_IN_JSON_STRING = new Map<string, string>();
-function keyInJsonString(key: string): string {
-  let out = KEYS_IN_JSON_STRING.get(key);
-  if (out === undefined) {
-    out = `\\"${escapeTwice(key)}\\":`;
-    if (KEYS_IN_JSON_STRING.size < 1000) KEYS_IN_JSON_STRING.set(key, out);
-  }
-  return out;
-}
-
 /** `escapeSafeText` twice, for a `safeText` string inside JSON text inside a JSON string. */
 function escapeSafeTextTwice(text: string): string {
   return text.indexOf('"') === -1 && text.indexOf('\\') === -1 ? text : escapeSafeText(escapeSafeText(text));
-}
-
-function jsonInJsonString(value: unknown, escape: (text: string) => string = escapeTwice): string {
-  if (typeof value === 'string') return `\\"${escape(value)}\\"`;
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) {
-      out += (i > 0 ? ',' : '') + (value[i] === undefined ? 'null' : jsonInJsonString(value[i], escape));
-    }
-    return out + ']';
-  }
-  return `{${membersInJsonString(value as Record<string, unknown>, escape)}}`;
-}
-
-/** The members of an object, without the braces (so a caller can append more members). */
-function membersInJsonString(value: Record<string, unknown>, escape: (text: string) => string): string {
-  let out = '';
-  for (const key of Object.keys(value)) {
-    const member = value[key];
-    if (member === undefined || typeof member === 'function') continue;
-    out += (out === '' ? '' : ',') + keyInJsonString(key) + jsonInJsonString(member, escape);
-  }
-  return out;
 }
 
 /** The JSON alert as a JSON string literal; the constant members are serialized once, at load. */

@@ -249,11 +249,6 @@ export function buildTamperPattern(
   };
 }
 
-/** The IAM actions of every tamper call, for the guardrail statements. */
-export function tamperActions(service: string): string[] {
-  return TAMPER_SERVICES.find((s) => s.service === service)?.calls.map((c) => c.action) ?? [];
-}
-
 /** The result of classifying an event as tampering with the detector. */
 export type TamperClassification =
   | { readonly matched: true; readonly service: TamperService; readonly call: TamperCall; readonly spec: AlertSpec }

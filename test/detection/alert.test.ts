@@ -1,11 +1,16 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
 import {
   ALERT_SCHEMA,
+  TamperClassifier,
+  decideVerdict,
+  detectorNames,
   SNS_MESSAGE_MAX_BYTES,
   WatchedCallClassifier,
   alertJson,
   alertSubject,
   alertText,
-  jsonTextLiteral,
   buildAlert,
   renderSnsMessage,
   resolveWatchedCalls,
@@ -13,7 +18,7 @@ import {
   truncate,
   type WatchedCall,
 } from '../../lib/detection';
-import { record } from '../support/fixtures';
+import { envelope, record } from '../support/fixtures';
 
 const classifier = new WatchedCallClassifier(resolveWatchedCalls({ profile: 'extended' }));
 function callOf(detail: Record<string, unknown>): WatchedCall {
@@ -183,15 +188,22 @@ describe('untrusted strings', () => {
 });
 
 describe('SNS rendering', () => {
-  test('jsonTextLiteral is JSON.stringify(JSON.stringify(value)) in one pass', () => {
-    const values: unknown[] = [
-      'plain',
-      'quote " backslash \\ newline \n tab \t nul \u0000 lone \ud800 pair 🧪 ü',
-      { a: [1, null, true, 'x"y'], 'k"ey': { nested: ['\\'] }, skip: undefined },
-      [undefined, 2.5, -0, 1e21],
-      null,
-    ];
-    for (const value of values) expect(jsonTextLiteral(value)).toBe(JSON.stringify(JSON.stringify(value)));
+  test('every alert kind round-trips: the JSON form equals the alert, member for member', () => {
+    const detail = record('pos-import-01.json');
+    const call = callOf(detail);
+    const withVerdict = renderSnsMessage(detail, call, {
+      verdict: decideVerdict(detail, call, { principalArns: ['arn:aws:iam::*:role/x'] }),
+    });
+    expect(JSON.parse(JSON.parse(withVerdict.sns.message).https)).toEqual(withVerdict.alert);
+    expect(withVerdict.alert.verdict?.kind).toBe('unapproved-principal');
+    const tamperRecord = JSON.parse(
+      fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'tamper', 'sns-unsubscribe.json'), 'utf8'),
+    );
+    const match = new TamperClassifier(detectorNames()).classifyEvent(envelope(tamperRecord));
+    if (!match.matched) throw new Error('tamper fixture did not match');
+    const tamper = renderSnsMessage(tamperRecord, match.spec);
+    expect(JSON.parse(JSON.parse(tamper.sns.message).sqs)).toEqual(tamper.alert);
+    expect(JSON.parse(tamper.sns.message).default).toBe(alertText(tamper.alert));
   });
 
   test('hostile strings (quotes, backslashes, lone surrogates, control characters) still give a valid message', () => {
