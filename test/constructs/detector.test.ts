@@ -10,7 +10,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 
 import {
   BedrockModelSupplyChainDetector,
+  DEFAULT_ALERT_FUNCTION_CONFIG,
   DetectorTrail,
+  parseAlertFunctionConfig,
   buildEventPattern,
   buildTamperPattern,
   detectorNames,
@@ -97,21 +99,15 @@ describe('BedrockModelSupplyChainDetector with defaults', () => {
       Environment: {
         Variables: {
           ALERT_TOPIC_ARN: { Ref: Match.stringLikeRegexp('^DetectorAlertTopic') },
-          DETECTOR_CONFIG: JSON.stringify({
-            profile: 'default',
-            namePrefix: 'bedrock-supply-chain',
-            guardrailPolicyIds: [],
-            additionalEventNames: [],
-            severity: 'MEDIUM',
-            riskScore: 47,
-            approvals: {},
-            verdictSeverities: {},
-            mode: 'alert',
-            notifyApproved: false,
-          }),
+          DETECTOR_CONFIG: Match.anyValue(),
         },
       },
     });
+    // Defaults of the construct are the defaults the function assumes (pinned in config.test.ts).
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(parseAlertFunctionConfig(fn.Properties.Environment.Variables.DETECTOR_CONFIG)).toEqual(
+      DEFAULT_ALERT_FUNCTION_CONFIG,
+    );
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       MaximumRetryAttempts: 2,
       MaximumEventAgeInSeconds: 21600,
