@@ -29,7 +29,10 @@ import {
   type Approvals,
   type DetectorMode,
   type VerdictSeverities,
-  buildTamperPattern,
+  EVENT_PATTERN_MAX_CHARS,
+  buildTamperPatterns,
+  patternSize,
+  type TamperEventPattern,
   checkEventName,
   checkNamePrefix,
   detectorNames,
@@ -241,10 +244,10 @@ export class BedrockModelSupplyChainDetector extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   /** The physical names of the detector's resources. */
   readonly names: DetectorNames;
-  /** The rule that matches changes to the detector's regional resources. */
-  readonly tamperRule?: events.Rule;
-  /** The rule that matches IAM and Organizations changes (deployed only in us-east-1). */
-  readonly globalTamperRule?: events.Rule;
+  /** The rules that match changes to the detector's regional resources (patterns split to fit EventBridge's size quota). */
+  readonly tamperRules: events.Rule[] = [];
+  /** The rules that match IAM and Organizations changes (deployed only where they can fire: us-east-1). */
+  readonly globalTamperRules: events.Rule[] = [];
 
   constructor(scope: Construct, id: string, props: BedrockModelSupplyChainDetectorProps = {}) {
     super(scope, id);
@@ -261,6 +264,11 @@ export class BedrockModelSupplyChainDetector extends Construct {
       throw e;
     }
     this.eventPattern = buildEventPattern(this.watchedCalls);
+    if (patternSize(this.eventPattern) > EVENT_PATTERN_MAX_CHARS) {
+      assertValid(
+        `'additionalEventNames' make the rule's pattern ${patternSize(this.eventPattern)} characters long, more than the ${EVENT_PATTERN_MAX_CHARS} EventBridge allows by default: watch fewer names`,
+      );
+    }
     this.names = detectorNames(props.namePrefix ?? DEFAULT_NAME_PREFIX);
     const names = this.names;
 
@@ -438,30 +446,43 @@ export class BedrockModelSupplyChainDetector extends Construct {
     });
 
     if (props.tamperAlerts !== false) {
-      this.tamperRule = new events.Rule(this, 'TamperRule', {
-        ruleName: names.tamperRule,
-        description: 'Calls that stop, blind or remove the Bedrock model supply-chain detector',
-        eventBus: props.eventBus,
-        eventPattern: cdkPattern(buildTamperPattern(names, 'regional')!),
-        targets: [target()],
+      const tamperRule = (id: string, name: string, description: string, pattern: TamperEventPattern) =>
+        new events.Rule(this, id, {
+          ruleName: name,
+          description,
+          eventBus: props.eventBus,
+          eventPattern: cdkPattern(pattern),
+          targets: [target()],
+        });
+      buildTamperPatterns(names, 'regional').forEach((pattern, i) => {
+        this.tamperRules.push(
+          tamperRule(
+            i === 0 ? 'TamperRule' : `TamperRule${i + 1}`,
+            i === 0 ? names.tamperRule : `${names.tamperRule}-${i + 1}`,
+            'Calls that stop, blind or remove the Bedrock model supply-chain detector',
+            pattern,
+          ),
+        );
       });
       // IAM and Organizations are global services: EventBridge gets their events in us-east-1 only.
       // In an environment-agnostic stack the rule is created everywhere and simply never fires
       // outside us-east-1 (no condition: the queue policy and the function permission refer to it).
-      const globalPattern = buildTamperPattern(names, 'us-east-1', props.guardrailPolicyIds ?? []);
+      const globalPatterns = buildTamperPatterns(names, 'us-east-1', props.guardrailPolicyIds ?? []);
       const elsewhere = !Token.isUnresolved(stack.region) && stack.region !== 'us-east-1';
-      if (globalPattern && elsewhere) {
+      if (globalPatterns.length > 0 && elsewhere) {
         Annotations.of(this).addInfo(
           `IAM and Organizations changes to the detector are alerted only by a detector in us-east-1, where EventBridge receives those events; this one is in ${stack.region}.`,
         );
-      } else if (globalPattern) {
-        this.globalTamperRule = new events.Rule(this, 'GlobalTamperRule', {
-          ruleName: names.globalTamperRule,
-          description:
-            'IAM and Organizations calls that change the detector role or the guardrail SCPs (us-east-1 only)',
-          eventBus: props.eventBus,
-          eventPattern: cdkPattern(globalPattern),
-          targets: [target()],
+      } else {
+        globalPatterns.forEach((pattern, i) => {
+          this.globalTamperRules.push(
+            tamperRule(
+              i === 0 ? 'GlobalTamperRule' : `GlobalTamperRule${i + 1}`,
+              i === 0 ? names.globalTamperRule : `${names.globalTamperRule}-${i + 1}`,
+              'IAM and Organizations calls that change the detector role or the guardrail SCPs (us-east-1 only)',
+              pattern,
+            ),
+          );
         });
       }
     }

@@ -207,18 +207,22 @@ export interface TamperEventPattern {
   readonly detail: Readonly<Record<string, unknown>>;
 }
 
+/** EventBridge's default quota on the size of an event pattern, in characters (adjustable to 4,096). */
+export const EVENT_PATTERN_MAX_CHARS = 2048;
+
 /**
- * The tamper rule's pattern for one delivery scope: a successful call of a tamper action whose
- * request names one of the detector's resources. `policyIds` adds the guardrail SCPs (us-east-1 only).
- * Returns undefined when the scope has nothing to match.
+ * The tamper rules' patterns for one delivery scope: a successful call of a tamper action whose
+ * request names one of the detector's resources. `policyIds` adds the guardrail SCPs (us-east-1
+ * only). The branches are packed into as few patterns as fit `maxChars` each (EventBridge's
+ * pattern-size quota), one rule per pattern. Returns [] when the scope has nothing to match.
  */
-export function buildTamperPattern(
+export function buildTamperPatterns(
   names: DetectorNames,
   delivery: TamperService['delivery'],
   policyIds: readonly string[] = [],
-): TamperEventPattern | undefined {
-  const branches: Record<string, unknown>[] = [];
-  const sources: string[] = [];
+  maxChars = EVENT_PATTERN_MAX_CHARS,
+): TamperEventPattern[] {
+  const branches: { source: string; branch: Record<string, unknown> }[] = [];
   for (const svc of TAMPER_SERVICES) {
     if (svc.delivery !== delivery) continue;
     let wildcards: Readonly<Record<string, string>> | undefined = svc.fieldWildcard?.(names);
@@ -233,19 +237,46 @@ export function buildTamperPattern(
     for (const [field, eventNames] of byField) {
       const values: PatternValue[] =
         svc.service === 'organizations' ? [...policyIds] : [{ wildcard: wildcards[field] }];
-      branches.push({ eventSource: [svc.eventSource], eventName: eventNames, requestParameters: { [field]: values } });
+      branches.push({
+        source: `aws.${svc.service}`,
+        branch: { eventSource: [svc.eventSource], eventName: eventNames, requestParameters: { [field]: values } },
+      });
     }
-    sources.push(`aws.${svc.service}`);
   }
-  if (branches.length === 0) return undefined;
+  const patterns: TamperEventPattern[] = [];
+  let group: typeof branches = [];
+  for (const b of branches) {
+    if (group.length > 0 && patternSize(tamperPattern([...group, b])) > maxChars) {
+      patterns.push(tamperPattern(group));
+      group = [];
+    }
+    group.push(b);
+  }
+  if (group.length > 0) patterns.push(tamperPattern(group));
+  for (const p of patterns) {
+    if (patternSize(p) > maxChars) {
+      throw new Error(
+        `a tamper pattern needs ${patternSize(p)} characters, more than the ${maxChars} EventBridge allows: shorten 'namePrefix'`,
+      );
+    }
+  }
+  return patterns;
+}
+
+/** The size EventBridge counts: the pattern as compact JSON. */
+export function patternSize(pattern: unknown): number {
+  return JSON.stringify(pattern).length;
+}
+
+function tamperPattern(group: readonly { source: string; branch: Record<string, unknown> }[]): TamperEventPattern {
   return {
-    source: sources,
+    source: [...new Set(group.map((g) => g.source))],
     'detail-type': [CLOUDTRAIL_API_CALL_DETAIL_TYPE],
     // EventBridge wants at least two branches in an `$or`.
     detail:
-      branches.length === 1
-        ? { errorCode: [{ exists: false }], ...branches[0] }
-        : { errorCode: [{ exists: false }], $or: branches },
+      group.length === 1
+        ? { errorCode: [{ exists: false }], ...group[0].branch }
+        : { errorCode: [{ exists: false }], $or: group.map((g) => g.branch) },
   };
 }
 
@@ -290,9 +321,7 @@ export class TamperClassifier {
   readonly patterns: readonly TamperEventPattern[];
 
   constructor(names: DetectorNames, policyIds: readonly string[] = []) {
-    this.patterns = [buildTamperPattern(names, 'regional'), buildTamperPattern(names, 'us-east-1', policyIds)].filter(
-      (p): p is TamperEventPattern => p !== undefined,
-    );
+    this.patterns = [...buildTamperPatterns(names, 'regional'), ...buildTamperPatterns(names, 'us-east-1', policyIds)];
   }
 
   classifyEvent(event: unknown): TamperClassification {

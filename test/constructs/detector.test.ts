@@ -14,7 +14,8 @@ import {
   DetectorTrail,
   parseAlertFunctionConfig,
   buildEventPattern,
-  buildTamperPattern,
+  EVENT_PATTERN_MAX_CHARS,
+  buildTamperPatterns,
   detectorNames,
   resolveWatchedCalls,
   type BedrockModelSupplyChainDetectorProps,
@@ -37,6 +38,7 @@ describe('BedrockModelSupplyChainDetector with defaults', () => {
     expect(Object.keys(rules).map((id) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual([
       'DetectorRule',
       'DetectorTamperRule',
+      'DetectorTamperRule2',
       'DetectorGlobalTamperRule',
     ]);
     const rule = Object.entries(rules).find(([id]) => id.startsWith('DetectorRule'))![1];
@@ -236,15 +238,20 @@ describe('BedrockModelSupplyChainDetector tamper alerts', () => {
     const rules = template.findResources('AWS::Events::Rule');
     const byName = Object.fromEntries(Object.values(rules).map((r) => [r.Properties.Name, r.Properties]));
     const names = detectorNames();
-    expect(byName['bedrock-supply-chain-tamper-rule'].EventPattern).toEqual(buildTamperPattern(names, 'regional'));
-    expect(byName['bedrock-supply-chain-global-tamper-rule'].EventPattern).toEqual(
-      buildTamperPattern(names, 'us-east-1'),
-    );
-    for (const name of [
+    expect(Object.keys(byName).sort()).toEqual([
+      'bedrock-supply-chain-global-tamper-rule',
       'bedrock-supply-chain-rule',
       'bedrock-supply-chain-tamper-rule',
-      'bedrock-supply-chain-global-tamper-rule',
-    ]) {
+      'bedrock-supply-chain-tamper-rule-2',
+    ]);
+    expect([
+      byName['bedrock-supply-chain-tamper-rule'].EventPattern,
+      byName['bedrock-supply-chain-tamper-rule-2'].EventPattern,
+    ]).toEqual(buildTamperPatterns(names, 'regional'));
+    expect([byName['bedrock-supply-chain-global-tamper-rule'].EventPattern]).toEqual(
+      buildTamperPatterns(names, 'us-east-1'),
+    );
+    for (const name of Object.keys(byName)) {
       expect(byName[name].Targets).toEqual([
         expect.objectContaining({
           Arn: { 'Fn::GetAtt': [expect.stringMatching(/^DetectorAlertFunction/), 'Arn'] },
@@ -270,9 +277,26 @@ describe('BedrockModelSupplyChainDetector tamper alerts', () => {
     const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'West', { env: { account: '123456789012', region: 'us-west-2' } });
     const detector = new BedrockModelSupplyChainDetector(stack, 'Detector');
-    expect(detector.globalTamperRule).toBeUndefined();
-    expect(detector.tamperRule).toBeDefined();
+    expect(detector.globalTamperRules).toEqual([]);
+    expect(detector.tamperRules.length).toBe(2);
     Annotations.fromStack(stack).hasInfo('/West/Detector', Match.stringLikeRegexp('only by a detector in us-east-1'));
+  });
+
+  test.each([
+    ['defaults', {}],
+    [
+      'extended profile with caller names',
+      { profile: 'extended' as const, additionalEventNames: ['CreateModelCustomizationJob'] },
+    ],
+    [
+      'a long name prefix and guardrail policy ids',
+      { namePrefix: 'x'.repeat(24), guardrailPolicyIds: ['p-abcd1234', 'p-efgh5678'] },
+    ],
+  ])(`%s: every synthesized pattern fits EventBridge's ${EVENT_PATTERN_MAX_CHARS}-character quota`, (_what, props) => {
+    const { template } = synth(props);
+    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    for (const r of rules)
+      expect(JSON.stringify(r.Properties.EventPattern).length).toBeLessThanOrEqual(EVENT_PATTERN_MAX_CHARS);
   });
 
   test('tamperAlerts false: only the detection rule', () => {

@@ -5,7 +5,9 @@ import {
   TAMPER_SERVICES,
   TamperClassifier,
   WatchedCallClassifier,
-  buildTamperPattern,
+  EVENT_PATTERN_MAX_CHARS,
+  buildTamperPatterns,
+  patternSize,
   detectorNames,
   matchesEventPattern,
   wildcardRegExp,
@@ -22,19 +24,19 @@ const record = (file: string) => JSON.parse(fs.readFileSync(path.join(DIR, file)
 
 const names = detectorNames();
 const POLICY_IDS = ['p-abcd1234'];
-const regional = buildTamperPattern(names, 'regional')!;
-const global = buildTamperPattern(names, 'us-east-1', POLICY_IDS)!;
+const regional = buildTamperPatterns(names, 'regional');
+const global = buildTamperPatterns(names, 'us-east-1', POLICY_IDS);
+const anyMatches = (patterns: readonly unknown[], event: unknown) => patterns.some((p) => matchesPattern(p, event));
 const classifier = new TamperClassifier(names, POLICY_IDS);
 
 describe('tamper rules: patterns and classifier agree on every fixture', () => {
   test.each(MANIFEST.map((f) => [f.file, f]))('%s', (_file, entry) => {
     const event = envelope(record(entry.file));
-    expect(matchesPattern(regional, event)).toBe(entry.rule === 'regional');
-    expect(matchesPattern(global, event)).toBe(entry.rule === 'us-east-1');
+    expect(anyMatches(regional, event)).toBe(entry.rule === 'regional');
+    expect(anyMatches(global, event)).toBe(entry.rule === 'us-east-1');
     expect(classifier.classifyEvent(event).matched).toBe(entry.tamper);
     // The lib's matcher and the test interpreter agree on both patterns.
-    expect(matchesEventPattern(regional, event)).toBe(matchesPattern(regional, event));
-    expect(matchesEventPattern(global, event)).toBe(matchesPattern(global, event));
+    for (const p of [...regional, ...global]) expect(matchesEventPattern(p, event)).toBe(matchesPattern(p, event));
     // A tamper call is never a supply-chain alert, and the other way round.
     if (entry.tamper) expect(new WatchedCallClassifier().classifyEvent(event).matched).toBe(false);
   });
@@ -57,13 +59,41 @@ describe('tamper rules: patterns and classifier agree on every fixture', () => {
   });
 });
 
+describe('tamper patterns fit EventBridge', () => {
+  test(`every pattern is at most ${EVENT_PATTERN_MAX_CHARS} characters, splitting where needed`, () => {
+    for (const prefix of ['bedrock-supply-chain', 'a'.repeat(24)]) {
+      const all = [
+        ...buildTamperPatterns(detectorNames(prefix), 'regional'),
+        ...buildTamperPatterns(detectorNames(prefix), 'us-east-1', POLICY_IDS),
+      ];
+      for (const p of all) expect(patternSize(p)).toBeLessThanOrEqual(EVENT_PATTERN_MAX_CHARS);
+    }
+    expect(regional.length).toBeGreaterThan(1);
+    // Every branch lands in exactly one pattern.
+    const branches = regional.flatMap((p) => ((p.detail.$or as unknown[] | undefined) ?? [p.detail]).length);
+    expect(branches.reduce((a, b) => a + b, 0)).toBe(
+      TAMPER_SERVICES.filter((s) => s.delivery === 'regional' && s.fieldWildcard).reduce(
+        (n, s) => n + new Set(s.calls.map((c) => c.field)).size,
+        0,
+      ),
+    );
+  });
+
+  test('a smaller quota splits further; a pattern that cannot fit fails with what to do', () => {
+    expect(buildTamperPatterns(names, 'regional', [], 1200).length).toBeGreaterThan(regional.length);
+    expect(() => buildTamperPatterns(names, 'regional', [], 200)).toThrow(
+      /a tamper pattern needs \d+ characters, more than the 200 EventBridge allows: shorten 'namePrefix'/,
+    );
+  });
+});
+
 describe('tamper catalogue', () => {
   test('every guarded action is in the SCP statements, and every regional service is alerted', () => {
     const statements = buildGuardrailStatements({ approvedPrincipalArns: ['arn:aws:iam::*:role/mlops-*'] });
     const denied = new Set(statements.flatMap((s) => ([] as string[]).concat((s.Action as string[] | string) ?? [])));
     for (const svc of TAMPER_SERVICES)
       for (const c of svc.calls) expect([c.action, denied.has(c.action)]).toEqual([c.action, true]);
-    const sources = new Set([...regional.source, ...global.source]);
+    const sources = new Set([...regional, ...global].flatMap((p) => p.source));
     for (const svc of TAMPER_SERVICES.filter((s) => s.fieldWildcard))
       expect(sources.has(`aws.${svc.service}`)).toBe(true);
   });
