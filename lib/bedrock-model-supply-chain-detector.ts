@@ -384,6 +384,13 @@ export class BedrockModelSupplyChainDetector extends Construct {
       mode: props.mode ?? 'alert',
       notifyApproved: props.notifyApproved ?? false,
     };
+    // Lambda allows 4 KB of environment variables in all; the approvals travel in DETECTOR_CONFIG.
+    const configSize = JSON.stringify(config).length;
+    if (configSize > 3584) {
+      assertValid(
+        `'approvals' and 'additionalEventNames' make the function's configuration ${configSize} characters, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
+      );
+    }
     // IAM role names are global to the account: the region keeps one detector per region apart.
     const role = new iam.Role(this, 'AlertFunctionRole', {
       roleName: `${names.rolePrefix}-${stack.region}`,
