@@ -95,7 +95,7 @@ export function parseAlertFunctionConfig(json: string | undefined): AlertFunctio
       : `'additionalEventNames' must be an array, got ${JSON.stringify(config.additionalEventNames)}`,
     checkNamePrefix(config.namePrefix),
     Array.isArray(config.guardrailPolicyIds) &&
-    config.guardrailPolicyIds.every((id) => /^p-[0-9a-z]{8,128}$/.test(String(id)))
+    config.guardrailPolicyIds.every((id) => typeof id === 'string' && /^p-[0-9a-z]{8,128}$/.test(id))
       ? undefined
       : `'guardrailPolicyIds' must be an array of policy ids like 'p-abcd1234', got ${JSON.stringify(config.guardrailPolicyIds)}`,
     checkSeverity(config.severity),

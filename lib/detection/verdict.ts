@@ -56,12 +56,12 @@ export function globMatch(pattern: string, value: string): boolean {
   let star = -1;
   let mark = 0;
   while (v < value.length) {
-    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === value[v])) {
-      p++;
-      v++;
-    } else if (p < pattern.length && pattern[p] === '*') {
+    if (p < pattern.length && pattern[p] === '*') {
       star = p++;
       mark = v;
+    } else if (p < pattern.length && (pattern[p] === '?' || pattern[p] === value[v])) {
+      p++;
+      v++;
     } else if (star !== -1) {
       p = star + 1;
       v = ++mark;
@@ -101,7 +101,9 @@ export function inS3Locations(uri: string, locations: readonly string[]): boolea
     if (!l || l.bucket !== target.bucket) return false;
     if (l.key === '') return true;
     const prefix = l.key.endsWith('/') ? l.key : `${l.key}/`;
-    return `${target.key}/`.startsWith(prefix) || target.key.startsWith(prefix);
+    // Strict: `s3://b/approved` is not inside `s3://b/approved/`, since a reader that takes the URI as
+    // a plain prefix would also read `approved-evil/…`.
+    return target.key.startsWith(prefix);
   });
 }
 
@@ -156,10 +158,23 @@ export function decideVerdict(
   const eventAccount =
     str(record.recipientAccountId) ?? str((record.userIdentity as Record<string, unknown> | undefined)?.accountId);
   let sources = 0;
+  const omitted =
+    record.omitted === true || (request !== null && typeof request === 'object' && request.omitted === true);
+  if (omitted) {
+    unverified = true;
+    reasons.push('source: CloudTrail left part of the request out (omitted: true), so a model source may be missing');
+  }
   for (const field of call.modelSourceFields) {
     if (!SOURCE_KINDS.has(field.kind)) continue;
-    const value = str(getPath(request, field.path));
-    if (value === undefined) continue;
+    const raw = getPath(request, field.path);
+    if (raw === undefined || raw === null) continue;
+    const value = str(raw);
+    if (value === undefined) {
+      // Present but not a string: it cannot be checked, so the call cannot be approved.
+      unverified = true;
+      reasons.push(`source ${field.path}: not a string, so it cannot be checked`);
+      continue;
+    }
     sources++;
     const check = checkSource(field.kind, value, approvals, eventAccount);
     if (check.result === 'untrusted') untrusted = true;

@@ -66,6 +66,10 @@ describe('alert function configuration', () => {
       '{"verdictSeverities":{"approved":{"severity":"NONE","riskScore":1}}}',
       /'verdictSeverities.approved.severity' must be one of/,
     ],
+    [
+      '{"guardrailPolicyIds":[["p-abcd1234"]]}',
+      /'guardrailPolicyIds' must be an array of policy ids like 'p-abcd1234', got \[\["p-abcd1234"\]\]/,
+    ],
     ['{"profile":"all"}', `DETECTOR_CONFIG: 'profile' must be one of 'default', 'extended', got "all"`],
     ['{"additionalEventNames":"X"}', `DETECTOR_CONFIG: 'additionalEventNames' must be an array, got "X"`],
     ['{"additionalEventNames":["bad name"]}', /'additionalEventNames' entries must be Bedrock API operation names/],

@@ -65,6 +65,7 @@ describe('verdicts', () => {
 
   test('a look-alike prefix is not inside the location', () => {
     expect(inS3Locations('s3://acme/approved-evil/m', ['s3://acme/approved/'])).toBe(false);
+    expect(inS3Locations('s3://acme/approved', ['s3://acme/approved/'])).toBe(false);
     expect(inS3Locations('s3://acme/approved/m', ['s3://acme/approved'])).toBe(true);
     expect(inS3Locations('s3://acme-evil/approved/m', ['s3://acme/'])).toBe(false);
     expect(inS3Locations('s3://acme/anything', ['s3://acme/'])).toBe(true);
@@ -148,7 +149,31 @@ describe('verdicts', () => {
     expect(v).toMatchObject({ kind: 'unapproved-principal', severity: 'CRITICAL', riskScore: 95 });
   });
 
+  test('a source that is present but not a string, or a request CloudTrail cut, cannot be approved', () => {
+    const approvals: Approvals = {
+      principalArns: ['arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*'],
+      modelSourceIdentifiers: [
+        'arn:aws:sagemaker:*:aws:hub-content/SageMakerPublicHub/Model/huggingface-llm-gemma-2-9b-instruct/*',
+      ],
+    };
+    expect(verdictFor('pos-mkt-register-01.json', approvals).kind).toBe('approved');
+    const nonString = verdictFor('pos-mkt-register-01.json', approvals, (r) => {
+      (r.requestParameters as Record<string, unknown>).modelSourceIdentifier = [
+        'arn:aws:sagemaker:us-east-1:999999999999:hub-content/Evil/Model/x/1',
+      ];
+    });
+    expect(nonString.kind).toBe('unverified');
+    expect(nonString.reasons).toContain('source modelSourceIdentifier: not a string, so it cannot be checked');
+    const cut = verdictFor('pos-mkt-register-01.json', approvals, (r) => {
+      delete (r.requestParameters as Record<string, unknown>).modelSourceIdentifier;
+      r.omitted = true;
+    });
+    expect(cut.kind).toBe('unverified');
+  });
+
   test('glob patterns: * spans, ? is one character, the whole value must match', () => {
+    expect(globMatch('a*c', 'a*bc')).toBe(true);
+    expect(globMatch('*', '*x')).toBe(true);
     expect(globMatch('arn:aws:iam::*:role/mlops-*', 'arn:aws:iam::1:role/mlops-a/b')).toBe(true);
     expect(globMatch('arn:aws:iam::*:role/mlops-?', 'arn:aws:iam::1:role/mlops-ab')).toBe(false);
     expect(globMatch('a*b*c', 'aXbYc')).toBe(true);
