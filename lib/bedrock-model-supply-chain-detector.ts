@@ -453,24 +453,26 @@ export class BedrockModelSupplyChainDetector extends Construct {
     });
 
     if (props.tamperAlerts !== false) {
-      const tamperRule = (id: string, name: string, description: string, pattern: TamperEventPattern) =>
-        new events.Rule(this, id, {
-          ruleName: name,
-          description,
-          eventBus: props.eventBus,
-          eventPattern: cdkPattern(pattern),
-          targets: [target()],
-        });
-      buildTamperPatterns(names, 'regional').forEach((pattern, i) => {
-        this.tamperRules.push(
-          tamperRule(
-            i === 0 ? 'TamperRule' : `TamperRule${i + 1}`,
-            i === 0 ? names.tamperRule : `${names.tamperRule}-${i + 1}`,
-            'Calls that stop, blind or remove the Bedrock model supply-chain detector',
-            pattern,
-          ),
+      // One rule per pattern: ids `<id>`, `<id>2`, …; names `<name>`, `<name>-2`, ….
+      const tamperRules = (patterns: TamperEventPattern[], id: string, name: string, description: string) =>
+        patterns.map(
+          (pattern, i) =>
+            new events.Rule(this, i === 0 ? id : `${id}${i + 1}`, {
+              ruleName: i === 0 ? name : `${name}-${i + 1}`,
+              description,
+              eventBus: props.eventBus,
+              eventPattern: cdkPattern(pattern),
+              targets: [target()],
+            }),
         );
-      });
+      this.tamperRules.push(
+        ...tamperRules(
+          buildTamperPatterns(names, 'regional'),
+          'TamperRule',
+          names.tamperRule,
+          'Calls that stop, blind or remove the Bedrock model supply-chain detector',
+        ),
+      );
       // IAM and Organizations are global services: EventBridge gets their events in us-east-1 only.
       // In an environment-agnostic stack the rule is created everywhere and simply never fires
       // outside us-east-1 (no condition: the queue policy and the function permission refer to it).
@@ -481,16 +483,14 @@ export class BedrockModelSupplyChainDetector extends Construct {
           `IAM and Organizations changes to the detector are alerted only by a detector in us-east-1, where EventBridge receives those events; this one is in ${stack.region}.`,
         );
       } else {
-        globalPatterns.forEach((pattern, i) => {
-          this.globalTamperRules.push(
-            tamperRule(
-              i === 0 ? 'GlobalTamperRule' : `GlobalTamperRule${i + 1}`,
-              i === 0 ? names.globalTamperRule : `${names.globalTamperRule}-${i + 1}`,
-              'IAM and Organizations calls that change the detector role or the guardrail SCPs (us-east-1 only)',
-              pattern,
-            ),
-          );
-        });
+        this.globalTamperRules.push(
+          ...tamperRules(
+            globalPatterns,
+            'GlobalTamperRule',
+            names.globalTamperRule,
+            'IAM and Organizations calls that change the detector role or the guardrail SCPs (us-east-1 only)',
+          ),
+        );
       }
     }
   }
