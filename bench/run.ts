@@ -78,7 +78,6 @@ async function handlerWork(): Promise<void> {
     sns,
     topicArn: 'arn:aws:sns:us-east-1:111122223333:alerts',
     config: DEFAULT_ALERT_FUNCTION_CONFIG,
-    log: () => undefined,
   });
 
   const cases: [string, string][] = [

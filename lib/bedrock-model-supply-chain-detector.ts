@@ -1,5 +1,7 @@
 import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,6 +14,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 
 import {
@@ -45,6 +48,14 @@ import {
   type DetectionEventPattern,
   type DetectionProfile,
   type WatchedCall,
+  DEFAULT_BACKFILL_DAYS,
+  DEFAULT_CHECK_TIMEOUT_MS,
+  DEFAULT_ENRICHMENT,
+  DEFAULT_IDEMPOTENCY_DAYS,
+  IDEMPOTENCY_TABLE_ENV,
+  LOOKUP_EVENTS_HORIZON_DAYS,
+  checkEnrichment,
+  sweepRequestPayload,
 } from './detection';
 import { DetectorTrail } from './detector-trail';
 import { alertFunctionCode } from './private/alert-function-code';
@@ -205,6 +216,91 @@ export interface BedrockModelSupplyChainDetectorProps {
    * @default false
    */
   readonly notifyApproved?: boolean;
+
+  /**
+   * Check, for each S3 model source, which account owns the bucket (S3 GetBucketLocation with
+   * ExpectedBucketOwner): a bucket that neither the event's account nor an approved source account
+   * owns makes the verdict `untrusted-source`. A check that cannot tell never delays the alert.
+   * @default true
+   */
+  readonly provenanceCheck?: boolean;
+
+  /**
+   * Add to each alert the principal's Bedrock calls shortly before (CloudTrail LookupEvents, within
+   * its 2 requests per second) and whether the principal and source IP are new to the detector.
+   * `false` turns it off.
+   * @default { windowMinutes: 60, maxPages: 2, firstSeen: true }
+   */
+  readonly enrichment?: EnrichmentProps | false;
+
+  /**
+   * Slack channels (AWS Chatbot) that get each alert as a custom notification, through
+   * {@link BedrockModelSupplyChainDetector.chatTopic}.
+   * @default - none
+   */
+  readonly slackChannels?: chatbot.SlackChannelConfiguration[];
+
+  /**
+   * Microsoft Teams channels (AWS Chatbot, L1) that get each alert as a custom notification; the
+   * chat topic is added to their `snsTopicArns`.
+   * @default - none
+   */
+  readonly teamsChannels?: chatbot.CfnMicrosoftTeamsChannelConfiguration[];
+
+  /**
+   * Create the chat topic (AWS Chatbot custom notifications) even without channels, to connect
+   * channels defined elsewhere.
+   * @default - only when channels are given
+   */
+  readonly chatNotifications?: boolean;
+
+  /**
+   * Import each alert into AWS Security Hub as an ASFF finding (type `TTPs/Persistence/T1525`);
+   * a repeat of the same event updates the finding. Security Hub must be enabled in the region.
+   * @default false
+   */
+  readonly securityHub?: boolean;
+
+  /**
+   * An EventBridge bus (your SOAR's) that receives each alert as an event with source
+   * `bedrock-model-supply-chain` and the alert document as detail.
+   * @default - none
+   */
+  readonly soarEventBus?: events.IEventBus;
+
+  /**
+   * On first deploy, sweep this many days back (LookupEvents keeps 90) for watched calls made before
+   * the detector existed, and alert on them (0 to 90; 0 turns it off).
+   * @default 90
+   */
+  readonly backfillDays?: number;
+
+  /**
+   * How often to sweep CloudTrail for watched calls EventBridge never delivered (its delivery is
+   * best effort); each sweep reads back twice the interval (5 minutes to 12 hours). Events already
+   * alerted are not repeated. `false` turns it off.
+   * @default Duration.hours(1)
+   */
+  readonly reconciliation?: Duration | false;
+}
+
+/** Enrichment settings of {@link BedrockModelSupplyChainDetectorProps.enrichment}. */
+export interface EnrichmentProps {
+  /**
+   * How far back to look for the principal's other Bedrock calls, in minutes (1 to 1440).
+   * @default 60
+   */
+  readonly windowMinutes?: number;
+  /**
+   * At most this many LookupEvents pages (50 events each) per alert (1 to 10).
+   * @default 2
+   */
+  readonly maxPages?: number;
+  /**
+   * Say whether the principal and the source IP are new to the detector (remembered 100 days).
+   * @default true
+   */
+  readonly firstSeen?: boolean;
 }
 
 /**
@@ -248,6 +344,12 @@ export class BedrockModelSupplyChainDetector extends Construct {
   readonly tamperRules: events.Rule[] = [];
   /** The rules that match IAM and Organizations changes (deployed only where they can fire: us-east-1). */
   readonly globalTamperRules: events.Rule[] = [];
+  /** Where each CloudTrail event's deliveries (and first-seen principals and IPs) are remembered. */
+  readonly idempotencyTable: dynamodb.Table;
+  /** The topic AWS Chatbot channels subscribe to (custom notifications), when chat is on. */
+  readonly chatTopic?: sns.Topic;
+  /** The schedule of the reconciliation sweep, when on. */
+  readonly reconciliationRule?: events.Rule;
 
   constructor(scope: Construct, id: string, props: BedrockModelSupplyChainDetectorProps = {}) {
     super(scope, id);
@@ -346,6 +448,33 @@ export class BedrockModelSupplyChainDetector extends Construct {
       this.alertTopic.addSubscription(new subscriptions.EmailSubscription(email));
     }
 
+    // --- Chat -----------------------------------------------------------------------------------
+    if (props.slackChannels?.length || props.teamsChannels?.length || props.chatNotifications) {
+      this.chatTopic = new sns.Topic(this, 'ChatTopic', {
+        topicName: names.chatTopic,
+        displayName: 'Bedrock model supply-chain alerts (chat)',
+        masterKey: this.encryptionKey,
+        enforceSSL: true,
+      });
+      for (const channel of props.slackChannels ?? []) channel.addNotificationTopic(this.chatTopic);
+      for (const channel of props.teamsChannels ?? []) {
+        channel.snsTopicArns = [...(channel.snsTopicArns ?? []), this.chatTopic.topicArn];
+      }
+    }
+
+    // --- Idempotency -------------------------------------------------------------------------------
+    this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
+      tableName: names.idempotencyTable,
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'expiration',
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.encryptionKey,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Losing it costs at most a repeated alert; keeping it would block re-creating the stack.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
     // --- Alerting function ---------------------------------------------------------------------
     this.logGroup = new logs.LogGroup(this, 'AlertFunctionLogs', {
       logGroupName: names.logGroup,
@@ -383,6 +512,22 @@ export class BedrockModelSupplyChainDetector extends Construct {
       verdictSeverities: props.verdictSeverities ?? {},
       mode: props.mode ?? 'alert',
       notifyApproved: props.notifyApproved ?? false,
+      provenanceCheck: props.provenanceCheck ?? true,
+      enrichment:
+        props.enrichment === false
+          ? null
+          : {
+              windowMinutes: props.enrichment?.windowMinutes ?? DEFAULT_ENRICHMENT.windowMinutes,
+              maxPages: props.enrichment?.maxPages ?? DEFAULT_ENRICHMENT.maxPages,
+              firstSeen: props.enrichment?.firstSeen ?? true,
+            },
+      checkTimeoutMs: DEFAULT_CHECK_TIMEOUT_MS,
+      outputs: {
+        securityHub: props.securityHub ?? false,
+        ...(this.chatTopic ? { chatTopicArn: this.chatTopic.topicArn } : {}),
+        ...(props.soarEventBus ? { soarEventBusArn: props.soarEventBus.eventBusArn } : {}),
+      },
+      idempotencyDays: DEFAULT_IDEMPOTENCY_DAYS,
     };
     // Lambda allows 4 KB of environment variables in all; the approvals travel in DETECTOR_CONFIG.
     const configSize = JSON.stringify(config).length;
@@ -405,17 +550,22 @@ export class BedrockModelSupplyChainDetector extends Construct {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: props.architecture ?? lambda.Architecture.ARM_64,
       memorySize: 256,
-      timeout: Duration.seconds(30),
+      // Sweeps read CloudTrail at 2 requests per second; an alert's own checks are capped at 2 s each.
+      timeout: Duration.minutes(10),
       logGroup: this.logGroup,
       environment: {
         [ALERT_TOPIC_ENV]: this.alertTopic.topicArn,
         [ALERT_CONFIG_ENV]: stack.toJsonString(config),
+        [IDEMPOTENCY_TABLE_ENV]: this.idempotencyTable.tableName,
+        POWERTOOLS_SERVICE_NAME: 'bedrock-supply-chain',
+        POWERTOOLS_METRICS_NAMESPACE: 'BedrockModelSupplyChain',
       },
       retryAttempts: props.functionRetryAttempts ?? 2,
       maxEventAge: props.functionMaxEventAge ?? Duration.hours(6),
       onFailure: new destinations.SqsDestination(this.deadLetterQueue),
     });
     this.alertTopic.grantPublish(this.alertFunction);
+    this.grantFunctionActions(role, props, config);
     Validations.of(role).acknowledge(
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -493,6 +643,127 @@ export class BedrockModelSupplyChainDetector extends Construct {
         );
       }
     }
+    // --- Sweeps ----------------------------------------------------------------------------------
+    // Both go through the function's own pipeline and idempotency, so nothing is alerted twice.
+    if (props.reconciliation !== false) {
+      const every = props.reconciliation ?? Duration.hours(1);
+      this.reconciliationRule = new events.Rule(this, 'ReconciliationSchedule', {
+        ruleName: names.reconcileRule,
+        description: 'Sweeps CloudTrail for watched Bedrock calls EventBridge did not deliver',
+        schedule: events.Schedule.rate(every),
+        targets: [
+          new targets.LambdaFunction(this.alertFunction, {
+            event: events.RuleTargetInput.fromObject(
+              sweepRequestPayload({ kind: 'reconcile', lookbackMinutes: Math.min(2 * every.toMinutes(), 24 * 60) }),
+            ),
+            deadLetterQueue: this.deadLetterQueue,
+            retryAttempts: 2,
+            maxEventAge: Duration.hours(1),
+          }),
+        ],
+      });
+    }
+    const backfillDays = props.backfillDays ?? DEFAULT_BACKFILL_DAYS;
+    if (backfillDays > 0) {
+      // Invoked once, asynchronously, when the stack is created: the deploy does not wait for the sweep.
+      const backfill = new cr.AwsCustomResource(this, 'Backfill', {
+        resourceType: 'Custom::BedrockSupplyChainBackfill',
+        onCreate: {
+          service: 'Lambda',
+          action: 'invoke',
+          parameters: {
+            FunctionName: this.alertFunction.functionName,
+            InvocationType: 'Event',
+            Payload: JSON.stringify(sweepRequestPayload({ kind: 'backfill', lookbackMinutes: backfillDays * 24 * 60 })),
+          },
+          physicalResourceId: cr.PhysicalResourceId.of(`${names.prefix}-backfill`),
+        },
+        policy: cr.AwsCustomResourcePolicy.fromStatements([
+          new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.alertFunction.functionArn] }),
+        ]),
+        installLatestAwsSdk: false,
+      });
+      // The function must be able to write its logs and read CloudTrail before it is first invoked.
+      backfill.node.addDependency(this.alertFunction);
+      // AwsCustomResource's shared provider function lives at the stack's root.
+      const provider = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
+      if (provider) {
+        Validations.of(provider).acknowledge({
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          reason:
+            "aws-cdk-lib's AwsCustomResource provider (invokes the backfill once, at stack creation): the AWS managed basic execution policy only lets it write its own logs.",
+        });
+      }
+    }
+  }
+
+  /**
+   * The function's permissions beyond logs and the alert topic, each only when its feature is on:
+   * - dynamodb Get/Put/Update/DeleteItem on the idempotency table (Powertools idempotency, first-seen);
+   * - kms Encrypt/Decrypt/GenerateDataKey on the detector key (the table is encrypted with it);
+   * - s3:GetBucketLocation on any bucket (provenance: it reveals only the bucket's region, and answers
+   *   ExpectedBucketOwner; model sources can be in any bucket, so no narrower resource exists);
+   * - cloudtrail:LookupEvents (enrichment and sweeps; it supports no resource-level permission);
+   * - sns:Publish on the chat topic, securityhub:BatchImportFindings on this account's default
+   *   product, events:PutEvents on the SOAR bus.
+   */
+  private grantFunctionActions(
+    role: iam.Role,
+    props: BedrockModelSupplyChainDetectorProps,
+    config: AlertFunctionConfig,
+  ) {
+    const stack = Stack.of(this);
+    const fn = this.alertFunction;
+    this.idempotencyTable.grant(
+      fn,
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    );
+    this.encryptionKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey');
+    const acknowledgements: { id: string; reason: string }[] = [];
+    if (config.provenanceCheck) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'ProvenanceCheck',
+          actions: ['s3:GetBucketLocation'],
+          resources: [`arn:${stack.partition}:s3:::*`],
+        }),
+      );
+      acknowledgements.push({
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::*]',
+        reason:
+          "s3:GetBucketLocation only, which reveals a bucket's region and answers ExpectedBucketOwner; model sources can be in any bucket, so the provenance check cannot name them in advance.",
+      });
+    }
+    if (config.enrichment || props.reconciliation !== false || (props.backfillDays ?? DEFAULT_BACKFILL_DAYS) > 0) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadCloudTrailHistory',
+          actions: ['cloudtrail:LookupEvents'],
+          resources: ['*'],
+        }),
+      );
+      acknowledgements.push({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'cloudtrail:LookupEvents supports no resource-level permissions; it is read-only event history.',
+      });
+    }
+    this.chatTopic?.grantPublish(fn);
+    if (props.securityHub) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'ImportFindings',
+          actions: ['securityhub:BatchImportFindings'],
+          resources: [
+            stack.formatArn({ service: 'securityhub', resource: 'product', resourceName: `${stack.account}/default` }),
+          ],
+        }),
+      );
+    }
+    props.soarEventBus?.grantPutEventsTo(fn);
+    if (acknowledgements.length) Validations.of(role).acknowledge(...acknowledgements);
   }
 
   private createTrail(source: DetectorTrail): { trail: cloudtrail.Trail; bucket: s3.Bucket; trailArn: string } {
@@ -605,6 +876,9 @@ export class BedrockModelSupplyChainDetector extends Construct {
   }
 }
 
+/** The construct id aws-cdk-lib gives AwsCustomResource's singleton provider function. */
+const AWS_CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
+
 /** The CDK form of a pattern in EventBridge's JSON form. */
 function cdkPattern(pattern: {
   readonly source: readonly string[];
@@ -615,6 +889,23 @@ function cdkPattern(pattern: {
 }
 
 function validateProps(props: BedrockModelSupplyChainDetectorProps): void {
+  if (props.enrichment !== undefined && props.enrichment !== false) {
+    for (const problem of checkEnrichment(
+      { windowMinutes: 60, maxPages: 2, firstSeen: true, ...props.enrichment },
+      'enrichment',
+    )) {
+      assertValid(problem);
+    }
+  }
+  if (props.backfillDays !== undefined && !isToken(props.backfillDays)) {
+    assertValid(checkInteger(props.backfillDays, 'backfillDays', 0, LOOKUP_EVENTS_HORIZON_DAYS));
+  }
+  if (props.reconciliation !== undefined && props.reconciliation !== false) {
+    checkDuration(props.reconciliation, 'reconciliation', 5 * 60, 12 * 3600);
+    if (!props.reconciliation.isUnresolved() && props.reconciliation.toSeconds() % 60 !== 0) {
+      assertValid(`'reconciliation' must be a whole number of minutes, got ${props.reconciliation.toHumanString()}`);
+    }
+  }
   if (props.approvals !== undefined)
     for (const problem of checkApprovals(props.approvals, 'approvals', isToken)) assertValid(problem);
   if (props.verdictSeverities !== undefined) {

@@ -1,18 +1,37 @@
-import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { Context } from 'aws-lambda';
 
 import {
   TamperClassifier,
   WatchedCallClassifier,
+  applyProvenance,
   decideVerdict,
   detectorNames,
+  parseSweepRequest,
   plannedActions,
-  verdictSeverities,
-  type AlertSpec,
+  provenanceChecks,
   renderSnsMessage,
   resolveWatchedCalls,
+  sweepEnvelope,
+  verdictSeverities,
+  type AlertContext,
   type AlertFunctionConfig,
+  type AlertSpec,
   type NonMatchCode,
+  type SweepRequest,
 } from '../../lib/detection';
+
+import { MinInterval, checkBucketOwner, describeError, firstSeen, lookupEventsLimiter, priorActivity } from './checks';
+import { createDeliverer, destinationsOf, sendTo, type DeliveryOutcome, type DeliveryTargets } from './deliver';
 
 /** Thrown for an event the handler cannot process; Lambda retries it, then dead-letters it with this message. */
 export class UnprocessableEventError extends Error {
@@ -22,73 +41,133 @@ export class UnprocessableEventError extends Error {
   }
 }
 
+/** Thrown when a destination still fails after the SDK's retries; Lambda retries only the failed ones. */
+export class DeliveryFailedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeliveryFailedError';
+  }
+}
+
+/** Thrown when a sweep could not read or deliver everything; the message says what is missing. */
+export class SweepIncompleteError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SweepIncompleteError';
+  }
+}
+
 export type HandlerResult =
-  | { readonly status: 'alerted'; readonly eventId: string | null; readonly messageId: string | undefined }
+  | {
+      readonly status: 'alerted';
+      readonly eventId: string | null;
+      /** The SNS message id of the e-mail/JSON alert. */
+      readonly messageId: string | undefined;
+      readonly deliveries: readonly DeliveryOutcome[];
+    }
   | { readonly status: 'quiet'; readonly eventId: string | null; readonly reason: string }
-  | { readonly status: 'ignored'; readonly code: NonMatchCode; readonly reason: string };
+  | { readonly status: 'ignored'; readonly code: NonMatchCode; readonly reason: string }
+  | {
+      readonly status: 'swept';
+      readonly kind: SweepRequest['kind'];
+      readonly found: number;
+      readonly alerted: number;
+      readonly quiet: number;
+      readonly ignored: number;
+    };
 
 export interface HandlerDependencies {
   readonly sns: SNSClient;
   readonly topicArn: string;
   readonly config: AlertFunctionConfig;
-  /** Where structured log lines go. @default console.log */
-  readonly log?: (line: string) => void;
+  /** For the provenance check; without it the check is skipped. */
+  readonly s3?: S3Client;
+  /** For enrichment and sweeps; without it both are skipped. */
+  readonly cloudTrail?: CloudTrailClient;
+  readonly securityHub?: SecurityHubClient;
+  readonly eventBridge?: EventBridgeClient;
+  /** For idempotency and first-seen; with `idempotencyTable`. */
+  readonly dynamoDb?: DynamoDBClient;
+  /** The DynamoDB table of delivered events (Powertools idempotency). Without it nothing is de-duplicated. */
+  readonly idempotencyTable?: string;
+  /** Where Security Hub findings are imported; read from the invocation's function ARN when not given. */
+  readonly environment?: { readonly account: string; readonly region: string; readonly partition: string };
+  /** @default a Powertools Logger, service `bedrock-supply-chain` */
+  readonly logger?: Logger;
+  /** @default Powertools Metrics in namespace {@link METRIC_NAMESPACE} */
+  readonly metrics?: Metrics;
+  /** Spacing of LookupEvents calls. @default 2 per second, shared by the container */
+  readonly lookupLimiter?: MinInterval;
+  readonly now?: () => number;
 }
 
-/** CloudWatch embedded-metric namespace of the handler's counters. */
+/** CloudWatch namespace of the handler's metrics. */
 export const METRIC_NAMESPACE = 'BedrockModelSupplyChain';
+export const SERVICE_NAME = 'bedrock-supply-chain';
+/** A sweep stops this long before the function's timeout and reports itself incomplete. */
+const SWEEP_TIME_MARGIN_MS = 30_000;
 
 /**
- * The alerting Lambda: classify the EventBridge event with `lib/detection`, build the alert, publish
- * it. Everything but the SNS call is pure and tested on its own.
+ * The alerting Lambda, a thin adapter over `lib/detection`:
  *
- * - A watched, successful call: published to SNS (a failed publish throws, so it is retried).
- * - A well-formed event that is not a watched call: logged with the reason and counted.
- * - Anything that cannot be processed: thrown, so Lambda retries it and then sends it, with the
- *   error, to the on-failure destination.
+ * - an EventBridge event: classify; for a watched call, decide the verdict, check provenance and
+ *   enrich (bounded, never blocking), then deliver to each destination once (idempotent per event and
+ *   destination). A destination that still fails after the SDK's retries makes the invocation fail,
+ *   so Lambda retries it (only the failed destinations are re-sent) and then dead-letters it with
+ *   the reason. The others have already delivered.
+ * - a sweep request (backfill, hourly reconciliation): read the watched calls back from CloudTrail
+ *   and put each through the same path.
+ * - anything that cannot be processed: thrown, so it is retried and then dead-lettered with the error.
  */
-export function createHandler(deps: HandlerDependencies): (event: unknown) => Promise<HandlerResult> {
-  const classifier = new WatchedCallClassifier(resolveWatchedCalls(deps.config));
-  const tamper = new TamperClassifier(detectorNames(deps.config.namePrefix), deps.config.guardrailPolicyIds);
-  const severities = verdictSeverities(deps.config);
-  const log = deps.log ?? ((line: string) => console.log(line));
-  // Structured log lines in CloudWatch embedded-metric format; the metric declaration is
-  // serialized once per metric name.
-  const metricTails = new Map<string, string>();
-  const metricTail = (metric: string): string => {
-    let tail = metricTails.get(metric);
-    if (tail === undefined) {
-      tail = `,"${metric}":1,"_aws":{"CloudWatchMetrics":${JSON.stringify([
-        { Namespace: METRIC_NAMESPACE, Dimensions: [[]], Metrics: [{ Name: metric, Unit: 'Count' }] },
-      ])},"Timestamp":`;
-      metricTails.set(metric, tail);
-    }
-    return tail;
-  };
-  const emit = (entry: { level: string; message: string } & Record<string, unknown>, metric: string) => {
-    const json = JSON.stringify(entry);
-    log(`${json.slice(0, -1)}${metricTail(metric)}${Date.now()}}}`);
-  };
+export function createHandler(
+  deps: HandlerDependencies,
+): (event: unknown, context?: Context) => Promise<HandlerResult> {
+  const config = deps.config;
+  const watched = resolveWatchedCalls(config);
+  const classifier = new WatchedCallClassifier(watched);
+  const tamper = new TamperClassifier(detectorNames(config.namePrefix), config.guardrailPolicyIds);
+  const severities = verdictSeverities(config);
+  const logger = deps.logger ?? new Logger({ serviceName: SERVICE_NAME });
+  const metrics = deps.metrics ?? new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE_NAME });
+  const now = deps.now ?? Date.now;
+  const limiter = deps.lookupLimiter ?? lookupEventsLimiter;
+  const store =
+    deps.idempotencyTable && deps.dynamoDb
+      ? new DynamoDBPersistenceLayer({ tableName: deps.idempotencyTable, awsSdkV3Client: deps.dynamoDb })
+      : undefined;
+  const deliverer = createDeliverer(store, config.idempotencyDays);
+  const count = (name: string) => metrics.addMetric(name, MetricUnit.Count, 1);
 
-  return async function handler(event: unknown): Promise<HandlerResult> {
-    if (event === null || typeof event !== 'object' || Array.isArray(event)) {
-      throw new UnprocessableEventError(`expected an EventBridge event object, got ${describeType(event)}`);
-    }
-    const envelope = event as Record<string, unknown>;
+  async function context(record: Record<string, unknown>, call: Parameters<typeof provenanceChecks>[1]) {
+    const checks = config.provenanceCheck && deps.s3 ? provenanceChecks(record, call, config.approvals) : [];
+    const enrichment = config.enrichment;
+    const [provenance, prior, seen] = await Promise.all([
+      Promise.all(checks.map((c) => checkBucketOwner(deps.s3!, c, config.checkTimeoutMs))),
+      enrichment && deps.cloudTrail
+        ? priorActivity(deps.cloudTrail, record, enrichment, config.checkTimeoutMs, limiter)
+        : Promise.resolve(null),
+      enrichment?.firstSeen && deps.dynamoDb && deps.idempotencyTable
+        ? firstSeen(deps.dynamoDb, deps.idempotencyTable, record, config.idempotencyDays, config.checkTimeoutMs, now())
+        : Promise.resolve(null),
+    ]);
+    for (const p of provenance) count(`Provenance_${p.status}`);
+    if (prior?.status === 'unavailable') count('EnrichmentUnavailable');
+    const ctx: AlertContext | undefined =
+      provenance.length || prior || seen ? { provenance, priorActivity: prior, firstSeen: seen } : undefined;
+    return { provenance, ctx };
+  }
+
+  async function processEvent(envelope: Record<string, unknown>, targets: DeliveryTargets): Promise<HandlerResult> {
     const decision = classifier.classifyEvent(envelope);
     const tampering = decision.matched ? undefined : tamper.classifyEvent(envelope);
     if (!decision.matched && !tampering?.matched) {
-      emit(
-        {
-          level: 'WARN',
-          message: `ignored: ${decision.reason}, and not a change to the detector`,
-          code: decision.code,
-          eventBridgeId: short(envelope.id),
-          detailType: short(envelope['detail-type']),
-          source: short(envelope.source),
-        },
-        'EventsIgnored',
-      );
+      logger.warn(`ignored: ${decision.reason}, and not a change to the detector`, {
+        code: decision.code,
+        eventBridgeId: short(envelope.id),
+        detailType: short(envelope['detail-type']),
+        source: short(envelope.source),
+      });
+      count('EventsIgnored');
       return { status: 'ignored', code: decision.code, reason: decision.reason };
     }
     const what = decision.matched ? decision.call : (tampering as { spec: AlertSpec }).spec;
@@ -99,69 +178,185 @@ export function createHandler(deps: HandlerDependencies): (event: unknown) => Pr
       );
     }
     const record = detail as Record<string, unknown>;
-    // Supply-chain calls get a verdict; tampering is always notified (observe mode aside).
-    const verdict = decision.matched
-      ? decideVerdict(record, decision.call, deps.config.approvals, severities)
-      : undefined;
+    // Supply-chain calls get a verdict and the checks; tampering is always notified (observe mode aside).
+    let verdict = decision.matched ? decideVerdict(record, decision.call, config.approvals, severities) : undefined;
+    let alertContext: AlertContext | undefined;
+    if (decision.matched && verdict) {
+      const { provenance, ctx } = await context(record, decision.call);
+      verdict = applyProvenance(verdict, provenance, severities);
+      alertContext = ctx;
+    }
     const { alert, sns } = renderSnsMessage(record, what, {
-      severity: deps.config.severity,
-      riskScore: deps.config.riskScore,
+      severity: config.severity,
+      riskScore: config.riskScore,
       verdict,
+      context: alertContext,
       envelope: { account: envelope.account, region: envelope.region, id: envelope.id },
     });
-    const actions = plannedActions(verdict, deps.config.mode, deps.config.notifyApproved);
+    const summary = {
+      category: alert.category,
+      verdict: alert.verdict?.kind ?? null,
+      eventId: alert.event.id,
+      eventName: alert.event.name,
+      account: alert.event.account,
+      region: alert.event.region,
+      severity: alert.severity,
+    };
+    const actions = plannedActions(verdict, config.mode, config.notifyApproved);
     if (!actions.notify) {
-      emit(
-        {
-          level: 'INFO',
-          message: `not notified: ${actions.quietReason}`,
-          category: alert.category,
-          verdict: alert.verdict?.kind,
-          eventId: alert.event.id,
-          eventName: alert.event.name,
-          account: alert.event.account,
-          region: alert.event.region,
-          severity: alert.severity,
-          reasons: alert.verdict?.reasons,
-        },
-        'AlertsNotNotified',
-      );
+      logger.info(`not notified: ${actions.quietReason}`, { ...summary, reasons: alert.verdict?.reasons });
+      count('AlertsNotNotified');
       return { status: 'quiet', eventId: alert.event.id, reason: actions.quietReason ?? '' };
     }
-    const out = await deps.sns.send(
-      new PublishCommand({
-        TopicArn: deps.topicArn,
-        Subject: sns.subject,
-        Message: sns.message,
-        MessageStructure: sns.messageStructure,
-        MessageAttributes: messageAttributes(sns.attributes),
+
+    // One key per CloudTrail event: a redelivery, a retry and a sweep all find the same one.
+    const eventKey =
+      typeof record.eventID === 'string' ? record.eventID : typeof envelope.id === 'string' ? envelope.id : undefined;
+    const at = new Date(now());
+    const outcomes = await Promise.all(
+      destinationsOf(targets, deps).map(async (destination): Promise<DeliveryOutcome> => {
+        try {
+          const out = await deliverer.deliver(eventKey ? { eventKey, destination } : undefined, () =>
+            sendTo(destination, alert, sns, targets, deps, at),
+          );
+          if (out.storeProblem) {
+            logger.error('idempotency store problem', {
+              destination,
+              eventId: alert.event.id,
+              problem: out.storeProblem,
+            });
+            count('IdempotencyStoreErrors');
+          }
+          return { destination, ok: true, id: out.id };
+        } catch (e) {
+          return { destination, ok: false, error: describeError(e) };
+        }
       }),
     );
-    // The hot path's log line, written directly: every value but the message id comes from the
-    // alert, whose strings are already safe (see jsonFieldOf).
-    log(
-      `{"level":"INFO","message":"alerted","category":"${alert.category}","verdict":${jsonFieldOf(alert.verdict?.kind ?? null)},` +
-        `"eventId":${jsonFieldOf(alert.event.id)},"eventName":${jsonFieldOf(alert.event.name)},"account":${jsonFieldOf(alert.event.account)},` +
-        `"region":${jsonFieldOf(alert.event.region)},"severity":"${alert.severity}","snsMessageId":${JSON.stringify(out.MessageId ?? null)}` +
-        `${metricTail('AlertsPublished')}${Date.now()}}}`,
-    );
-    return { status: 'alerted', eventId: alert.event.id, messageId: out.MessageId };
+    const failed = outcomes.filter((o) => !o.ok);
+    for (const o of outcomes) {
+      const m = metrics.singleMetric();
+      m.addDimension('Destination', o.destination);
+      m.addMetric(o.ok ? 'Delivered' : 'DeliveryFailed', MetricUnit.Count, 1);
+    }
+    if (failed.length === outcomes.length) {
+      logger.error('alert not delivered', { ...summary, deliveries: outcomes });
+      count('AlertsFailed');
+    } else {
+      logger.info('alerted', { ...summary, deliveries: outcomes });
+      count('AlertsPublished');
+    }
+    if (failed.length > 0) {
+      throw new DeliveryFailedError(
+        `event ${alert.event.id ?? '(no id)'} (${alert.event.name}): ` +
+          failed.map((o) => `${o.destination} failed: ${o.error}`).join('; ') +
+          (failed.length < outcomes.length
+            ? `; delivered to ${outcomes
+                .filter((o) => o.ok)
+                .map((o) => o.destination)
+                .join(', ')}`
+            : ''),
+      );
+    }
+    const snsOutcome = outcomes.find((o) => o.destination === 'sns');
+    return { status: 'alerted', eventId: alert.event.id, messageId: snsOutcome?.id, deliveries: outcomes };
+  }
+
+  async function sweep(
+    request: SweepRequest,
+    targets: DeliveryTargets,
+    lambdaContext?: Context,
+  ): Promise<HandlerResult> {
+    if (!deps.cloudTrail) throw new SweepIncompleteError('no CloudTrail client: cannot sweep');
+    const end = now();
+    const start = end - request.lookbackMinutes * 60_000;
+    const tally = { found: 0, alerted: 0, quiet: 0, ignored: 0 };
+    const problems: string[] = [];
+    let stopped: string | undefined;
+    outer: for (const call of watched) {
+      let token: string | undefined;
+      do {
+        if (lambdaContext && lambdaContext.getRemainingTimeInMillis() < SWEEP_TIME_MARGIN_MS) {
+          stopped = `stopped before the function timeout while reading ${call.eventName}`;
+          break outer;
+        }
+        await limiter.wait();
+        let page;
+        try {
+          page = await deps.cloudTrail.send(
+            new LookupEventsCommand({
+              LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: call.eventName }],
+              StartTime: new Date(start),
+              EndTime: new Date(end),
+              MaxResults: 50,
+              NextToken: token,
+            }),
+          );
+        } catch (e) {
+          problems.push(`LookupEvents ${call.eventName}: ${describeError(e)}`);
+          break;
+        }
+        token = page.NextToken;
+        for (const looked of page.Events ?? []) {
+          tally.found++;
+          const envelope = sweepEnvelope(looked);
+          if (typeof envelope === 'string') {
+            problems.push(envelope);
+            continue;
+          }
+          try {
+            const result = await processEvent(envelope, targets);
+            if (result.status === 'alerted') tally.alerted++;
+            else if (result.status === 'quiet') tally.quiet++;
+            else tally.ignored++;
+          } catch (e) {
+            problems.push(`${envelope.id}: ${describeError(e)}`);
+          }
+        }
+      } while (token);
+    }
+    logger.info(`${request.kind} sweep`, { ...tally, lookbackMinutes: request.lookbackMinutes, problems, stopped });
+    metrics.addMetric('SweepEventsFound', MetricUnit.Count, tally.found);
+    if (problems.length || stopped) {
+      count('SweepFailures');
+      throw new SweepIncompleteError(
+        `${request.kind} sweep incomplete (${tally.found} found, ${tally.alerted} alerted): ` +
+          [...(stopped ? [stopped] : []), ...problems.slice(0, 10)].join('; ') +
+          (problems.length > 10 ? `; and ${problems.length - 10} more` : ''),
+      );
+    }
+    return { status: 'swept', kind: request.kind, ...tally };
+  }
+
+  return async function handler(event: unknown, lambdaContext?: Context): Promise<HandlerResult> {
+    if (lambdaContext) {
+      logger.addContext(lambdaContext);
+      deliverer.config.registerLambdaContext(lambdaContext);
+    }
+    try {
+      if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+        throw new UnprocessableEventError(`expected an EventBridge event object, got ${describeType(event)}`);
+      }
+      const envelope = event as Record<string, unknown>;
+      const targets = deliveryTargets(config, deps, lambdaContext);
+      const request = parseSweepRequest(envelope);
+      if (typeof request === 'string') throw new UnprocessableEventError(request);
+      if (request) return await sweep(request, targets, lambdaContext);
+      return await processEvent(envelope, targets);
+    } finally {
+      metrics.publishStoredMetrics();
+    }
   };
 }
 
-function messageAttributes(attributes: Readonly<Record<string, string>>): Record<string, MessageAttributeValue> {
-  const out: Record<string, MessageAttributeValue> = {};
-  for (const name in attributes) out[name] = { DataType: 'String', StringValue: attributes[name] };
-  return out;
-}
-
-/**
- * A JSON value for a string from an alert document: `safeText` has already removed control
- * characters and lone surrogates from those, so only quotes and backslashes need escaping.
- */
-function jsonFieldOf(value: string | null): string {
-  if (value === null) return 'null';
-  return value.indexOf('"') === -1 && value.indexOf('\\') === -1 ? `"${value}"` : JSON.stringify(value);
+function deliveryTargets(config: AlertFunctionConfig, deps: HandlerDependencies, context?: Context): DeliveryTargets {
+  const arn = /^arn:([^:]+):lambda:([^:]+):(\d{12}):/.exec(context?.invokedFunctionArn ?? '');
+  const environment = deps.environment ?? {
+    partition: arn?.[1] ?? 'aws',
+    region: arn?.[2] ?? process.env.AWS_REGION ?? 'us-east-1',
+    account: arn?.[3] ?? '000000000000',
+  };
+  return { ...config.outputs, topicArn: deps.topicArn, namePrefix: config.namePrefix, ...environment };
 }
 
 function describeType(value: unknown): string {

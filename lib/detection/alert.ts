@@ -1,4 +1,5 @@
 import { BEDROCK_EVENT_SOURCE, MODEL_SOURCE_LABELS, type ModelSourceKind, type WatchedCall } from './catalogue';
+import { contextLines, type AlertContext } from './enrichment';
 import { DEFAULT_MAX_FIELD_LENGTH, displayValue, restrictTo, safeText } from './sanitize';
 import type { Verdict, VerdictKind } from './verdict';
 
@@ -71,6 +72,8 @@ export interface AlertOptions {
   readonly verdict?: Verdict;
   /** The EventBridge envelope's account/region/id, used where the record lacks them. */
   readonly envelope?: { readonly account?: unknown; readonly region?: unknown; readonly id?: unknown };
+  /** What the provenance check and enrichment found. */
+  readonly context?: AlertContext;
 }
 
 export interface AlertField {
@@ -120,6 +123,8 @@ export interface AlertDocument {
   readonly target: readonly AlertField[];
   /** For a supply-chain alert: whether the call is part of the approved pipeline, and why. */
   readonly verdict: { readonly kind: VerdictKind; readonly reasons: readonly string[] } | null;
+  /** What the provenance check and enrichment found, when they ran. */
+  readonly context: AlertContext | null;
   /** Things a responder should know about the record itself (missing or truncated fields). */
   readonly notes: readonly string[];
   readonly consoleUrl: string | null;
@@ -347,6 +352,7 @@ export function buildAlertFromSpec(
     verdict: options.verdict
       ? { kind: options.verdict.kind, reasons: options.verdict.reasons.map((r) => safeText(r, max)) }
       : null,
+    context: options.context ?? null,
     notes,
     consoleUrl: consoleUrl(record.awsRegion, record.eventID),
     triage: spec.triage,
@@ -452,6 +458,12 @@ function renderText(alert: AlertDocument, encoding: TextEncoding): string {
     (alert.verdict
       ? `${nl}${nl}VERDICT: ${alert.verdict.kind}` + alert.verdict.reasons.map((r) => `${nl}  - ${esc(r)}`).join('')
       : '') +
+    (alert.context
+      ? `${nl}${nl}CONTEXT` +
+        contextLines(alert.context)
+          .map((l) => `${nl}  - ${esc(l)}`)
+          .join('')
+      : '') +
     nl +
     nl +
     'WHO' +
@@ -538,6 +550,7 @@ function alertJsonLiteral(alert: AlertDocument): string {
     `${Q}modelSource${Q}:${fields(alert.modelSource, true)},${Q}newResources${Q}:${fields(alert.newResources, false)},` +
     `${Q}target${Q}:${fields(alert.target, false)},` +
     `${Q}verdict${Q}:${alert.verdict ? `{${Q}kind${Q}:${str(alert.verdict.kind)},${Q}reasons${Q}:${strings(alert.verdict.reasons)}}` : 'null'},` +
+    `${Q}context${Q}:${alert.context ? escapeInJsonString(JSON.stringify(alert.context)) : 'null'},` +
     `${Q}notes${Q}:${strings(alert.notes)},${Q}consoleUrl${Q}:${str(alert.consoleUrl)}` +
     `${constantMembers(alert)}"`
   );

@@ -1,5 +1,6 @@
 import { ALERT_SEVERITIES, DEFAULT_RISK_SCORE, DEFAULT_SEVERITY, type AlertSeverity } from './alert';
 import { DETECTION_PROFILES, DetectionConfigError, checkEventName, type DetectionProfile } from './catalogue';
+import { DEFAULT_ENRICHMENT, type EnrichmentOptions } from './enrichment';
 import { DEFAULT_NAME_PREFIX, checkNamePrefix } from './names';
 import {
   DEFAULT_VERDICT_SEVERITIES,
@@ -34,7 +35,34 @@ export interface AlertFunctionConfig {
   readonly mode: DetectorMode;
   /** Notify approved calls too (they are always logged and counted). */
   readonly notifyApproved: boolean;
+  /** Check who owns the S3 bucket of a model source (S3 GetBucketLocation with ExpectedBucketOwner). */
+  readonly provenanceCheck: boolean;
+  /** Look up the principal's earlier Bedrock calls and whether it and its IP are new; null when off. */
+  readonly enrichment: (EnrichmentOptions & { readonly firstSeen: boolean }) | null;
+  /** Time allowed for each check or lookup request; past it the alert goes out with the check unverifiable. */
+  readonly checkTimeoutMs: number;
+  /** Destinations besides the SNS alert topic. */
+  readonly outputs: AlertOutputs;
+  /** How many days an event id (and a principal or source IP) is remembered. */
+  readonly idempotencyDays: number;
 }
+
+/** Destinations besides the alert topic; each is optional. */
+export interface AlertOutputs {
+  /** The SNS topic AWS Chatbot channels subscribe to; gets custom notifications. */
+  readonly chatTopicArn?: string;
+  /** Import each alert into Security Hub as an ASFF finding. */
+  readonly securityHub: boolean;
+  /** The EventBridge bus that receives each alert as a structured event. */
+  readonly soarEventBusArn?: string;
+}
+
+/** The environment variable that names the idempotency table. */
+export const IDEMPOTENCY_TABLE_ENV = 'IDEMPOTENCY_TABLE';
+/** Event ids are remembered longer than the 90-day backfill reads back. */
+export const DEFAULT_IDEMPOTENCY_DAYS = 100;
+/** A check or lookup that takes longer than this is abandoned (the alert says so). */
+export const DEFAULT_CHECK_TIMEOUT_MS = 2000;
 
 /** The full verdict mapping: the defaults, the configured overrides, and `severity`/`riskScore` for `unverified`. */
 export function verdictSeverities(config: AlertFunctionConfig): VerdictSeverities {
@@ -56,6 +84,11 @@ export const DEFAULT_ALERT_FUNCTION_CONFIG: AlertFunctionConfig = {
   verdictSeverities: {},
   mode: 'alert',
   notifyApproved: false,
+  provenanceCheck: true,
+  enrichment: { ...DEFAULT_ENRICHMENT, firstSeen: true },
+  checkTimeoutMs: DEFAULT_CHECK_TIMEOUT_MS,
+  outputs: { securityHub: false },
+  idempotencyDays: DEFAULT_IDEMPOTENCY_DAYS,
 };
 
 /** Returns a message naming the prop, the value and what is allowed, or undefined when valid. */
@@ -110,6 +143,13 @@ export function parseAlertFunctionConfig(json: string | undefined): AlertFunctio
     typeof config.notifyApproved === 'boolean'
       ? undefined
       : `'notifyApproved' must be true or false, got ${JSON.stringify(config.notifyApproved)}`,
+    typeof config.provenanceCheck === 'boolean'
+      ? undefined
+      : `'provenanceCheck' must be true or false, got ${JSON.stringify(config.provenanceCheck)}`,
+    ...checkEnrichment(config.enrichment),
+    checkWhole(config.checkTimeoutMs, 'checkTimeoutMs', 100, 30_000),
+    checkWhole(config.idempotencyDays, 'idempotencyDays', 1, 3650),
+    ...checkOutputs(config.outputs),
   ].filter((m): m is string => m !== undefined);
   if (problems.length > 0) throw new DetectionConfigError(`${ALERT_CONFIG_ENV}: ${problems.join('; ')}`);
   return {
@@ -123,7 +163,61 @@ export function parseAlertFunctionConfig(json: string | undefined): AlertFunctio
     verdictSeverities: config.verdictSeverities,
     mode: config.mode,
     notifyApproved: config.notifyApproved,
+    provenanceCheck: config.provenanceCheck,
+    enrichment: config.enrichment,
+    checkTimeoutMs: config.checkTimeoutMs,
+    outputs: config.outputs,
+    idempotencyDays: config.idempotencyDays,
   };
+}
+
+/** A whole number within bounds, or a message naming the option. */
+export function checkWhole(value: unknown, prop: string, min: number, max: number): string | undefined {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return undefined;
+  return `'${prop}' must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`;
+}
+
+/** Checks the enrichment settings (null turns enrichment off). */
+export function checkEnrichment(value: unknown, prop = 'enrichment'): string[] {
+  if (value === null) return [];
+  if (typeof value !== 'object' || Array.isArray(value) || value === undefined) {
+    return [`'${prop}' must be an object or null, got ${JSON.stringify(value)}`];
+  }
+  const e = value as Record<string, unknown>;
+  return [
+    checkWhole(e.windowMinutes, `${prop}.windowMinutes`, 1, 24 * 60),
+    checkWhole(e.maxPages, `${prop}.maxPages`, 1, 10),
+    typeof e.firstSeen === 'boolean'
+      ? undefined
+      : `'${prop}.firstSeen' must be true or false, got ${JSON.stringify(e.firstSeen)}`,
+  ].filter((m): m is string => m !== undefined);
+}
+
+function checkOutputs(value: unknown): string[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return [`'outputs' must be an object, got ${JSON.stringify(value)}`];
+  }
+  const o = value as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof o.securityHub !== 'boolean') {
+    problems.push(`'outputs.securityHub' must be true or false, got ${JSON.stringify(o.securityHub)}`);
+  }
+  if (
+    o.chatTopicArn !== undefined &&
+    (typeof o.chatTopicArn !== 'string' || !/^arn:[a-z-]+:sns:/.test(o.chatTopicArn))
+  ) {
+    problems.push(`'outputs.chatTopicArn' must be an SNS topic ARN, got ${JSON.stringify(o.chatTopicArn)}`);
+  }
+  if (
+    o.soarEventBusArn !== undefined &&
+    (typeof o.soarEventBusArn !== 'string' ||
+      !/^arn:[a-z-]+:events:[^:]+:\d{12}:event-bus\/.+$/.test(o.soarEventBusArn))
+  ) {
+    problems.push(
+      `'outputs.soarEventBusArn' must be an EventBridge event bus ARN, got ${JSON.stringify(o.soarEventBusArn)}`,
+    );
+  }
+  return problems;
 }
 
 /** Checks a partial verdict-severity mapping. */

@@ -11,3 +11,7 @@ export * from './names';
 export * from './tamper';
 export * from './match';
 export * from './verdict';
+export * from './provenance';
+export * from './enrichment';
+export * from './outputs';
+export * from './sweep';

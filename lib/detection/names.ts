@@ -26,6 +26,12 @@ export interface DetectorNames {
   readonly logGroup: string;
   readonly queue: string;
   readonly topic: string;
+  /** The topic AWS Chatbot channels subscribe to. */
+  readonly chatTopic: string;
+  /** The DynamoDB table of delivered events. */
+  readonly idempotencyTable: string;
+  /** The schedule of the reconciliation sweep. */
+  readonly reconcileRule: string;
   readonly keyAlias: string;
   /** IAM role names are global to the account: the region is appended (`<role>-<region>`). */
   readonly rolePrefix: string;
@@ -46,6 +52,9 @@ export function detectorNames(prefix: string = DEFAULT_NAME_PREFIX): DetectorNam
     logGroup: `/aws/lambda/${prefix}-alert`,
     queue: `${prefix}-dead-letters`,
     topic: `${prefix}-alerts`,
+    chatTopic: `${prefix}-chat`,
+    idempotencyTable: `${prefix}-idempotency`,
+    reconcileRule: `${prefix}-reconcile`,
     keyAlias: `alias/${prefix}`,
     rolePrefix: `${prefix}-alert`,
     bucketPrefix: `${prefix}-trail`,

@@ -186,7 +186,8 @@ describe('BedrockModelSupplyChainGuard', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Organizations::Policy', 1);
     template.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
-    template.resourceCountIs('AWS::Lambda::Function', 1);
+    // The alert function and the backfill's AwsCustomResource provider.
+    template.resourceCountIs('AWS::Lambda::Function', 2);
     expect(guard.scp?.attachmentSlotsPerTarget).toBe(1);
     template.hasResourceProperties('AWS::Events::Rule', {
       Name: 'bedrock-supply-chain-global-tamper-rule',

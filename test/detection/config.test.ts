@@ -15,6 +15,11 @@ describe('alert function configuration', () => {
       verdictSeverities: {},
       mode: 'alert',
       notifyApproved: false,
+      provenanceCheck: true,
+      enrichment: { windowMinutes: 60, maxPages: 2, firstSeen: true },
+      checkTimeoutMs: 2000,
+      outputs: { securityHub: false },
+      idempotencyDays: 100,
     });
   });
 
@@ -30,6 +35,15 @@ describe('alert function configuration', () => {
       verdictSeverities: { 'untrusted-source': { severity: 'HIGH', riskScore: 90 } },
       mode: 'observe',
       notifyApproved: true,
+      provenanceCheck: false,
+      enrichment: { windowMinutes: 30, maxPages: 1, firstSeen: false },
+      checkTimeoutMs: 1500,
+      outputs: {
+        securityHub: true,
+        chatTopicArn: 'arn:aws:sns:us-east-1:111122223333:bedrock-supply-chain-chat',
+        soarEventBusArn: 'arn:aws:events:us-east-1:111122223333:event-bus/soar',
+      },
+      idempotencyDays: 100,
     };
     expect(parseAlertFunctionConfig(JSON.stringify(config))).toEqual(config);
   });
@@ -73,6 +87,27 @@ describe('alert function configuration', () => {
     ['{"profile":"all"}', `DETECTOR_CONFIG: 'profile' must be one of 'default', 'extended', got "all"`],
     ['{"additionalEventNames":"X"}', `DETECTOR_CONFIG: 'additionalEventNames' must be an array, got "X"`],
     ['{"additionalEventNames":["bad name"]}', /'additionalEventNames' entries must be Bedrock API operation names/],
+    ['{"provenanceCheck":1}', `DETECTOR_CONFIG: 'provenanceCheck' must be true or false, got 1`],
+    [
+      '{"enrichment":{"windowMinutes":0,"maxPages":2,"firstSeen":true}}',
+      `DETECTOR_CONFIG: 'enrichment.windowMinutes' must be a whole number from 1 to 1440, got 0`,
+    ],
+    [
+      '{"enrichment":{"windowMinutes":60,"maxPages":11,"firstSeen":"no"}}',
+      `DETECTOR_CONFIG: 'enrichment.maxPages' must be a whole number from 1 to 10, got 11; 'enrichment.firstSeen' must be true or false, got "no"`,
+    ],
+    ['{"enrichment":"on"}', `DETECTOR_CONFIG: 'enrichment' must be an object or null, got "on"`],
+    ['{"checkTimeoutMs":50}', `DETECTOR_CONFIG: 'checkTimeoutMs' must be a whole number from 100 to 30000, got 50`],
+    ['{"idempotencyDays":0}', `DETECTOR_CONFIG: 'idempotencyDays' must be a whole number from 1 to 3650, got 0`],
+    ['{"outputs":{"securityHub":"yes"}}', `DETECTOR_CONFIG: 'outputs.securityHub' must be true or false, got "yes"`],
+    [
+      '{"outputs":{"securityHub":false,"chatTopicArn":"arn:aws:sqs:us-east-1:111122223333:q"}}',
+      `DETECTOR_CONFIG: 'outputs.chatTopicArn' must be an SNS topic ARN, got "arn:aws:sqs:us-east-1:111122223333:q"`,
+    ],
+    [
+      '{"outputs":{"securityHub":false,"soarEventBusArn":"default"}}',
+      `DETECTOR_CONFIG: 'outputs.soarEventBusArn' must be an EventBridge event bus ARN, got "default"`,
+    ],
   ])('fails loudly for %s', (json, message) => {
     expect(() => parseAlertFunctionConfig(json)).toThrow(message);
   });

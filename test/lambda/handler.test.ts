@@ -5,30 +5,36 @@ import * as path from 'node:path';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { buildSync } from 'esbuild';
 
+
 import { createHandler, UnprocessableEventError } from '../../lambda/alert/handler';
 import { DEFAULT_ALERT_FUNCTION_CONFIG, type AlertFunctionConfig } from '../../lib/detection';
 import { ALERT_FUNCTION_SOURCE, alertFunctionBuildOptions } from '../../lib/private/alert-function-code';
 import { MANIFEST, envelope, record } from '../support/fixtures';
 import { startLocalSns, type LocalSns } from '../support/sns-server';
+import { captureTelemetry, type Telemetry } from '../support/telemetry';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:alerts';
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
 let server: LocalSns;
+let telemetry: Telemetry;
 beforeAll(async () => {
   server = await startLocalSns();
 });
 afterAll(() => server.close());
 beforeEach(() => {
   server.requests.length = 0;
+  telemetry = captureTelemetry();
 });
+afterEach(() => jest.restoreAllMocks());
 
-function handlerWith(config: AlertFunctionConfig = DEFAULT_ALERT_FUNCTION_CONFIG, maxAttempts = 3) {
-  const logs: Record<string, unknown>[] = [];
+/** The handler with SNS only (no checks, no other destinations): the issue-2 path. */
+function handlerWith(config: AlertFunctionConfig = SNS_ONLY, maxAttempts = 3) {
   const sns = new SNSClient({ region: 'us-east-1', endpoint: server.endpoint, credentials: CREDENTIALS, maxAttempts });
-  const handler = createHandler({ sns, topicArn: TOPIC, config, log: (line) => logs.push(JSON.parse(line)) });
-  return { handler, logs };
+  const handler = createHandler({ sns, topicArn: TOPIC, config });
+  return { handler, logs: telemetry.logs, counts: () => telemetry.counts() };
 }
+const SNS_ONLY: AlertFunctionConfig = { ...DEFAULT_ALERT_FUNCTION_CONFIG, provenanceCheck: false, enrichment: null };
 
 describe('alerting handler, with the real SNS client against a local endpoint', () => {
   test('publishes one alert for a watched call, and the wire request carries topic, subject, structure and attributes', async () => {
@@ -38,6 +44,7 @@ describe('alerting handler, with the real SNS client against a local endpoint', 
       status: 'alerted',
       eventId: '286400f3-b1ae-5e3b-af87-4f8e84209750',
       messageId: expect.any(String),
+      deliveries: [{ destination: 'sns', ok: true, id: expect.any(String) }],
     });
     expect(server.requests).toHaveLength(1);
     const [req] = server.requests;
@@ -64,8 +71,15 @@ describe('alerting handler, with the real SNS client against a local endpoint', 
       account: '111122223333',
     });
     expect(logs).toEqual([
-      expect.objectContaining({ level: 'INFO', AlertsPublished: 1, eventId: '286400f3-b1ae-5e3b-af87-4f8e84209750' }),
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'alerted',
+        service: 'bedrock-supply-chain',
+        eventId: '286400f3-b1ae-5e3b-af87-4f8e84209750',
+        deliveries: [{ destination: 'sns', ok: true, id: expect.any(String) }],
+      }),
     ]);
+    expect(telemetry.counts()).toEqual({ AlertsPublished: 1, Delivered: 1 });
   });
 
   test.each(MANIFEST.map((f) => [f.file, f.default]))(
@@ -80,7 +94,7 @@ describe('alerting handler, with the real SNS client against a local endpoint', 
 
   test('the extended profile and severity reach the alert', async () => {
     const { handler } = handlerWith({
-      ...DEFAULT_ALERT_FUNCTION_CONFIG,
+      ...SNS_ONLY,
       profile: 'extended',
       severity: 'HIGH',
       riskScore: 73,
@@ -97,7 +111,7 @@ describe('alerting handler, with the real SNS client against a local endpoint', 
   });
 
   test('a change to the detector is alerted as tampering, in the same format', async () => {
-    const { handler } = handlerWith({ ...DEFAULT_ALERT_FUNCTION_CONFIG, guardrailPolicyIds: ['p-abcd1234'] });
+    const { handler } = handlerWith({ ...SNS_ONLY, guardrailPolicyIds: ['p-abcd1234'] });
     const tamper = JSON.parse(
       fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'tamper', 'lambda-concurrency-zero.json'), 'utf8'),
     );
@@ -131,18 +145,17 @@ describe('alerting handler, with the real SNS client against a local endpoint', 
       principalArns: ['arn:aws:iam::*:user/ml-engineer'],
       s3Locations: ['s3://acme-ml-artifacts-111122223333/'],
     };
-    const quiet = handlerWith({ ...DEFAULT_ALERT_FUNCTION_CONFIG, approvals });
+    const quiet = handlerWith({ ...SNS_ONLY, approvals });
     await expect(quiet.handler(envelope(record('pos-import-01.json')))).resolves.toEqual({
       status: 'quiet',
       eventId: '286400f3-b1ae-5e3b-af87-4f8e84209750',
       reason: 'approved: the principal and every model source are approved',
     });
     expect(server.requests).toHaveLength(0);
-    expect(quiet.logs).toEqual([
-      expect.objectContaining({ verdict: 'approved', AlertsNotNotified: 1, severity: 'INFORMATIONAL' }),
-    ]);
+    expect(quiet.logs).toEqual([expect.objectContaining({ verdict: 'approved', severity: 'INFORMATIONAL' })]);
+    expect(quiet.counts()).toEqual({ AlertsNotNotified: 1 });
 
-    const loud = handlerWith({ ...DEFAULT_ALERT_FUNCTION_CONFIG, approvals, notifyApproved: true });
+    const loud = handlerWith({ ...SNS_ONLY, approvals, notifyApproved: true });
     await loud.handler(envelope(record('pos-import-01.json')));
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0].params.Subject).toBe(
@@ -152,7 +165,7 @@ describe('alerting handler, with the real SNS client against a local endpoint', 
 
   test('an import from outside the approved locations is published as critical, with the reasons', async () => {
     const { handler } = handlerWith({
-      ...DEFAULT_ALERT_FUNCTION_CONFIG,
+      ...SNS_ONLY,
       approvals: { principalArns: ['arn:aws:iam::*:user/ml-engineer'], s3Locations: ['s3://acme-approved-models/'] },
     });
     await handler(envelope(record('pos-import-01.json')));
@@ -165,7 +178,7 @@ describe('alerting handler, with the real SNS client against a local endpoint', 
   });
 
   test('observe mode logs and counts every alert, tampering included, and publishes none', async () => {
-    const { handler, logs } = handlerWith({ ...DEFAULT_ALERT_FUNCTION_CONFIG, mode: 'observe' });
+    const { handler, logs } = handlerWith({ ...SNS_ONLY, mode: 'observe' });
     await expect(handler(envelope(record('pos-mkt-create-01.json')))).resolves.toMatchObject({ status: 'quiet' });
     const tamper = JSON.parse(
       fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'tamper', 'sqs-purge-dead-letters.json'), 'utf8'),
@@ -210,6 +223,11 @@ describe('alerting handler, with the real SNS client against a local endpoint', 
       expect.objectContaining({
         level: 'WARN',
         message: 'ignored: the call failed (errorCode "AccessDenied"), and not a change to the detector',
+        code: 'failed-call',
+      }),
+    ]);
+    expect(telemetry.metrics).toEqual([
+      expect.objectContaining({
         EventsIgnored: 1,
         _aws: expect.objectContaining({
           CloudWatchMetrics: [expect.objectContaining({ Namespace: 'BedrockModelSupplyChain' })],
@@ -242,9 +260,11 @@ describe('alerting handler, with the real SNS client against a local endpoint', 
   });
 
   test('a failing SNS endpoint makes the handler throw after the SDK retries, so nothing is dropped', async () => {
-    const { handler } = handlerWith(DEFAULT_ALERT_FUNCTION_CONFIG, 2);
+    const { handler } = handlerWith(SNS_ONLY, 2);
     server.failNext(2, 500);
-    await expect(handler(envelope(record('pos-deploy-01.json')))).rejects.toThrow(/injected|InternalError/);
+    await expect(handler(envelope(record('pos-deploy-01.json')))).rejects.toThrow(
+      /^event 26d587b6-2b19-5caf-84f5-d0b919c61484 \(CreateCustomModelDeployment\): sns failed: InternalErrorException \(HTTP 500\): injected$/,
+    );
     expect(server.requests).toHaveLength(2);
     // A transient failure the SDK's retry absorbs still alerts once.
     server.requests.length = 0;
@@ -279,9 +299,7 @@ describe('the bundled handler', () => {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { handler } = require(outfile) as { handler: (e: unknown) => Promise<{ status: string }> };
-      const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
       await expect(handler(envelope(record('pos-mkt-register-01.json')))).resolves.toMatchObject({ status: 'alerted' });
-      log.mockRestore();
       expect(server.requests).toHaveLength(1);
       expect(server.requests[0].params.Subject).toBe(
         '[CRITICAL] Bedrock RegisterMarketplaceModelEndpoint in 111122223333/us-east-1',

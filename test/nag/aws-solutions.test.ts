@@ -97,9 +97,14 @@ describe('cdk-nag AwsSolutions', () => {
     };
     visit(stack);
     expect(acks.map(([id]) => id).sort()).toEqual([
+      // The alert function's role and the backfill's AwsCustomResource provider.
+      'Annotation::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'Annotation::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'Annotation::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       'Annotation::AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+      // cloudtrail:LookupEvents and s3:GetBucketLocation (provenance).
+      'Annotation::AwsSolutions-IAM5[Resource::*]',
+      'Annotation::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::*]',
       'Annotation::AwsSolutions-S1',
       'Annotation::AwsSolutions-SQS3',
     ]);

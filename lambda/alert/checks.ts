@@ -1,0 +1,186 @@
+// Runtime checks and lookups: each is bounded in time and in requests, and none can stop an alert.
+// A check that fails or times out comes back as "unverifiable"/"unavailable" with the reason.
+import { LookupEventsCommand, type CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { ConditionalCheckFailedException, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetBucketLocationCommand, type S3Client } from '@aws-sdk/client-s3';
+
+import {
+  LOOKUP_EVENTS_MIN_INTERVAL_MS,
+  firstSeenKeys,
+  lookupUsernameOf,
+  summarizePriorActivity,
+  type EnrichmentOptions,
+  type FirstSeen,
+  type FirstSeenResult,
+  type LookedUpEvent,
+  type PriorActivity,
+  type ProvenanceCheck,
+  type ProvenanceResult,
+  type Unavailable,
+} from '../../lib/detection';
+
+/**
+ * Keeps calls at least `intervalMs` apart (CloudTrail LookupEvents: 2 requests per second per
+ * account and region). One per container, shared by enrichment and sweeps.
+ */
+export class MinInterval {
+  private next = 0;
+  constructor(
+    private readonly intervalMs: number,
+    private readonly now: () => number = Date.now,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {}
+  async wait(): Promise<void> {
+    const now = this.now();
+    const at = Math.max(now, this.next);
+    this.next = at + this.intervalMs;
+    if (at > now) await this.sleep(at - now);
+  }
+}
+
+export const lookupEventsLimiter = new MinInterval(LOOKUP_EVENTS_MIN_INTERVAL_MS);
+
+/** A short, safe description of an SDK or network error. */
+export function describeError(e: unknown): string {
+  const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  if (err?.name === 'AbortError' || err?.name === 'TimeoutError') return 'timed out';
+  const status = err?.$metadata?.httpStatusCode;
+  const name = typeof err?.name === 'string' ? err.name : 'Error';
+  const message = typeof err?.message === 'string' ? err.message.slice(0, 200) : String(e).slice(0, 200);
+  return `${name}${status ? ` (HTTP ${status})` : ''}: ${message}`;
+}
+
+const statusOf = (e: unknown) => (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+
+/**
+ * Who owns the bucket: S3 answers GetBucketLocation with ExpectedBucketOwner only when that account
+ * owns the bucket (403 otherwise). The event's account is tried first (usually the only request);
+ * when no candidate owns it, one request without an expected owner tells "exists and is readable
+ * but owned by someone else" (not-owned) from "cannot read it at all" (unverifiable).
+ */
+export async function checkBucketOwner(
+  s3: S3Client,
+  check: ProvenanceCheck,
+  timeoutMs: number,
+): Promise<ProvenanceResult> {
+  const base = { uri: check.uri, bucket: check.bucket };
+  const probe = (owner?: string) =>
+    s3.send(new GetBucketLocationCommand({ Bucket: check.bucket, ExpectedBucketOwner: owner }), {
+      abortSignal: AbortSignal.timeout(timeoutMs),
+    });
+  try {
+    for (const account of check.candidateAccounts) {
+      try {
+        await probe(account);
+        return { ...base, status: 'verified', owner: account, reason: `owned by ${account}` };
+      } catch (e) {
+        if (statusOf(e) !== 403) throw e;
+      }
+    }
+    await probe();
+  } catch (e) {
+    const status = statusOf(e);
+    const reason =
+      status === 404
+        ? 'no such bucket (deleted since the call, or never there)'
+        : status === 403
+          ? 'the detector may not read the bucket (another account that does not share it with the detector role)'
+          : describeError(e);
+    return { ...base, status: 'unverifiable', reason };
+  }
+  return {
+    ...base,
+    status: 'not-owned',
+    reason:
+      check.candidateAccounts.length > 0
+        ? `the bucket exists but none of ${check.candidateAccounts.join(', ')} owns it`
+        : 'the bucket exists but the event names no account to compare its owner with',
+  };
+}
+
+/**
+ * The principal's Bedrock calls in the window before the event, from LookupEvents filtered by user
+ * name (the only filter that narrows to one principal), at most `maxPages` pages, rate limited.
+ */
+export async function priorActivity(
+  cloudTrail: CloudTrailClient,
+  record: Record<string, unknown>,
+  options: EnrichmentOptions,
+  timeoutMs: number,
+  limiter: MinInterval = lookupEventsLimiter,
+): Promise<PriorActivity | Unavailable> {
+  const username = lookupUsernameOf(record);
+  if (!username) return { status: 'unavailable', reason: 'the record names no user or session to look up' };
+  const end = Date.parse(typeof record.eventTime === 'string' ? record.eventTime : '');
+  if (!Number.isFinite(end)) return { status: 'unavailable', reason: 'the record has no readable eventTime' };
+  const events: LookedUpEvent[] = [];
+  let token: string | undefined;
+  let pages = 0;
+  try {
+    do {
+      await limiter.wait();
+      const out = await cloudTrail.send(
+        new LookupEventsCommand({
+          LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: username }],
+          StartTime: new Date(end - options.windowMinutes * 60_000),
+          EndTime: new Date(end),
+          MaxResults: 50,
+          NextToken: token,
+        }),
+        { abortSignal: AbortSignal.timeout(timeoutMs) },
+      );
+      events.push(...(out.Events ?? []));
+      token = out.NextToken;
+      pages++;
+    } while (token && pages < options.maxPages);
+  } catch (e) {
+    return { status: 'unavailable', reason: `LookupEvents failed: ${describeError(e)}` };
+  }
+  return summarizePriorActivity(record, events, options, token !== undefined);
+}
+
+/**
+ * Whether the principal and the source IP are new to this detector: a conditional put of each into
+ * the idempotency table (kept `days`). A retry of the same event still reads as new.
+ */
+export async function firstSeen(
+  dynamo: DynamoDBClient,
+  tableName: string,
+  record: Record<string, unknown>,
+  days: number,
+  timeoutMs: number,
+  nowMs: number,
+): Promise<FirstSeenResult> {
+  const keys = firstSeenKeys(record);
+  const eventId = typeof record.eventID === 'string' ? record.eventID.slice(0, 256) : 'unknown';
+  let reason: string | undefined;
+  const remember = async (key: string | undefined): Promise<FirstSeen> => {
+    if (!key) return 'unknown';
+    try {
+      await dynamo.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: {
+            id: { S: key },
+            firstEventId: { S: eventId },
+            expiration: { N: String(Math.floor(nowMs / 1000) + days * 86_400) },
+          },
+          ConditionExpression: 'attribute_not_exists(#id)',
+          ExpressionAttributeNames: { '#id': 'id' },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+        { abortSignal: AbortSignal.timeout(timeoutMs) },
+      );
+      return 'new';
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException || (e as Error)?.name === 'ConditionalCheckFailedException') {
+        const old = (e as ConditionalCheckFailedException).Item?.firstEventId?.S;
+        return old === eventId ? 'new' : 'seen';
+      }
+      reason = `first-seen lookup failed: ${describeError(e)}`;
+      return 'unknown';
+    }
+  };
+  const [principal, sourceIp] = await Promise.all([remember(keys.principal), remember(keys.sourceIp)]);
+  return { principal, sourceIp, ...(reason ? { reason } : {}) };
+}

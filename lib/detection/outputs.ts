@@ -1,0 +1,253 @@
+/**
+ * The alert in the shapes of the other destinations: an AWS Chatbot (Amazon Q Developer in chat
+ * applications) custom notification, a Security Hub ASFF finding, and a SOAR event for EventBridge.
+ * SDK-free objects; the Lambda hands them to the clients. Every string from the record is already
+ * safe (`safeText`), and chat text is additionally kept out of markdown.
+ */
+import type { AlertDocument } from './alert';
+import { contextLines } from './enrichment';
+import { restrictTo, truncate } from './sanitize';
+
+// --- Chat --------------------------------------------------------------------------------------
+
+/** The custom notification AWS Chatbot renders in Slack or Microsoft Teams (schema version 1.0). */
+export interface ChatNotification {
+  readonly version: '1.0';
+  readonly source: 'custom';
+  readonly id: string;
+  readonly content: {
+    readonly textType: 'client-markdown';
+    readonly title: string;
+    readonly description: string;
+    readonly nextSteps: readonly string[];
+    readonly keywords: readonly string[];
+  };
+  readonly metadata: {
+    readonly threadId: string;
+    readonly summary: string;
+    readonly eventType: string;
+    readonly relatedResources: readonly string[];
+    readonly additionalContext: Readonly<Record<string, string>>;
+  };
+}
+
+/** Characters ARNs and ids use; anything else is dropped where a value lands outside a code block. */
+const NOT_ID = /[^A-Za-z0-9:/._+=,-]/g;
+const SEVERITY_EMOJI: Readonly<Record<string, string>> = {
+  CRITICAL: ':rotating_light:',
+  HIGH: ':red_circle:',
+  MEDIUM: ':large_orange_diamond:',
+  LOW: ':large_blue_diamond:',
+  INFORMATIONAL: ':information_source:',
+};
+
+/**
+ * Record values in chat go only inside one fenced code block, where neither Slack nor Teams
+ * renders markdown, links or mentions; a backtick in a value (the only way out of the block) is
+ * replaced with a look-alike, and `<`, `>`, `&` (Slack's control characters) with entities.
+ */
+export function chatCodeText(value: string): string {
+  return value.replace(/`/g, '\u02cb').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The alert as an AWS Chatbot custom notification (about 4 KB at most). */
+export function buildChatNotification(alert: AlertDocument): ChatNotification {
+  const e = alert.event;
+  const a = alert.actor;
+  const details: string[] = [
+    `Actor:        ${a.arn ?? '(not in record)'}`,
+    `Source IP:    ${a.sourceIp ?? '(not in record)'}`,
+    `Account:      ${e.account ?? '(not in record)'}  Region: ${e.region ?? '(not in record)'}`,
+    `Event:        ${e.name}  id ${e.id ?? '(not in record)'}  at ${e.time ?? '(not in record)'}`,
+    ...alert.modelSource.map((f) => `${f.label}: ${f.value}`),
+    ...alert.newResources.map((f) => `New resource: ${f.value}`),
+    ...alert.target.map((f) => `Detector resource: ${f.value}`),
+    ...(alert.verdict?.reasons ?? []).map((r) => `- ${r}`),
+    ...(alert.context ? contextLines(alert.context).map((l) => `* ${l}`) : []),
+  ].map((line) => truncate(chatCodeText(line), 400));
+  const description =
+    `${alert.summary}\n` +
+    (alert.verdict ? `*Verdict:* ${alert.verdict.kind}\n` : '') +
+    `*Severity:* ${alert.severity} (risk ${alert.riskScore}), MITRE ATT&CK ${alert.mitre.technique.id} ${alert.mitre.technique.name}\n` +
+    '```\n' +
+    truncate(details.join('\n'), 3000) +
+    '\n```' +
+    (alert.consoleUrl ? `\n<${alert.consoleUrl}|Open the event in CloudTrail>` : '');
+  const id = restrictTo(e.id ?? `${e.name}-${e.time ?? ''}`, NOT_ID, 128);
+  return {
+    version: '1.0',
+    source: 'custom',
+    id,
+    content: {
+      textType: 'client-markdown',
+      title: `${SEVERITY_EMOJI[alert.severity] ?? ''} [${alert.severity}] ${alert.title}`.trim(),
+      description,
+      nextSteps: alert.triage.slice(0, 5),
+      keywords: [alert.severity, alert.category, ...(alert.verdict ? [alert.verdict.kind] : []), e.name],
+    },
+    metadata: {
+      threadId: id,
+      summary: `[${alert.severity}] ${alert.title}`,
+      eventType: alert.category,
+      relatedResources: [...alert.newResources, ...alert.target]
+        .map((f) => restrictTo(f.value, NOT_ID, 256))
+        .filter((v) => v.startsWith('arn:'))
+        .slice(0, 5),
+      additionalContext: {
+        eventId: id,
+        account: restrictTo(e.account ?? '', /[^0-9]/g, 12),
+        region: restrictTo(e.region ?? '', /[^a-z0-9-]/g, 32),
+      },
+    },
+  };
+}
+
+// --- Security Hub --------------------------------------------------------------------------------
+
+/** An ASFF finding, as BatchImportFindings takes it (only the members the detector sets). */
+export interface AsffFinding {
+  readonly SchemaVersion: '2018-10-08';
+  readonly Id: string;
+  readonly ProductArn: string;
+  readonly GeneratorId: string;
+  readonly AwsAccountId: string;
+  readonly Region: string;
+  readonly Types: readonly string[];
+  readonly CreatedAt: string;
+  readonly UpdatedAt: string;
+  readonly FirstObservedAt?: string;
+  readonly Severity: { readonly Label: string; readonly Original: string };
+  readonly Title: string;
+  readonly Description: string;
+  readonly Remediation: { readonly Recommendation: { readonly Text: string } };
+  readonly SourceUrl?: string;
+  readonly ProductFields: Readonly<Record<string, string>>;
+  readonly Resources: readonly {
+    readonly Type: string;
+    readonly Id: string;
+    readonly Partition: string;
+    readonly Region: string;
+  }[];
+  readonly RecordState: 'ACTIVE';
+}
+
+export interface FindingContext {
+  /** The account and region Security Hub runs in (the function's). */
+  readonly account: string;
+  readonly region: string;
+  readonly partition: string;
+  readonly namePrefix: string;
+  /** When the finding is written (its UpdatedAt). */
+  readonly now: Date;
+}
+
+/** ASFF finding types by alert category. */
+export const FINDING_TYPES: Readonly<Record<AlertDocument['category'], readonly string[]>> = {
+  'model-supply-chain': ['TTPs/Persistence/T1525'],
+  'detector-tampering': ['TTPs/Defense Evasion/T1562'],
+};
+
+/**
+ * The alert as a Security Hub finding. Its id depends only on the CloudTrail event, so a repeat
+ * (retry, sweep, redelivery) updates the same finding instead of adding another.
+ */
+export function buildSecurityHubFinding(alert: AlertDocument, ctx: FindingContext): AsffFinding {
+  const e = alert.event;
+  const account = /^\d{12}$/.test(e.account ?? '') ? e.account! : ctx.account;
+  const region = restrictTo(e.region ?? ctx.region, /[^a-z0-9-]/g, 32) || ctx.region;
+  const eventKey = restrictTo(e.id ?? `${e.name}-${e.time ?? ''}`, NOT_ID, 128);
+  const created = isoOr(e.time, ctx.now);
+  const resources: AsffFinding['Resources'][number][] = [];
+  for (const f of [...alert.newResources, ...alert.target]) {
+    const id = restrictTo(f.value, /[^A-Za-z0-9:/._+=,@-]/g, 512);
+    if (id.startsWith('arn:')) resources.push({ Type: 'Other', Id: id, Partition: ctx.partition, Region: region });
+  }
+  for (const f of alert.modelSource) {
+    const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/|$)/.exec(f.value);
+    if (m) {
+      resources.push({
+        Type: 'AwsS3Bucket',
+        Id: `arn:${ctx.partition}:s3:::${m[1]}`,
+        Partition: ctx.partition,
+        Region: region,
+      });
+    }
+  }
+  if (resources.length === 0) {
+    resources.push({ Type: 'AwsAccount', Id: `AWS::::Account:${account}`, Partition: ctx.partition, Region: region });
+  }
+  const description = [
+    alert.summary,
+    alert.verdict ? `Verdict ${alert.verdict.kind}: ${alert.verdict.reasons.join('; ')}` : '',
+    `Actor ${alert.actor.arn ?? '(not in record)'} from ${alert.actor.sourceIp ?? '(not in record)'}.`,
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return {
+    SchemaVersion: '2018-10-08',
+    Id: `${ctx.namePrefix}/${account}/${region}/${eventKey}`,
+    ProductArn: `arn:${ctx.partition}:securityhub:${ctx.region}:${ctx.account}:product/${ctx.account}/default`,
+    GeneratorId: `${ctx.namePrefix}/${alert.category}/${e.name}`,
+    AwsAccountId: account,
+    Region: region,
+    Types: FINDING_TYPES[alert.category],
+    CreatedAt: created,
+    UpdatedAt: ctx.now.toISOString(),
+    FirstObservedAt: created,
+    Severity: { Label: alert.severity, Original: String(alert.riskScore) },
+    Title: truncate(alert.title, 240),
+    Description: truncate(description, 1000),
+    Remediation: { Recommendation: { Text: truncate(alert.response.map((s, i) => `${i + 1}. ${s}`).join(' '), 500) } },
+    ...(alert.consoleUrl ? { SourceUrl: alert.consoleUrl } : {}),
+    ProductFields: {
+      'bedrock-supply-chain/eventName': e.name,
+      'bedrock-supply-chain/eventId': eventKey,
+      'bedrock-supply-chain/category': alert.category,
+      ...(alert.verdict ? { 'bedrock-supply-chain/verdict': alert.verdict.kind } : {}),
+      ...(alert.actor.arn ? { 'bedrock-supply-chain/actor': truncate(alert.actor.arn, 1000) } : {}),
+    },
+    Resources: resources.slice(0, 32),
+    RecordState: 'ACTIVE',
+  };
+}
+
+function isoOr(value: string | null, fallback: Date): string {
+  const t = Date.parse(value ?? '');
+  return Number.isFinite(t) ? new Date(t).toISOString() : fallback.toISOString();
+}
+
+// --- SOAR ----------------------------------------------------------------------------------------
+
+/** The `source` of the detector's events on the SOAR bus. */
+export const SOAR_EVENT_SOURCE = 'bedrock-model-supply-chain';
+/** The `detail-type` of the detector's events on the SOAR bus, by alert category. */
+export const SOAR_DETAIL_TYPES: Readonly<Record<AlertDocument['category'], string>> = {
+  'model-supply-chain': 'Bedrock Model Supply Chain Alert',
+  'detector-tampering': 'Bedrock Model Supply Chain Detector Tampering',
+};
+
+/** A PutEvents entry (SDK-free). */
+export interface SoarEntry {
+  readonly Source: string;
+  readonly DetailType: string;
+  readonly Detail: string;
+  readonly EventBusName: string;
+  readonly Resources: string[];
+  readonly Time?: Date;
+}
+
+/** The alert as an event for the SOAR bus: `detail` is the alert document (schema `ALERT_SCHEMA`). */
+export function buildSoarEntry(alert: AlertDocument, eventBusArn: string): SoarEntry {
+  const t = Date.parse(alert.event.time ?? '');
+  return {
+    Source: SOAR_EVENT_SOURCE,
+    DetailType: SOAR_DETAIL_TYPES[alert.category],
+    Detail: JSON.stringify(alert),
+    EventBusName: eventBusArn,
+    Resources: [...alert.newResources, ...alert.target]
+      .map((f) => restrictTo(f.value, /[^A-Za-z0-9:/._+=,@-]/g, 1600))
+      .filter((v) => v.startsWith('arn:'))
+      .slice(0, 10),
+    ...(Number.isFinite(t) ? { Time: new Date(t) } : {}),
+  };
+}

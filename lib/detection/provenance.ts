@@ -1,0 +1,99 @@
+/**
+ * Provenance of a model source: who owns the S3 bucket a model is imported from. The runtime check
+ * (S3 GetBucketLocation with `ExpectedBucketOwner`) lives in the Lambda; what to check and what the
+ * answers mean are decided here, purely.
+ */
+import { getPath } from './alert';
+import type { WatchedCall } from './catalogue';
+import { safeText } from './sanitize';
+import { parseS3Uri, type Approvals, type Verdict, type VerdictKind, type VerdictSeverities } from './verdict';
+
+/**
+ * - `verified`: the bucket belongs to the event's account or an approved source account.
+ * - `not-owned`: the bucket exists and is readable, but none of those accounts owns it.
+ * - `unverifiable`: the check could not tell (no access, no such bucket, timeout, error): the reason says why.
+ */
+export type ProvenanceStatus = 'verified' | 'not-owned' | 'unverifiable';
+
+export interface ProvenanceResult {
+  readonly uri: string;
+  readonly bucket: string;
+  readonly status: ProvenanceStatus;
+  /** The owning account, when verified. */
+  readonly owner?: string;
+  readonly reason: string;
+}
+
+/** One bucket to check and the accounts that may own it, in the order they are tried. */
+export interface ProvenanceCheck {
+  readonly uri: string;
+  readonly bucket: string;
+  readonly candidateAccounts: readonly string[];
+}
+
+/** At most this many owner probes per bucket (each is one S3 request). */
+export const MAX_OWNER_CANDIDATES = 10;
+
+/**
+ * The S3 model sources of a record and, for each, the accounts that may own it: the event's account
+ * first, then the approved source accounts (each at most once, capped at {@link MAX_OWNER_CANDIDATES}).
+ */
+export function provenanceChecks(
+  record: Record<string, unknown>,
+  call: WatchedCall,
+  approvals: Approvals,
+): ProvenanceCheck[] {
+  const request = record.requestParameters;
+  const eventAccount =
+    typeof record.recipientAccountId === 'string'
+      ? record.recipientAccountId
+      : (getPath(record, 'userIdentity.accountId') as string | undefined);
+  const accounts = [
+    ...new Set([
+      ...(typeof eventAccount === 'string' && /^\d{12}$/.test(eventAccount) ? [eventAccount] : []),
+      ...(approvals.sourceAccounts ?? []),
+    ]),
+  ].slice(0, MAX_OWNER_CANDIDATES);
+  const checks: ProvenanceCheck[] = [];
+  for (const field of call.modelSourceFields) {
+    if (field.kind !== 's3Uri') continue;
+    const value = getPath(request, field.path);
+    if (typeof value !== 'string') continue;
+    const parsed = parseS3Uri(value);
+    // Only real bucket names go to S3; anything else is reported, not requested.
+    if (!parsed || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(parsed.bucket)) continue;
+    if (checks.some((c) => c.bucket === parsed.bucket)) continue;
+    checks.push({ uri: value, bucket: parsed.bucket, candidateAccounts: accounts });
+  }
+  return checks;
+}
+
+const RANK: Readonly<Record<VerdictKind, number>> = {
+  approved: 0,
+  unverified: 1,
+  'unapproved-principal': 2,
+  'untrusted-source': 3,
+};
+
+/**
+ * The verdict once the provenance results are known. A bucket no approved account owns makes the
+ * source untrusted; a check that could not tell keeps an otherwise approved call from being
+ * approved (it becomes `unverified`, and so is notified); a verified owner changes nothing. Each
+ * result adds its reason.
+ */
+export function applyProvenance(
+  verdict: Verdict,
+  results: readonly ProvenanceResult[],
+  severities: VerdictSeverities,
+): Verdict {
+  if (results.length === 0) return verdict;
+  let kind = verdict.kind;
+  const reasons = [...verdict.reasons];
+  for (const r of results) {
+    reasons.push(`provenance ${safeText(r.uri, 256)}: ${r.status}, ${safeText(r.reason, 512)}`);
+    const implied: VerdictKind =
+      r.status === 'not-owned' ? 'untrusted-source' : r.status === 'unverifiable' ? 'unverified' : 'approved';
+    if (RANK[implied] > RANK[kind]) kind = implied;
+  }
+  return { kind, ...severities[kind], reasons };
+}

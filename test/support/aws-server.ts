@@ -1,0 +1,462 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local HTTP server on 127.0.0.1 that speaks just enough of SNS, DynamoDB, CloudTrail, S3,
+ * Security Hub and EventBridge for the alerting function, so tests point the real SDK clients at it
+ * (their `endpoint` setting) and check the requests as they went over the wire. It keeps state where
+ * the behaviour under test depends on it (DynamoDB items with condition expressions, S3 bucket
+ * owners, CloudTrail history, Security Hub findings by id), and it can fail requests on purpose.
+ */
+
+export type Service = 'sns' | 'dynamodb' | 'cloudtrail' | 's3' | 'securityhub' | 'events';
+export const SERVICES: readonly Service[] = ['sns', 'dynamodb', 'cloudtrail', 's3', 'securityhub', 'events'];
+
+export interface WireRequest {
+  readonly service: Service;
+  readonly operation: string;
+  readonly method: string;
+  readonly url: string;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+  /** Form fields (query protocol) or the parsed JSON body. */
+  readonly params: Record<string, unknown>;
+}
+
+/** A way to fail a request: an error status, SDK-retryable throttling, a slow answer, a reset connection. */
+export type FaultKind = 'error' | 'throttle' | 'slow' | 'reset';
+
+export interface StoredLookupEvent {
+  readonly EventId: string;
+  readonly EventName: string;
+  /** Epoch seconds. */
+  readonly EventTime: number;
+  readonly Username?: string;
+  readonly EventSource?: string;
+  readonly CloudTrailEvent: string;
+}
+
+export interface LocalAws {
+  readonly endpoint: string;
+  readonly requests: WireRequest[];
+  /** Bucket name → owner account (and whether the detector's role may read it). */
+  readonly buckets: Map<string, { owner: string; region?: string; readable?: boolean }>;
+  /** DynamoDB items by their `id` (marshalled attribute values). */
+  readonly items: Map<string, Record<string, Record<string, unknown>>>;
+  /** CloudTrail history LookupEvents answers from. */
+  readonly history: StoredLookupEvent[];
+  /** Security Hub findings by Id, with how many times each was imported. */
+  readonly findings: Map<string, { finding: Record<string, unknown>; imports: number }>;
+  /** Answer the next `count` requests to `service` with a fault. */
+  failNext(service: Service, count: number, kind?: FaultKind): void;
+  /** Fail this share of requests to `service` (deterministic for a given seed). */
+  failShare(service: Service, share: number, kinds?: readonly FaultKind[], seed?: number): void;
+  /** Security Hub answers 200 with this finding error for the next `count` imports. */
+  rejectFindings(count: number): void;
+  /** Stop injecting faults and forget requests (state is kept). */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const XML = { 'content-type': 'text/xml' };
+const JSON10 = { 'content-type': 'application/x-amz-json-1.0' };
+const JSON11 = { 'content-type': 'application/x-amz-json-1.1' };
+
+export async function startLocalAws(options: { slowMs?: number } = {}): Promise<LocalAws> {
+  const requests: WireRequest[] = [];
+  const buckets = new Map<string, { owner: string; region?: string; readable?: boolean }>();
+  const items = new Map<string, Record<string, Record<string, unknown>>>();
+  const history: StoredLookupEvent[] = [];
+  const findings = new Map<string, { finding: Record<string, unknown>; imports: number }>();
+  const nextFaults = new Map<Service, { count: number; kind: FaultKind }>();
+  const shares = new Map<Service, { share: number; kinds: readonly FaultKind[]; state: number }>();
+  let rejections = 0;
+  let counter = 0;
+  const sockets = new Set<import('node:net').Socket>();
+
+  const pickFault = (service: Service): FaultKind | undefined => {
+    const next = nextFaults.get(service);
+    if (next && next.count > 0) {
+      next.count--;
+      return next.kind;
+    }
+    const s = shares.get(service);
+    if (!s) return undefined;
+    // xorshift32: deterministic for the seed, independent per service.
+    s.state ^= s.state << 13;
+    s.state ^= s.state >>> 17;
+    s.state ^= s.state << 5;
+    const u = (s.state >>> 0) / 4294967296;
+    if (u >= s.share) return undefined;
+    return s.kinds[Math.floor((u / s.share) * s.kinds.length) % s.kinds.length];
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const url = req.url ?? '';
+      const auth = String(req.headers.authorization ?? '');
+      const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(auth)?.[1];
+      let service: Service;
+      let operation: string;
+      let params: Record<string, unknown> = {};
+      if (target.startsWith('DynamoDB_')) {
+        service = 'dynamodb';
+        operation = target.split('.')[1];
+      } else if (target.includes('CloudTrail_')) {
+        service = 'cloudtrail';
+        operation = target.split('.').pop()!;
+      } else if (target.startsWith('AWSEvents.')) {
+        service = 'events';
+        operation = target.split('.')[1];
+      } else if (url.startsWith('/findings/import')) {
+        service = 'securityhub';
+        operation = 'BatchImportFindings';
+      } else if (scope === 's3') {
+        service = 's3';
+        operation = url.includes('?location') ? 'GetBucketLocation' : `${req.method} ${url}`;
+      } else {
+        service = 'sns';
+        operation = 'Publish';
+      }
+      const isJson = String(req.headers['content-type'] ?? '').includes('json');
+      try {
+        params = body ? (isJson ? JSON.parse(body) : Object.fromEntries(new URLSearchParams(body))) : {};
+      } catch {
+        params = {};
+      }
+      if (service === 'sns' && typeof params.Action === 'string') operation = params.Action;
+      requests.push({ service, operation, method: req.method ?? '', url, headers: req.headers, body, params });
+
+      const fault = pickFault(service);
+      if (fault === 'reset') {
+        req.socket.destroy();
+        return;
+      }
+      const answer = () => {
+        if (fault === 'error' || fault === 'throttle') {
+          sendError(
+            res,
+            service,
+            fault === 'throttle' ? 429 : 503,
+            fault === 'throttle' ? 'ThrottlingException' : 'ServiceUnavailable',
+            'injected fault',
+            isJson,
+          );
+          return;
+        }
+        handle(service, operation, params, req, res, isJson);
+      };
+      if (fault === 'slow') setTimeout(answer, options.slowMs ?? 3000);
+      else answer();
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  function handle(
+    service: Service,
+    operation: string,
+    p: Record<string, unknown>,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    isJson: boolean,
+  ): void {
+    const id = ++counter;
+    switch (service) {
+      case 'sns': {
+        const messageId = `00000000-0000-4000-8000-${String(id).padStart(12, '0')}`;
+        if (isJson) {
+          res.writeHead(200, JSON10).end(JSON.stringify({ MessageId: messageId }));
+        } else {
+          res
+            .writeHead(200, XML)
+            .end(
+              `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>req-${id}</RequestId></ResponseMetadata></PublishResponse>`,
+            );
+        }
+        return;
+      }
+      case 'events': {
+        const entries = (p.Entries as unknown[]) ?? [];
+        res
+          .writeHead(200, JSON11)
+          .end(
+            JSON.stringify({ FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: `evt-${id}-${i}` })) }),
+          );
+        return;
+      }
+      case 'securityhub': {
+        const list = (p.Findings as Record<string, unknown>[]) ?? [];
+        if (rejections > 0) {
+          rejections--;
+          res.writeHead(200, { 'content-type': 'application/json' }).end(
+            JSON.stringify({
+              FailedCount: list.length,
+              SuccessCount: 0,
+              FailedFindings: list.map((f) => ({
+                Id: f.Id,
+                ErrorCode: 'InvalidInput',
+                ErrorMessage: 'injected rejection',
+              })),
+            }),
+          );
+          return;
+        }
+        for (const f of list) {
+          const prior = findings.get(String(f.Id));
+          findings.set(String(f.Id), { finding: f, imports: (prior?.imports ?? 0) + 1 });
+        }
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ FailedCount: 0, SuccessCount: list.length, FailedFindings: [] }));
+        return;
+      }
+      case 's3': {
+        const bucket = decodeURIComponent((req.url ?? '').split('?')[0].split('/')[1] ?? '');
+        const expected = req.headers['x-amz-expected-bucket-owner'];
+        const b = buckets.get(bucket);
+        if (!b) return s3Error(res, 404, 'NoSuchBucket', 'The specified bucket does not exist');
+        if (b.readable === false || (expected !== undefined && expected !== b.owner)) {
+          return s3Error(res, 403, 'AccessDenied', 'Access Denied');
+        }
+        const region = b.region ?? 'us-east-1';
+        res
+          .writeHead(200, { 'content-type': 'application/xml' })
+          .end(
+            `<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${region === 'us-east-1' ? '' : region}</LocationConstraint>`,
+          );
+        return;
+      }
+      case 'cloudtrail': {
+        const attrs = (p.LookupAttributes as { AttributeKey: string; AttributeValue: string }[]) ?? [];
+        const start = typeof p.StartTime === 'number' ? p.StartTime : -Infinity;
+        const end = typeof p.EndTime === 'number' ? p.EndTime : Infinity;
+        const matching = history
+          .filter((e) =>
+            attrs.every((a) =>
+              a.AttributeKey === 'EventName'
+                ? e.EventName === a.AttributeValue
+                : a.AttributeKey === 'Username'
+                  ? e.Username === a.AttributeValue
+                  : a.AttributeKey === 'EventSource'
+                    ? e.EventSource === a.AttributeValue
+                    : true,
+            ),
+          )
+          .filter((e) => e.EventTime >= start && e.EventTime <= end)
+          .sort((a, b) => b.EventTime - a.EventTime);
+        const offset = typeof p.NextToken === 'string' ? Number(p.NextToken) : 0;
+        const size = typeof p.MaxResults === 'number' ? p.MaxResults : 50;
+        const page = matching.slice(offset, offset + size);
+        res.writeHead(200, JSON11).end(
+          JSON.stringify({
+            Events: page,
+            ...(offset + size < matching.length ? { NextToken: String(offset + size) } : {}),
+          }),
+        );
+        return;
+      }
+      case 'dynamodb':
+        return dynamo(operation, p, res);
+    }
+  }
+
+  function dynamo(operation: string, p: Record<string, unknown>, res: http.ServerResponse): void {
+    const key = ((p.Key ?? p.Item) as Record<string, { S?: string }> | undefined)?.id?.S ?? '';
+    const names = (p.ExpressionAttributeNames ?? {}) as Record<string, string>;
+    const values = (p.ExpressionAttributeValues ?? {}) as Record<string, Record<string, unknown>>;
+    const ok = (out: unknown): void => {
+      res.writeHead(200, JSON10).end(JSON.stringify(out));
+    };
+    switch (operation) {
+      case 'GetItem': {
+        const item = items.get(key);
+        return ok(item ? { Item: item } : {});
+      }
+      case 'PutItem': {
+        const old = items.get(key);
+        if (
+          typeof p.ConditionExpression === 'string' &&
+          !evaluateCondition(p.ConditionExpression, old, names, values)
+        ) {
+          res.writeHead(400, JSON10).end(
+            JSON.stringify({
+              __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException',
+              message: 'The conditional request failed',
+              ...(p.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && old ? { Item: old } : {}),
+            }),
+          );
+          return;
+        }
+        items.set(key, p.Item as Record<string, Record<string, unknown>>);
+        return ok({});
+      }
+      case 'UpdateItem': {
+        const item = { ...(items.get(key) ?? (p.Key as Record<string, Record<string, unknown>>)) };
+        const set = String(p.UpdateExpression ?? '').replace(/^SET\s+/, '');
+        for (const assignment of set.split(',')) {
+          const [name, value] = assignment.split('=').map((t) => t.trim());
+          item[names[name] ?? name] = values[value];
+        }
+        items.set(key, item);
+        return ok({});
+      }
+      case 'DeleteItem':
+        items.delete(key);
+        return ok({});
+      default:
+        res.writeHead(400, JSON10).end(JSON.stringify({ __type: 'UnknownOperationException', message: operation }));
+    }
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    buckets,
+    items,
+    history,
+    findings,
+    failNext(service, count, kind = 'error') {
+      nextFaults.set(service, { count, kind });
+    },
+    failShare(service, share, kinds = ['error', 'throttle', 'slow', 'reset'], seed = 1) {
+      shares.set(service, { share, kinds, state: seed >>> 0 || 1 });
+    },
+    rejectFindings(count) {
+      rejections = count;
+    },
+    reset() {
+      nextFaults.clear();
+      shares.clear();
+      rejections = 0;
+      requests.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        for (const s of sockets) s.destroy();
+        server.close((e) => (e ? reject(e) : resolve()));
+      }),
+  };
+}
+
+function sendError(
+  res: http.ServerResponse,
+  service: Service,
+  status: number,
+  code: string,
+  message: string,
+  isJson: boolean,
+): void {
+  if (service === 's3') return s3Error(res, status, code, message);
+  if (service === 'sns' && !isJson) {
+    res
+      .writeHead(status, XML)
+      .end(
+        `<ErrorResponse><Error><Type>Receiver</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
+      );
+    return;
+  }
+  res
+    .writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': code })
+    .end(JSON.stringify({ __type: code, message }));
+}
+
+function s3Error(res: http.ServerResponse, status: number, code: string, message: string): void {
+  res
+    .writeHead(status, { 'content-type': 'application/xml' })
+    .end(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>r</RequestId></Error>`,
+    );
+}
+
+/**
+ * DynamoDB condition expressions, as far as the function uses them: `attribute_exists(#a)`,
+ * `attribute_not_exists(#a)`, comparisons `= <> < <= > >=` of attributes and `:values`, `AND`, `OR`,
+ * `NOT` and parentheses. Numbers compare as numbers, strings as strings.
+ */
+export function evaluateCondition(
+  expression: string,
+  item: Record<string, Record<string, unknown>> | undefined,
+  names: Record<string, string>,
+  values: Record<string, Record<string, unknown>>,
+): boolean {
+  const tokens = expression.match(/attribute_not_exists|attribute_exists|<>|<=|>=|[()=<>,]|[#:]?[A-Za-z0-9_]+/g) ?? [];
+  let i = 0;
+  const peek = () => tokens[i];
+  const take = (expected?: string) => {
+    const t = tokens[i++];
+    if (expected !== undefined && t !== expected) throw new Error(`condition: expected ${expected}, got ${t}`);
+    return t;
+  };
+  const operand = (t: string): { kind: 'N' | 'S' | 'none'; v: number | string } => {
+    const av = t.startsWith(':') ? values[t] : item?.[names[t] ?? t];
+    if (!av) return { kind: 'none', v: '' };
+    if ('N' in av) return { kind: 'N', v: Number(av.N) };
+    return { kind: 'S', v: String(av.S ?? JSON.stringify(av)) };
+  };
+  const primary = (): boolean => {
+    const t = take();
+    if (t === '(') {
+      const v = or();
+      take(')');
+      return v;
+    }
+    if (t === 'NOT') return !primary();
+    if (t === 'attribute_exists' || t === 'attribute_not_exists') {
+      take('(');
+      const name = take();
+      take(')');
+      const present = item !== undefined && (names[name] ?? name) in item;
+      return t === 'attribute_exists' ? present : !present;
+    }
+    const op = take();
+    const a = operand(t);
+    const b = operand(take());
+    if (a.kind === 'none' || b.kind === 'none' || a.kind !== b.kind) return op === '<>';
+    switch (op) {
+      case '=':
+        return a.v === b.v;
+      case '<>':
+        return a.v !== b.v;
+      case '<':
+        return a.v < b.v;
+      case '<=':
+        return a.v <= b.v;
+      case '>':
+        return a.v > b.v;
+      case '>=':
+        return a.v >= b.v;
+      default:
+        throw new Error(`condition: unknown operator ${op}`);
+    }
+  };
+  const and = (): boolean => {
+    let v = primary();
+    while (peek() === 'AND') {
+      take();
+      const r = primary();
+      v = v && r;
+    }
+    return v;
+  };
+  const or = (): boolean => {
+    let v = and();
+    while (peek() === 'OR') {
+      take();
+      const r = and();
+      v = v || r;
+    }
+    return v;
+  };
+  const result = or();
+  if (i !== tokens.length) throw new Error(`condition: unexpected ${tokens[i]}`);
+  return result;
+}
