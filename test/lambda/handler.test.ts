@@ -5,7 +5,6 @@ import * as path from 'node:path';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { buildSync } from 'esbuild';
 
-
 import { createHandler, UnprocessableEventError } from '../../lambda/alert/handler';
 import { DEFAULT_ALERT_FUNCTION_CONFIG, type AlertFunctionConfig } from '../../lib/detection';
 import { ALERT_FUNCTION_SOURCE, alertFunctionBuildOptions } from '../../lib/private/alert-function-code';
