@@ -107,7 +107,7 @@ describe('chat (AWS Chatbot custom notification)', () => {
     });
     expect(n.content.description).toContain('*Verdict:* untrusted-source');
     expect(n.content.description).toContain(
-      'Model artifacts (S3): s3://acme-ml-artifacts-111122223333/llama3-8b-ft/v1/',
+      'S3 URI: s3://acme-ml-artifacts-111122223333/llama3-8b-ft/v1/',
     );
     expect(n.content.nextSteps.length).toBeGreaterThan(0);
   });
