@@ -28,7 +28,10 @@ export const handler = createHandler({
   config,
   // A bucket in another region answers with a redirect; follow it rather than report the check failed.
   s3: config.provenanceCheck
-    ? new S3Client({ followRegionRedirects: true, forcePathStyle: !!process.env.AWS_ENDPOINT_URL_S3 })
+    ? new S3Client({
+        followRegionRedirects: true,
+        forcePathStyle: !!(process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL),
+      })
     : undefined,
   cloudTrail: new CloudTrailClient({}),
   securityHub: config.outputs.securityHub ? new SecurityHubClient({}) : undefined,

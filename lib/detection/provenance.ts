@@ -76,10 +76,10 @@ const RANK: Readonly<Record<VerdictKind, number>> = {
 };
 
 /**
- * The verdict once the provenance results are known. A bucket no approved account owns makes the
- * source untrusted; a check that could not tell keeps an otherwise approved call from being
- * approved (it becomes `unverified`, and so is notified); a verified owner changes nothing. Each
- * result adds its reason.
+ * The verdict once the provenance results are known. Only conclusive evidence changes it: a bucket
+ * no approved account owns makes the source untrusted. A verified owner, or a check that could not
+ * tell (no access, timeout), leaves the verdict as the props and the record decided it, so a slow or
+ * failing S3 never changes who gets notified; each result adds its reason either way.
  */
 export function applyProvenance(
   verdict: Verdict,
@@ -91,8 +91,7 @@ export function applyProvenance(
   const reasons = [...verdict.reasons];
   for (const r of results) {
     reasons.push(`provenance ${safeText(r.uri, 256)}: ${r.status}, ${safeText(r.reason, 512)}`);
-    const implied: VerdictKind =
-      r.status === 'not-owned' ? 'untrusted-source' : r.status === 'unverifiable' ? 'unverified' : 'approved';
+    const implied: VerdictKind = r.status === 'not-owned' ? 'untrusted-source' : 'approved';
     if (RANK[implied] > RANK[kind]) kind = implied;
   }
   return { kind, ...severities[kind], reasons };

@@ -106,9 +106,7 @@ describe('chat (AWS Chatbot custom notification)', () => {
       },
     });
     expect(n.content.description).toContain('*Verdict:* untrusted-source');
-    expect(n.content.description).toContain(
-      'S3 URI: s3://acme-ml-artifacts-111122223333/llama3-8b-ft/v1/',
-    );
+    expect(n.content.description).toContain('S3 URI: s3://acme-ml-artifacts-111122223333/llama3-8b-ft/v1/');
     expect(n.content.nextSteps.length).toBeGreaterThan(0);
   });
 

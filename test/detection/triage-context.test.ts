@@ -71,9 +71,9 @@ describe('provenance: what the answers do to the verdict', () => {
 
   test.each([
     ['verified', 'approved', 'INFORMATIONAL'],
-    ['unverifiable', 'unverified', 'MEDIUM'],
+    ['unverifiable', 'approved', 'INFORMATIONAL'],
     ['not-owned', 'untrusted-source', 'CRITICAL'],
-  ] as const)('%s makes an approved call %s (%s), with the reason', (status, kind, severity) => {
+  ] as const)('%s: an approved call is then %s (%s), with the reason', (status, kind, severity) => {
     const v = applyProvenance(approved, [result(status, 'the reason')], DEFAULT_VERDICT_SEVERITIES);
     expect(v).toMatchObject({ kind, severity });
     expect(v.reasons.at(-1)).toBe(
