@@ -1,15 +1,21 @@
 // The whole triage pipeline over the wire: every AWS client is the real SDK v3 client, pointed at a
 // local server (test/support/aws-server.ts) that keeps just enough state to behave like the service.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { buildSync } from 'esbuild';
 
 import { MinInterval, firstSeen } from '../../lambda/alert/checks';
 import { DeliveryFailedError, SweepIncompleteError, createHandler } from '../../lambda/alert/handler';
 import { DEFAULT_ALERT_FUNCTION_CONFIG, type AlertFunctionConfig } from '../../lib/detection';
+import { ALERT_FUNCTION_SOURCE, alertFunctionBuildOptions } from '../../lib/private/alert-function-code';
 import { startLocalAws, type LocalAws, type Service } from '../support/aws-server';
 import { envelope, record } from '../support/fixtures';
 import { captureTelemetry, type Telemetry } from '../support/telemetry';
@@ -472,5 +478,59 @@ describe('LookupEvents rate limit', () => {
     clock += 2000;
     await limiter.wait();
     expect(waits).toHaveLength(3);
+  });
+});
+
+describe('the bundled function, configured only through its environment', () => {
+  test('one endpoint (AWS_ENDPOINT_URL) serves every client: idempotent delivery to every output', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alert-pipeline-'));
+    const outfile = path.join(dir, 'index.js');
+    buildSync({ ...alertFunctionBuildOptions(ALERT_FUNCTION_SOURCE, outfile), logLevel: 'silent' });
+    fs.symlinkSync(path.join(__dirname, '..', '..', 'node_modules'), path.join(dir, 'node_modules'));
+    aws.buckets.set('acme-ml-artifacts-111122223333', { owner: '999999999999' });
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: aws.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      AWS_LAMBDA_FUNCTION_NAME: 'bedrock-supply-chain-alert',
+      ALERT_TOPIC_ARN: TOPIC,
+      IDEMPOTENCY_TABLE: TABLE,
+      DETECTOR_CONFIG: JSON.stringify({ ...ALL_OUTPUTS, approvals: { sourceAccounts: ['444455556666'] } }),
+    });
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { handler } = require(outfile) as { handler: (e: unknown, c: unknown) => Promise<{ status: string }> };
+      const context = {
+        invokedFunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:bedrock-supply-chain-alert`,
+        getRemainingTimeInMillis: () => 600_000,
+        functionName: 'bedrock-supply-chain-alert',
+        awsRequestId: 'req-1',
+      };
+      await expect(handler(envelope(record('pos-import-01.json')), context)).resolves.toMatchObject({
+        status: 'alerted',
+      });
+      await expect(handler(envelope(record('pos-import-01.json')), context)).resolves.toMatchObject({
+        status: 'alerted',
+      });
+      expect(publishes(TOPIC)).toHaveLength(1);
+      expect(publishes(TOPIC)[0].params.Subject).toBe(
+        '[CRITICAL] Bedrock CreateModelImportJob in 111122223333/us-east-1',
+      );
+      expect(publishes(CHAT_TOPIC)).toHaveLength(1);
+      expect(of('securityhub')).toHaveLength(1);
+      expect(of('events', 'PutEvents')).toHaveLength(1);
+      expect(of('s3').length).toBeGreaterThan(0);
+      expect(of('cloudtrail', 'LookupEvents').length).toBeGreaterThan(0);
+      // Structured JSON logs and EMF metrics from Powertools.
+      expect(telemetry.logs).toContainEqual(
+        expect.objectContaining({ level: 'INFO', message: 'alerted', service: 'bedrock-supply-chain' }),
+      );
+      expect(telemetry.counts()).toMatchObject({ AlertsPublished: 2 });
+    } finally {
+      process.env = saved;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
