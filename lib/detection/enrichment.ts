@@ -44,6 +44,7 @@ export interface LookedUpEvent {
   readonly EventId?: string;
   readonly EventName?: string;
   readonly EventTime?: Date | string;
+  readonly EventSource?: string;
   readonly CloudTrailEvent?: string;
 }
 
@@ -83,6 +84,8 @@ export function summarizePriorActivity(
   const counts = new Map<string, number>();
   let bedrockCalls = 0;
   for (const e of events) {
+    // LookupEvents names the service of each entry: only Bedrock's records are read.
+    if (e.EventSource !== undefined && e.EventSource !== 'bedrock.amazonaws.com') continue;
     let other: Record<string, unknown>;
     try {
       other = JSON.parse(e.CloudTrailEvent ?? 'null') as Record<string, unknown>;
