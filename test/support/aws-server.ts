@@ -21,6 +21,8 @@ export interface WireRequest {
   readonly body: string;
   /** Form fields (query protocol) or the parsed JSON body. */
   readonly params: Record<string, unknown>;
+  /** The fault injected into this request, if any (otherwise the service answered it). */
+  fault?: FaultKind;
 }
 
 /** A way to fail a request: an error status, SDK-retryable throttling, a slow answer, a reset connection. */
@@ -129,9 +131,9 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
         params = {};
       }
       if (service === 'sns' && typeof params.Action === 'string') operation = params.Action;
-      requests.push({ service, operation, method: req.method ?? '', url, headers: req.headers, body, params });
-
       const fault = pickFault(service);
+      requests.push({ service, operation, method: req.method ?? '', url, headers: req.headers, body, params, fault });
+
       if (fault === 'reset') {
         req.socket.destroy();
         return;
