@@ -5,3 +5,8 @@ export * from './bedrock-model-supply-chain-detector';
 export * from './model-supply-chain-scp';
 export * from './model-supply-chain-guardrail-policy';
 export * from './bedrock-model-supply-chain-guard';
+export * from './watched-regions';
+export * from './regional-forwarder';
+export * from './organization-event-bus';
+export * from './organization-detector';
+export * from './organization-forwarders';
