@@ -6,6 +6,7 @@ export * from './model-supply-chain-scp';
 export * from './model-supply-chain-guardrail-policy';
 export * from './bedrock-model-supply-chain-guard';
 export * from './watched-regions';
+export * from './forwarder-names';
 export * from './regional-forwarder';
 export * from './organization-event-bus';
 export * from './organization-detector';

@@ -8,7 +8,7 @@ import {
   detectorNames,
   resolveWatchedCalls,
 } from '../../lib/detection';
-import { forwarderNames } from '../../lib/regional-forwarder';
+import { forwarderNames } from '../../lib/forwarder-names';
 import { matchesPattern } from '../support/event-pattern';
 import { envelope, record } from '../support/fixtures';
 

@@ -1,7 +1,8 @@
 /**
  * The example topologies in bin/, each synthesized the way `npx cdk synth --app "npx tsx bin/…"`
  * does it (the app in a child process, with cdk.json's context in CDK_CONTEXT_JSON and the output
- * directory in CDK_OUTDIR), all three in parallel. Offline: nothing here reaches the network.
+ * directory in CDK_OUTDIR), all three in parallel. Bundling is skipped, as in the other tests (CI's
+ * `npx cdk synth` bundles). Offline: nothing here reaches the network.
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -44,12 +45,12 @@ async function synth(app: string, context: Record<string, string>): Promise<Synt
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'topology-'));
   outdirs.push(outdir);
   try {
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', app], {
+    await promisify(execFile)(process.execPath, ['--require', 'tsx/cjs', app], {
       cwd: ROOT,
       env: {
         ...process.env,
         CDK_OUTDIR: outdir,
-        CDK_CONTEXT_JSON: JSON.stringify({ ...CDK_JSON_CONTEXT, ...context }),
+        CDK_CONTEXT_JSON: JSON.stringify({ ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context }),
         JSII_DEPRECATED: 'quiet',
       },
     });
