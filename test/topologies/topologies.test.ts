@@ -1,7 +1,8 @@
 /**
  * The example topologies in bin/, each synthesized the way `npx cdk synth --app "npx tsx bin/…"`
- * does it (the app in a child process, with cdk.json's context in CDK_CONTEXT_JSON and the output
- * directory in CDK_OUTDIR), all three in parallel. Bundling is skipped, as in the other tests (CI's
+ * does it: the app file runs in a child process with cdk.json's context in CDK_CONTEXT_JSON and its
+ * output directory in CDK_OUTDIR, and synthesizes itself when the process ends. The three apps share
+ * one child process, so the library loads once. Bundling is skipped, as in the other tests (CI's
  * `npx cdk synth` bundles). Offline: nothing here reaches the network.
  */
 import { execFile } from 'node:child_process';
@@ -10,7 +11,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 
-import { buildEventPattern, buildTamperPatterns, detectorNames, forwarderNames, resolveWatchedCalls } from '../../lib';
+// Pure modules only: this file loads none of the constructs (the apps do, in their own process).
+import { buildEventPattern, buildTamperPatterns, detectorNames, resolveWatchedCalls } from '../../lib/detection';
+import { forwarderNames } from '../../lib/forwarder-names';
 import { CDK_JSON_CONTEXT } from '../support/app';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -41,23 +44,28 @@ type Topology = keyof typeof TOPOLOGIES;
 const outdirs: string[] = [];
 const results = {} as Record<Topology, Synthesized>;
 
-async function synth(app: string, context: Record<string, string>): Promise<Synthesized> {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'topology-'));
-  outdirs.push(outdir);
+/** Synthesizes every topology in one child process (test/support/synth-apps.ts) and reads the output. */
+async function synthAll(): Promise<Record<Topology, Synthesized>> {
+  const runs = (Object.keys(TOPOLOGIES) as Topology[]).map((name) => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `topology-${name}-`));
+    outdirs.push(outdir);
+    const { app, context } = TOPOLOGIES[name];
+    return { name, app, outdir, context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context } };
+  });
   try {
-    await promisify(execFile)(process.execPath, ['--require', 'tsx/cjs', app], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        CDK_OUTDIR: outdir,
-        CDK_CONTEXT_JSON: JSON.stringify({ ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context }),
-        JSII_DEPRECATED: 'quiet',
-      },
-    });
+    await promisify(execFile)(
+      process.execPath,
+      ['--require', 'tsx/cjs', path.join('test', 'support', 'synth-apps.ts'), JSON.stringify(runs)],
+      { cwd: ROOT, env: { ...process.env, JSII_DEPRECATED: 'quiet' } },
+    );
   } catch (e) {
     const { stdout, stderr } = e as { stdout?: string; stderr?: string };
-    throw new Error(`${app} failed to synthesize:\n${stderr}\n${stdout}`, { cause: e });
+    throw new Error(`the example apps failed to synthesize:\n${stderr}\n${stdout}`, { cause: e });
   }
+  return Object.fromEntries(runs.map((r) => [r.name, read(r.outdir)])) as Record<Topology, Synthesized>;
+}
+
+function read(outdir: string): Synthesized {
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
   const templates: Record<string, Template> = {};
   for (const [name, artifact] of Object.entries(manifest.artifacts as Record<string, { type: string }>)) {
@@ -75,9 +83,7 @@ async function synth(app: string, context: Record<string, string>): Promise<Synt
 }
 
 beforeAll(async () => {
-  const entries = Object.entries(TOPOLOGIES) as [Topology, (typeof TOPOLOGIES)[Topology]][];
-  const synthesized = await Promise.all(entries.map(([, t]) => synth(t.app, t.context)));
-  entries.forEach(([name], i) => (results[name] = synthesized[i]));
+  Object.assign(results, await synthAll());
 }, 120_000);
 afterAll(() => outdirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
