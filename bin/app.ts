@@ -5,10 +5,11 @@
 //   npx cdk synth                                             # detector + IAM guardrail policy
 //   npx cdk synth -c scpTargetIds=ou-ab12-abcdefgh            # ... + the SCP (management account)
 //   npx cdk synth -c approvedPrincipalArns=arn:aws:iam::*:role/my-pipeline-*,arn:aws:iam::*:role/break-glass
+//   npx cdk synth -c watchedRegions=us-east-1,eu-west-1,ap-southeast-2  # ... in us-east-1, a forwarder in each other region
 import { App, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 
-import { BedrockModelSupplyChainGuard } from '../lib';
+import { BedrockModelSupplyChainGuard, DetectorTrail, RegionalForwarder, planWatchedRegions } from '../lib';
 
 // CDK's built-in CloudFormation schema validation costs about 3 s of every synth of this app; the
 // test suite runs it over the same constructs and fails on any finding (test/nag), so the example
@@ -19,8 +20,16 @@ const list = (key: string): string[] | undefined => {
   return typeof value === 'string' && value.trim() !== '' ? value.split(',').map((v) => v.trim()) : undefined;
 };
 
+// Every region of one account: the detector in the home region (-c homeRegion, default us-east-1),
+// a forwarder in each other watched region. Without -c watchedRegions, one environment-agnostic stack.
+const watchedRegions = list('watchedRegions');
+const regions = watchedRegions
+  ? planWatchedRegions({ regions: watchedRegions, homeRegion: app.node.tryGetContext('homeRegion') })
+  : undefined;
+
 const stack = new Stack(app, 'BedrockModelSupplyChain', {
   description: 'Detects and prevents untrusted Amazon Bedrock model imports and marketplace endpoints (MITRE T1525)',
+  env: regions ? { region: regions.homeRegion } : undefined,
 });
 
 const guard = new BedrockModelSupplyChainGuard(stack, 'Guard', {
@@ -37,5 +46,18 @@ new CfnOutput(stack, 'AlertTopicArn', { value: guard.detector.alertTopic.topicAr
 new CfnOutput(stack, 'DeadLetterQueueUrl', { value: guard.detector.deadLetterQueue.queueUrl });
 if (guard.guardrailPolicy)
   new CfnOutput(stack, 'GuardrailPolicyArn', { value: guard.guardrailPolicy.managedPolicy.managedPolicyArn });
+
+for (const region of regions?.forwardedRegions ?? []) {
+  const forwarderStack = new Stack(app, `BedrockModelSupplyChain-${region}`, {
+    description: `Forwards the Bedrock model supply-chain events of ${region} to the detector in ${regions!.homeRegion}`,
+    env: { region },
+  });
+  new RegionalForwarder(forwarderStack, 'Forwarder', {
+    targetEventBus: RegionalForwarder.homeRegionBus(forwarderStack, 'HomeBus', regions!.homeRegion),
+    forwardTamperEvents: true,
+    // The home detector's trail is multi-region: it logs this region's calls too.
+    trail: DetectorTrail.fromTrail(guard.detector.trail!),
+  });
+}
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

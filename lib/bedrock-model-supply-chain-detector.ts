@@ -732,7 +732,7 @@ export class BedrockModelSupplyChainDetector extends Construct {
         }),
       );
       acknowledgements.push({
-        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::*]',
+        id: `AwsSolutions-IAM5[Resource::arn:${Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition}:s3:::*]`,
         reason:
           "s3:GetBucketLocation only, which reveals a bucket's region and answers ExpectedBucketOwner; model sources can be in any bucket, so the provenance check cannot name them in advance.",
       });

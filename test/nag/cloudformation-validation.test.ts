@@ -1,6 +1,13 @@
 import { CfnResource } from 'aws-cdk-lib';
 
-import { BedrockModelSupplyChainDetector, DetectorTrail } from '../../lib';
+import {
+  BedrockModelSupplyChainDetector,
+  DetectorTrail,
+  OrganizationDetector,
+  OrganizationEventBus,
+  OrganizationForwarders,
+  RegionalForwarder,
+} from '../../lib';
 import { testStack } from '../support/app';
 import { violations } from '../support/validation';
 
@@ -16,6 +23,27 @@ describe("CDK's built-in CloudFormation validation", () => {
   ])('%s: no findings, warnings included', (_name, props) => {
     const { app, stack } = testStack();
     new BedrockModelSupplyChainDetector(stack, 'Detector', props);
+    expect(violations(app).violations).toEqual([]);
+  });
+
+  test('the landing-zone constructs (central bus, StackSet, forwarders): no findings, warnings included', () => {
+    const { app, stack } = testStack();
+    const trail = DetectorTrail.organizationTrail();
+    new OrganizationDetector(stack, 'Org', { organizationId: 'o-a1b2c3d4e5', trail, tamperAlerts: false });
+    new OrganizationForwarders(stack, 'Members', {
+      centralAccountId: '222222222222',
+      regions: ['us-east-1', 'eu-west-1'],
+      organizationalUnitIds: ['ou-ab12-abcdefgh'],
+      trail,
+    });
+    new RegionalForwarder(stack, 'Forwarder', {
+      targetEventBus: OrganizationEventBus.fromCentralAccount(stack, 'Bus', {
+        account: '222222222222',
+        region: 'us-east-1',
+      }),
+      forwardTamperEvents: true,
+      trail,
+    });
     expect(violations(app).violations).toEqual([]);
   });
 

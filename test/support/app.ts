@@ -27,3 +27,16 @@ export function testStack(options: TestAppOptions = {}): { app: App; stack: Stac
   );
   return { app, stack };
 }
+
+/**
+ * An App with cdk.json's context, for tests that put several stacks (accounts, regions) in one app.
+ * CDK's built-in CloudFormation validation loads its schemas on first use (several seconds per test
+ * file): test/nag/cloudformation-validation.test.ts runs it, so other files may turn it off.
+ */
+export function testApp(
+  options: Pick<TestAppOptions, 'bundle'> & { readonly builtinCloudFormationValidation?: boolean } = {},
+): App {
+  const context: Record<string, unknown> = { ...CDK_JSON_CONTEXT };
+  if (!options.bundle) context['aws:cdk:bundling-stacks'] = [];
+  return new App({ context, builtinCloudFormationValidation: options.builtinCloudFormationValidation });
+}

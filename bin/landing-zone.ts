@@ -1,0 +1,172 @@
+#!/usr/bin/env node
+// Composition into an existing landing zone (Control Tower or Landing Zone Accelerator). The
+// detector goes into stacks the landing zone already deploys: it uses the landing zone's
+// organisation trail and its security notification topic, and its guardrails are merged into an
+// SCP the landing zone already attaches (landing zones fill most of the 10 SCP slots per target).
+// Checked by cdk-nag's AwsSolutions pack.
+//
+//   npx cdk synth --app "npx tsx bin/landing-zone.ts"
+//   ... -c organizationId=o-… -c managementAccountId=… -c auditAccountId=… -c organizationalUnitIds=ou-…
+//       -c watchedRegions=us-east-1,eu-west-1 -c organizationTrailArn=arn:aws:cloudtrail:…
+import { Annotations, App, CfnOutput, Lazy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as organizations from 'aws-cdk-lib/aws-organizations';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { Construct } from 'constructs';
+
+import {
+  DetectorTrail,
+  OrganizationDetector,
+  OrganizationEventBus,
+  OrganizationForwarders,
+  RegionalForwarder,
+  SCP_MAX_BYTES,
+  buildGuardrailStatements,
+  detectorNames,
+  planWatchedRegions,
+  policyDocumentJson,
+  utf8Bytes,
+  type PolicyStatementJson,
+} from '../lib';
+
+// --- What the landing zone already has (stand-ins for its own stacks) -------------------------------
+
+/** The landing zone's stack in the audit (security tooling) account: its security notification topic. */
+class LandingZoneAuditStack extends Stack {
+  readonly securityNotifications: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: StackProps) {
+    super(scope, id, props);
+    const key = new kms.Key(this, 'NotificationKey', {
+      description: 'Encrypts the landing zone security notifications',
+      enableKeyRotation: true,
+    });
+    this.securityNotifications = new sns.Topic(this, 'SecurityNotifications', {
+      topicName: 'landing-zone-security-notifications',
+      masterKey: key,
+      enforceSSL: true,
+    });
+  }
+}
+
+/** The landing zone's stack in the management account: an SCP it attaches to the workload OUs. */
+class LandingZoneManagementStack extends Stack {
+  readonly guardrails: organizations.CfnPolicy;
+  private readonly statements: PolicyStatementJson[] = [
+    { Sid: 'DenyLeavingTheOrganization', Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' },
+    {
+      Sid: 'DenyRootUser',
+      Effect: 'Deny',
+      Action: '*',
+      Resource: '*',
+      Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' } },
+    },
+  ];
+
+  constructor(scope: Construct, id: string, props: StackProps & { readonly targetIds: string[] }) {
+    super(scope, id, props);
+    this.guardrails = new organizations.CfnPolicy(this, 'WorkloadGuardrails', {
+      name: 'landing-zone-workload-guardrails',
+      type: 'SERVICE_CONTROL_POLICY',
+      targetIds: props.targetIds,
+      content: { Version: '2012-10-17', Statement: [] },
+    });
+    // Submitted as the minified text, so the size counted below is the size Organizations counts.
+    this.guardrails.addPropertyOverride('Content', Lazy.string({ produce: () => policyDocumentJson(this.statements) }));
+    this.node.addValidation({
+      validate: () => {
+        const bytes = utf8Bytes(policyDocumentJson(this.statements));
+        return bytes > SCP_MAX_BYTES
+          ? [`the merged SCP is ${bytes} bytes, more than the ${SCP_MAX_BYTES} allowed`]
+          : [];
+      },
+    });
+  }
+
+  /** Appends statements to the landing zone's SCP (no new attachment slot). */
+  addStatements(statements: readonly PolicyStatementJson[]): void {
+    this.statements.push(...statements);
+  }
+}
+
+// --- The landing zone's settings ---------------------------------------------------------------------
+
+const app = new App({ builtinCloudFormationValidation: false });
+const text = (key: string): string | undefined => {
+  const value: unknown = app.node.tryGetContext(key);
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+};
+const list = (key: string): string[] | undefined =>
+  text(key)
+    ?.split(',')
+    .map((v) => v.trim());
+
+const organizationId = text('organizationId') ?? 'o-a1b2c3d4e5';
+const managementAccountId = text('managementAccountId') ?? '111111111111';
+const auditAccountId = text('auditAccountId') ?? '333333333333';
+const workloadOus = list('organizationalUnitIds') ?? ['ou-ab12-33333333'];
+const regions = planWatchedRegions({ regions: list('watchedRegions') ?? ['us-east-1', 'eu-west-1'] });
+const trail = DetectorTrail.organizationTrail(
+  text('organizationTrailArn') ??
+    `arn:aws:cloudtrail:${regions.homeRegion}:${managementAccountId}:trail/aws-controltower-BaselineCloudTrail`,
+);
+const approvedPrincipalArns = ['arn:aws:iam::*:role/mlops-pipeline-*', 'arn:aws:iam::*:role/bedrock-break-glass'];
+
+const audit = new LandingZoneAuditStack(app, 'LandingZone-Audit', {
+  env: { account: auditAccountId, region: regions.homeRegion },
+});
+const management = new LandingZoneManagementStack(app, 'LandingZone-Management', {
+  env: { account: managementAccountId, region: regions.homeRegion },
+  targetIds: workloadOus,
+});
+
+// --- The composition ---------------------------------------------------------------------------------
+
+// Audit account: the organisation detector, alerting on the landing zone's own notification topic.
+const detector = new OrganizationDetector(audit, 'BedrockSupplyChain', {
+  organizationId,
+  regions: [...regions.regions],
+  homeRegion: regions.homeRegion,
+  trail,
+  alertTopic: audit.securityNotifications,
+  approvals: { principalArns: approvedPrincipalArns },
+  guardrailPolicyIds: list('guardrailPolicyIds'),
+});
+Annotations.of(audit).acknowledgeWarning(
+  'cdk-bedrock-model-supply-chain:topicNotProtected',
+  "The landing zone's notification topic is the landing zone's to protect; its own guardrails cover it.",
+);
+new CfnOutput(audit, 'BedrockSupplyChainEventBusArn', { value: detector.eventBus.eventBusArn });
+
+// Management account: the guardrails merged into the landing zone's SCP (tagged, so the guardrails
+// protect it), the members' StackSet, and the management account's own forwarders.
+management.addStatements(buildGuardrailStatements({ approvedPrincipalArns }));
+management.guardrails.tags.setTag(detectorNames().guardrailTagKey, 'true');
+new OrganizationForwarders(management, 'BedrockSupplyChainForwarders', {
+  centralAccountId: auditAccountId,
+  homeRegion: regions.homeRegion,
+  regions: [...regions.regions],
+  organizationalUnitIds: workloadOus,
+  trail,
+});
+for (const region of regions.regions) {
+  const stack =
+    region === regions.homeRegion
+      ? management
+      : new Stack(app, `LandingZone-BedrockSupplyChain-${region}`, {
+          description: `Bedrock model supply chain: the management account's forwarder in ${region}`,
+          env: { account: managementAccountId, region },
+        });
+  new RegionalForwarder(stack, 'BedrockSupplyChainForwarder', {
+    targetEventBus: OrganizationEventBus.fromCentralAccount(stack, 'BedrockSupplyChainBus', {
+      account: auditAccountId,
+      region: regions.homeRegion,
+    }),
+    forwardTamperEvents: true,
+    guardrailPolicyIds: region === 'us-east-1' ? [management.guardrails.attrId] : undefined,
+    trail,
+  });
+}
+
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// The organisation topology: every account and every watched region forwards to one detector in the
+// security account's home region. Checked by cdk-nag's AwsSolutions pack.
+//
+//   npx cdk synth --app "npx tsx bin/organization.ts"
+//   npx cdk synth --app "npx tsx bin/organization.ts" -c organizationId=o-… -c managementAccountId=… \
+//     -c securityAccountId=… -c organizationalUnitIds=ou-…,ou-… -c watchedRegions=us-east-1,eu-west-1 \
+//     -c organizationTrailArn=arn:aws:cloudtrail:… [-c homeRegion=us-east-1] [-c guardrailPolicyIds=p-…]
+//
+// Stacks (deploy each with credentials of its account):
+// - BedrockSupplyChain-Security (security account, home region): the central bus (organisation
+//   only), the detector and alert function, and the outputs.
+// - BedrockSupplyChain-Management (management account, home region): the guardrail SCP, the StackSet
+//   that puts a forwarder in every member account and watched region, and the management account's
+//   own forwarder (StackSets never deploy to the management account).
+// - BedrockSupplyChain-Management-<region>: the management account's forwarder in each other region.
+import { App, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+
+import {
+  DetectorTrail,
+  ModelSupplyChainScp,
+  OrganizationDetector,
+  OrganizationEventBus,
+  OrganizationForwarders,
+  RegionalForwarder,
+  planWatchedRegions,
+} from '../lib';
+
+// CDK's built-in CloudFormation schema validation is left to the tests (see bin/app.ts).
+const app = new App({ builtinCloudFormationValidation: false });
+const text = (key: string): string | undefined => {
+  const value: unknown = app.node.tryGetContext(key);
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+};
+const list = (key: string): string[] | undefined =>
+  text(key)
+    ?.split(',')
+    .map((v) => v.trim());
+
+// Placeholders: replace them with your organisation's, or pass them with -c.
+const organizationId = text('organizationId') ?? 'o-a1b2c3d4e5';
+const managementAccountId = text('managementAccountId') ?? '111111111111';
+const securityAccountId = text('securityAccountId') ?? '222222222222';
+const organizationalUnitIds = list('organizationalUnitIds') ?? ['ou-ab12-11111111', 'ou-ab12-22222222'];
+const regions = planWatchedRegions({
+  regions: list('watchedRegions') ?? ['us-east-1', 'us-west-2', 'eu-west-1'],
+  homeRegion: text('homeRegion'),
+});
+// The organisation trail already logs every account (Control Tower's is in the management account).
+const trail = DetectorTrail.organizationTrail(
+  text('organizationTrailArn') ??
+    `arn:aws:cloudtrail:${regions.homeRegion}:${managementAccountId}:trail/aws-controltower-BaselineCloudTrail`,
+);
+const approvedPrincipalArns = list('approvedPrincipalArns') ?? [
+  'arn:aws:iam::*:role/mlops-pipeline-*',
+  'arn:aws:iam::*:role/bedrock-break-glass',
+];
+
+// --- Security account: the central bus, the detector, the outputs --------------------------------
+const security = new Stack(app, 'BedrockSupplyChain-Security', {
+  description: 'Bedrock model supply chain: the organisation detector (central bus, alert function, topic)',
+  env: { account: securityAccountId, region: regions.homeRegion },
+});
+const hub = new OrganizationDetector(security, 'Detector', {
+  organizationId,
+  regions: [...regions.regions],
+  homeRegion: regions.homeRegion,
+  trail,
+  approvals: { principalArns: approvedPrincipalArns },
+  // The SCP's ids, once the management stack is deployed: alerts on its detachment or change.
+  guardrailPolicyIds: list('guardrailPolicyIds'),
+  // alertEmails: ['secops@example.com'],
+});
+new CfnOutput(security, 'CentralEventBusArn', { value: hub.eventBus.eventBusArn });
+new CfnOutput(security, 'AlertTopicArn', { value: hub.detector.alertTopic.topicArn });
+new CfnOutput(security, 'DeadLetterQueueUrl', { value: hub.detector.deadLetterQueue.queueUrl });
+
+// --- Management account: the SCP, the members' StackSet, its own forwarders ------------------------
+const management = new Stack(app, 'BedrockSupplyChain-Management', {
+  description: 'Bedrock model supply chain: guardrail SCP and the forwarders of every member account',
+  env: { account: managementAccountId, region: regions.homeRegion },
+});
+const scp = new ModelSupplyChainScp(management, 'Scp', { targetIds: organizationalUnitIds, approvedPrincipalArns });
+new CfnOutput(management, 'GuardrailPolicyIds', { value: scp.policies.map((p) => p.attrId).join(',') });
+new OrganizationForwarders(management, 'MemberForwarders', {
+  centralAccountId: securityAccountId,
+  homeRegion: regions.homeRegion,
+  regions: [...regions.regions],
+  organizationalUnitIds,
+  trail,
+});
+for (const region of regions.regions) {
+  const stack =
+    region === regions.homeRegion
+      ? management
+      : new Stack(app, `BedrockSupplyChain-Management-${region}`, {
+          description: `Bedrock model supply chain: the management account's forwarder in ${region}`,
+          env: { account: managementAccountId, region },
+        });
+  new RegionalForwarder(stack, 'Forwarder', {
+    targetEventBus: OrganizationEventBus.fromCentralAccount(stack, 'CentralBus', {
+      account: securityAccountId,
+      region: regions.homeRegion,
+    }),
+    // SCPs do not bind the management account, so its forwarders are watched instead; in us-east-1
+    // this also forwards changes to the guardrail SCP (Organizations events arrive only there).
+    forwardTamperEvents: true,
+    guardrailPolicyIds: region === 'us-east-1' ? scp.policies.map((p) => p.attrId) : undefined,
+    trail,
+  });
+}
+
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

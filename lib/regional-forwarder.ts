@@ -1,0 +1,241 @@
+import { Annotations, Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+
+import {
+  DEFAULT_NAME_PREFIX,
+  buildTamperPatterns,
+  detectorNames,
+  type DetectionEventPattern,
+  type DetectionProfile,
+  type WatchedCall,
+} from './detection';
+import type { DetectorTrail } from './detector-trail';
+import { forwarderNames, type ForwarderNames } from './forwarder-names';
+import { cdkEventPattern } from './private/event-pattern';
+import { declaredTrail, watchedCallsAndPattern } from './private/forwarding';
+import { checkRegion } from './private/regions';
+import { assertValid, show } from './private/validation';
+
+/** Props of {@link RegionalForwarder}. */
+export interface RegionalForwarderProps {
+  /**
+   * Where the events go: the home region's default bus in the same account
+   * ({@link RegionalForwarder.homeRegionBus}) or the organisation's central bus
+   * (`OrganizationEventBus.fromCentralAccount`). Its region or account must differ from this
+   * stack's, or it must be a custom bus: a rule cannot forward the default bus to itself.
+   */
+  readonly targetEventBus: events.IEventBus;
+
+  /**
+   * Which calls to forward; give the detector's value.
+   * @default 'default'
+   */
+  readonly profile?: DetectionProfile;
+
+  /**
+   * Further `bedrock.amazonaws.com` event names to forward; give the detector's value.
+   * @default - none
+   */
+  readonly additionalEventNames?: string[];
+
+  /**
+   * The detector's name prefix: the forwarder's rules and role are named under it, so the
+   * guardrails and the tamper alert cover them.
+   * @default 'bedrock-supply-chain'
+   */
+  readonly namePrefix?: string;
+
+  /**
+   * Forward the watched Bedrock calls (the detector's pattern, from `lib/detection`).
+   * @default true
+   */
+  readonly forwardWatchedCalls?: boolean;
+
+  /**
+   * Also forward changes to the detector's resources in this region (the tamper patterns from
+   * `lib/detection`; in us-east-1 also IAM and Organizations changes), so the home region's
+   * detector alerts on them. Two more rules (three in us-east-1).
+   * @default false
+   */
+  readonly forwardTamperEvents?: boolean;
+
+  /**
+   * Ids (`p-…`) of the guardrail SCPs whose changes are forwarded (with `forwardTamperEvents`, in
+   * us-east-1 of the management account). The home detector must be given the same ids.
+   * @default - none
+   */
+  readonly guardrailPolicyIds?: string[];
+
+  /**
+   * The trail that logs this account's management events in this region. A forwarder never
+   * creates one: declare the organisation trail or the home detector's multi-region trail.
+   * @default - none declared: a warning says so
+   */
+  readonly trail?: DetectorTrail;
+}
+
+/**
+ * Forwards, from one region, the events the detector matches to the home region's bus: EventBridge
+ * delivers a CloudTrail event only in the region where the call was made. One rule with the
+ * detector's own pattern (from `lib/detection`) and the role EventBridge needs to put events on
+ * the target bus; nothing else unless `forwardTamperEvents`. The alert function runs once, in the
+ * home region.
+ */
+export class RegionalForwarder extends Construct {
+  /**
+   * The default bus of `homeRegion` in this stack's account: the target of a single account's
+   * forwarders.
+   */
+  static homeRegionBus(scope: Construct, id: string, homeRegion: string): events.IEventBus {
+    if (!Token.isUnresolved(homeRegion)) assertValid(checkRegion(homeRegion, 'homeRegion'));
+    const stack = Stack.of(scope);
+    if (!Token.isUnresolved(stack.region) && stack.region === homeRegion) {
+      assertValid(
+        `'homeRegion' ${show(homeRegion)} is this stack's own region: the home region needs no forwarder, its detector listens on the default bus itself`,
+      );
+    }
+    return events.EventBus.fromEventBusArn(
+      scope,
+      id,
+      stack.formatArn({ service: 'events', region: homeRegion, resource: 'event-bus', resourceName: 'default' }),
+    );
+  }
+
+  /** The forwarded calls. */
+  readonly watchedCalls: readonly WatchedCall[];
+  /** The pattern of {@link rule}: the detector's, exactly as `lib/detection` builds it. */
+  readonly eventPattern: DetectionEventPattern;
+  /** The rule that forwards the watched calls (absent with `forwardWatchedCalls: false`). */
+  readonly rule?: events.Rule;
+  /** The rules that forward tamper events of this region. */
+  readonly tamperRules: events.Rule[] = [];
+  /** The rules that forward IAM and Organizations tamper events (us-east-1 only). */
+  readonly globalTamperRules: events.Rule[] = [];
+  /** The role EventBridge assumes to put events on the target bus. */
+  readonly role: iam.Role;
+  /** The target bus. */
+  readonly targetEventBus: events.IEventBus;
+  /** The physical names of the forwarder's resources. */
+  readonly names: ForwarderNames;
+  /** The declared trail, if any. */
+  readonly trailSource?: DetectorTrail;
+
+  constructor(scope: Construct, id: string, props: RegionalForwarderProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const { calls, pattern } = watchedCallsAndPattern(props);
+    this.watchedCalls = calls;
+    this.eventPattern = pattern;
+    const forwardCalls = props.forwardWatchedCalls ?? true;
+    const forwardTamper = props.forwardTamperEvents ?? false;
+    if (!forwardCalls && !forwardTamper) {
+      assertValid(
+        `'forwardWatchedCalls' and 'forwardTamperEvents' are both false: the forwarder would forward nothing`,
+      );
+    }
+    checkNotSelf(stack, props.targetEventBus);
+    declaredTrail(this, props.trail, 'A regional forwarder');
+    this.trailSource = props.trail;
+    this.targetEventBus = props.targetEventBus;
+
+    const detector = detectorNames(props.namePrefix ?? DEFAULT_NAME_PREFIX);
+    this.names = forwarderNames(detector.prefix);
+    const names = this.names;
+
+    // IAM role names are global to the account: the region keeps one forwarder per region apart.
+    this.role = new iam.Role(this, 'Role', {
+      roleName: `${forwardCalls ? names.rolePrefix : names.tamperRolePrefix}-${stack.region}`,
+      description: `Lets EventBridge forward Bedrock supply-chain events from ${stack.region} to the detector's bus`,
+      // Only this account's forwarder rules may use the role (confused deputy).
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: {
+          'aws:SourceArn': stack.formatArn({
+            service: 'events',
+            resource: 'rule',
+            resourceName: `${detector.prefix}-forward-*`,
+          }),
+        },
+      }),
+      // An inline policy keeps a member account-region at two resources: the rule and this role.
+      inlinePolicies: {
+        PutEvents: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [props.targetEventBus.eventBusArn] }),
+          ],
+        }),
+      },
+    });
+    // The role carries its own policy, so the target adds none (targets.EventBus would add a second resource).
+    const target: events.IRuleTarget = {
+      bind: () => ({ arn: props.targetEventBus.eventBusArn, role: this.role }),
+    };
+
+    if (forwardCalls) {
+      this.rule = new events.Rule(this, 'Rule', {
+        ruleName: names.rule,
+        description:
+          `Forwards successful Bedrock calls that bring in an outside model to the detector's bus: ${calls.map((c) => c.eventName).join(', ')}`.slice(
+            0,
+            512,
+          ),
+        eventPattern: cdkEventPattern(pattern),
+        targets: [target],
+      });
+    }
+
+    if (forwardTamper) {
+      const rules = (patterns: ReturnType<typeof buildTamperPatterns>, ruleId: string, name: string, what: string) =>
+        patterns.map(
+          (p, i) =>
+            new events.Rule(this, i === 0 ? ruleId : `${ruleId}${i + 1}`, {
+              ruleName: i === 0 ? name : `${name}-${i + 1}`,
+              description: what,
+              eventPattern: cdkEventPattern(p),
+              targets: [target],
+            }),
+        );
+      this.tamperRules.push(
+        ...rules(
+          buildTamperPatterns(detector, 'regional'),
+          'TamperRule',
+          names.tamperRule,
+          "Forwards calls that stop, blind or remove the Bedrock model supply-chain detector to the detector's bus",
+        ),
+      );
+      // IAM and Organizations events reach EventBridge only in us-east-1; an environment-agnostic
+      // stack gets the rule everywhere, where it simply never matches outside us-east-1.
+      const elsewhere = !Token.isUnresolved(stack.region) && stack.region !== 'us-east-1';
+      if (!elsewhere) {
+        this.globalTamperRules.push(
+          ...rules(
+            buildTamperPatterns(detector, 'us-east-1', props.guardrailPolicyIds ?? []),
+            'GlobalTamperRule',
+            names.globalTamperRule,
+            "Forwards IAM and Organizations calls that change the detector's roles or guardrail SCPs (us-east-1 only)",
+          ),
+        );
+      }
+    }
+    if (props.guardrailPolicyIds?.length && !forwardTamper) {
+      Annotations.of(this).addWarningV2(
+        'cdk-bedrock-model-supply-chain:guardrailPolicyIdsUnused',
+        `'guardrailPolicyIds' are forwarded only with 'forwardTamperEvents: true'.`,
+      );
+    }
+  }
+}
+
+/** A rule on the default bus cannot target that same bus: the event would loop. */
+function checkNotSelf(stack: Stack, bus: events.IEventBus): void {
+  const arn = bus.eventBusArn;
+  if (Token.isUnresolved(arn) || Token.isUnresolved(stack.region) || Token.isUnresolved(stack.account)) return;
+  const parts = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
+  if (parts.region === stack.region && parts.account === stack.account && parts.resourceName === 'default') {
+    assertValid(
+      `'targetEventBus' ${show(arn)} is this stack's own default bus: the forwarder's rule listens there and would loop; forward to another region's or account's bus`,
+    );
+  }
+}

@@ -1,0 +1,250 @@
+/**
+ * The example topologies in bin/, each synthesized the way `npx cdk synth --app "npx tsx bin/…"`
+ * does it: the app file runs in a child process with cdk.json's context in CDK_CONTEXT_JSON and its
+ * output directory in CDK_OUTDIR, and synthesizes itself when the process ends. The three apps share
+ * one child process, so the library loads once. Bundling is skipped, as in the other tests (CI's
+ * `npx cdk synth` bundles). Offline: nothing here reaches the network.
+ */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+
+// Pure modules only: this file loads none of the constructs (the apps do, in their own process).
+import { buildEventPattern, buildTamperPatterns, detectorNames, resolveWatchedCalls } from '../../lib/detection';
+import { forwarderNames } from '../../lib/forwarder-names';
+import { CDK_JSON_CONTEXT } from '../support/app';
+
+const ROOT = path.join(__dirname, '..', '..');
+const PATTERN = buildEventPattern(resolveWatchedCalls());
+const NAMES = detectorNames();
+const FORWARD = forwarderNames();
+
+interface Resource {
+  readonly Type: string;
+  readonly Properties: Record<string, unknown> & { Name?: string; EventPattern?: unknown; Targets?: unknown[] };
+}
+type Template = { readonly Resources: Record<string, Resource> };
+
+interface Synthesized {
+  readonly templates: Record<string, Template>;
+  readonly violations: unknown[];
+  readonly reportWritten: boolean;
+}
+
+const TOPOLOGIES = {
+  // The quick start, with every region of the account watched (the default has one stack).
+  singleAccount: { app: 'bin/app.ts', context: { watchedRegions: 'us-east-1,eu-west-1,ap-southeast-2' } },
+  organization: { app: 'bin/organization.ts', context: {} },
+  landingZone: { app: 'bin/landing-zone.ts', context: {} },
+} as const;
+type Topology = keyof typeof TOPOLOGIES;
+
+const outdirs: string[] = [];
+const results = {} as Record<Topology, Synthesized>;
+
+/** Synthesizes every topology in one child process (test/support/synth-apps.ts) and reads the output. */
+async function synthAll(): Promise<Record<Topology, Synthesized>> {
+  const runs = (Object.keys(TOPOLOGIES) as Topology[]).map((name) => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `topology-${name}-`));
+    outdirs.push(outdir);
+    const { app, context } = TOPOLOGIES[name];
+    return { name, app, outdir, context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context } };
+  });
+  try {
+    await promisify(execFile)(
+      process.execPath,
+      ['--require', 'tsx/cjs', path.join('test', 'support', 'synth-apps.ts'), JSON.stringify(runs)],
+      { cwd: ROOT, env: { ...process.env, JSII_DEPRECATED: 'quiet' } },
+    );
+  } catch (e) {
+    const { stdout, stderr } = e as { stdout?: string; stderr?: string };
+    throw new Error(`the example apps failed to synthesize:\n${stderr}\n${stdout}`, { cause: e });
+  }
+  return Object.fromEntries(runs.map((r) => [r.name, read(r.outdir)])) as Record<Topology, Synthesized>;
+}
+
+function read(outdir: string): Synthesized {
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+  const templates: Record<string, Template> = {};
+  for (const [name, artifact] of Object.entries(manifest.artifacts as Record<string, { type: string }>)) {
+    if (artifact.type !== 'aws:cloudformation:stack') continue;
+    templates[name] = JSON.parse(fs.readFileSync(path.join(outdir, `${name}.template.json`), 'utf8'));
+  }
+  const reportFile = path.join(outdir, 'validation-report.json');
+  const reportWritten = fs.existsSync(reportFile);
+  const report = reportWritten ? JSON.parse(fs.readFileSync(reportFile, 'utf8')) : { pluginReports: [] };
+  return {
+    templates,
+    violations: report.pluginReports.flatMap((p: { violations: unknown[] }) => p.violations),
+    reportWritten,
+  };
+}
+
+beforeAll(async () => {
+  Object.assign(results, await synthAll());
+}, 120_000);
+afterAll(() => outdirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+const resources = (t: Template, type?: string) =>
+  Object.values(t.Resources).filter((r) => type === undefined || r.Type === type);
+const rules = (t: Template) => resources(t, 'AWS::Events::Rule');
+const named = (t: Template, name: string) => rules(t).filter((r) => r.Properties.Name === name);
+const stackSetBody = (t: Template): Template =>
+  JSON.parse(resources(t, 'AWS::CloudFormation::StackSet')[0].Properties.TemplateBody as string);
+/** How many resources of each type, sorted by type. */
+const census = (t: Template) =>
+  Object.fromEntries(
+    Object.entries(
+      resources(t).reduce<Record<string, number>>((n, r) => ({ ...n, [r.Type]: (n[r.Type] ?? 0) + 1 }), {}),
+    ).sort(([a], [b]) => a.localeCompare(b)),
+  );
+
+describe.each(Object.keys(TOPOLOGIES) as Topology[])('topology %s', (name) => {
+  test('synthesizes offline, with cdk-nag AwsSolutions: zero unacknowledged findings, warnings included', () => {
+    expect(results[name].reportWritten).toBe(true);
+    expect(results[name].violations).toEqual([]);
+  });
+
+  test('snapshot (asset hashes scrubbed)', () => {
+    expect(results[name].templates).toMatchSnapshot();
+  });
+
+  test("every forwarding rule carries the detector's pattern, exactly as lib/detection builds it", () => {
+    const templates = Object.values(results[name].templates);
+    const bodies = templates.filter((t) => resources(t, 'AWS::CloudFormation::StackSet').length > 0).map(stackSetBody);
+    const forwarding = [...templates, ...bodies].flatMap((t) => named(t, FORWARD.rule));
+    expect(forwarding.length).toBeGreaterThan(0);
+    for (const rule of forwarding) expect(rule.Properties.EventPattern).toEqual(PATTERN);
+    const tamper = templates.flatMap((t) => [...named(t, FORWARD.tamperRule), ...named(t, `${FORWARD.tamperRule}-2`)]);
+    for (const rule of tamper)
+      expect(buildTamperPatterns(NAMES, 'regional')).toContainEqual(rule.Properties.EventPattern);
+  });
+});
+
+describe('single account', () => {
+  const t = () => results.singleAccount.templates;
+
+  test('the detector runs once, in the home region; each other region has a forwarder to its default bus', () => {
+    expect(Object.keys(t()).sort()).toEqual([
+      'BedrockModelSupplyChain',
+      'BedrockModelSupplyChain-ap-southeast-2',
+      'BedrockModelSupplyChain-eu-west-1',
+    ]);
+    const functions = Object.values(t())
+      .flatMap((x) => resources(x, 'AWS::Lambda::Function'))
+      .filter((f) => f.Properties.FunctionName === 'bedrock-supply-chain-alert');
+    expect(functions).toHaveLength(1);
+    for (const region of ['eu-west-1', 'ap-southeast-2']) {
+      const forwarder = t()[`BedrockModelSupplyChain-${region}`];
+      const [rule] = named(forwarder, FORWARD.rule);
+      expect(JSON.stringify(rule.Properties.Targets)).toContain(':events:us-east-1:');
+      expect(JSON.stringify(rule.Properties.Targets)).toContain(':event-bus/default');
+    }
+    // Home in us-east-1: the IAM and Organizations tamper rule exists there.
+    expect(named(t().BedrockModelSupplyChain, NAMES.globalTamperRule)).toHaveLength(1);
+  });
+});
+
+describe('organisation', () => {
+  const t = () => results.organization.templates;
+
+  test('security account: the central bus admits the organisation only, and the detector listens on it', () => {
+    const security = t()['BedrockSupplyChain-Security'];
+    const [policy] = resources(security, 'AWS::Events::EventBusPolicy');
+    expect(policy.Properties.Statement).toMatchObject({
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'events:PutEvents',
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+    });
+    expect(resources(security, 'AWS::Events::EventBusPolicy')).toHaveLength(1);
+    const [rule] = named(security, NAMES.rule);
+    expect(rule.Properties.EventPattern).toEqual(PATTERN);
+    expect(rule.Properties.EventBusName).toEqual({ Ref: expect.stringMatching(/^DetectorBus/) });
+    expect(resources(security, 'AWS::CloudTrail::Trail')).toEqual([]);
+  });
+
+  test('management account: the SCP, the StackSet to the OUs and every watched region with auto-deployment', () => {
+    const management = t()['BedrockSupplyChain-Management'];
+    expect(resources(management, 'AWS::Organizations::Policy')).toHaveLength(1);
+    expect(resources(management, 'AWS::CloudFormation::StackSet')[0].Properties).toMatchObject({
+      PermissionModel: 'SERVICE_MANAGED',
+      AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+      StackInstancesGroup: [
+        {
+          DeploymentTargets: { OrganizationalUnitIds: ['ou-ab12-11111111', 'ou-ab12-22222222'] },
+          Regions: ['us-east-1', 'us-west-2', 'eu-west-1'],
+        },
+      ],
+      Parameters: [
+        {
+          ParameterKey: 'CentralEventBusArn',
+          ParameterValue: 'arn:aws:events:us-east-1:222222222222:event-bus/bedrock-supply-chain-org-bus',
+        },
+      ],
+    });
+    // The management account (where StackSets never deploy) forwards from every watched region,
+    // and in us-east-1 also the changes to the guardrail SCP.
+    const managementStacks = Object.entries(t()).filter(([n]) => n.startsWith('BedrockSupplyChain-Management'));
+    expect(managementStacks.flatMap(([, x]) => named(x, FORWARD.rule))).toHaveLength(3);
+    const [global] = named(management, FORWARD.globalTamperRule);
+    expect(JSON.stringify(global.Properties.EventPattern)).toContain('organizations.amazonaws.com');
+  });
+
+  test('the footprint: one rule and its role per member account-region; the central account', () => {
+    const member = stackSetBody(t()['BedrockSupplyChain-Management']);
+    expect(census(member)).toEqual({ 'AWS::Events::Rule': 1, 'AWS::IAM::Role': 1 });
+    // The README's footprint table.
+    expect(census(t()['BedrockSupplyChain-Security'])).toEqual({
+      'AWS::Events::EventBus': 1,
+      'AWS::DynamoDB::Table': 1,
+      'AWS::Events::EventBusPolicy': 1,
+      // 3 detection and tamper rules on the central bus, the reconciliation schedule, 4 forwarders.
+      'AWS::Events::Rule': 8,
+      // The alert function's and the backfill provider's.
+      'AWS::IAM::Policy': 2,
+      'AWS::IAM::Role': 3,
+      'AWS::KMS::Alias': 1,
+      'AWS::KMS::Key': 1,
+      'AWS::Lambda::EventInvokeConfig': 1,
+      'AWS::Lambda::Function': 2,
+      'AWS::Lambda::Permission': 5,
+      'AWS::Logs::LogGroup': 2,
+      'AWS::SNS::Topic': 1,
+      'AWS::SNS::TopicPolicy': 1,
+      'AWS::SQS::Queue': 1,
+      'AWS::SQS::QueuePolicy': 1,
+      'Custom::BedrockSupplyChainBackfill': 1,
+    });
+    expect(census(t()['BedrockSupplyChain-Management'])).toEqual({
+      'AWS::CloudFormation::StackSet': 1,
+      'AWS::Events::Rule': 4,
+      'AWS::IAM::Role': 1,
+      'AWS::Organizations::Policy': 1,
+    });
+    expect(census(t()['BedrockSupplyChain-Management-eu-west-1'])).toEqual({
+      'AWS::Events::Rule': 3,
+      'AWS::IAM::Role': 1,
+    });
+  });
+});
+
+describe('landing zone', () => {
+  const t = () => results.landingZone.templates;
+
+  test("the detector is composed into the landing zone's stacks and uses its topic and its SCP", () => {
+    const audit = t()['LandingZone-Audit'];
+    expect(resources(audit, 'AWS::SNS::Topic')).toHaveLength(1); // the landing zone's own
+    expect(resources(audit, 'AWS::CloudTrail::Trail')).toEqual([]);
+    const management = t()['LandingZone-Management'];
+    const [scp] = resources(management, 'AWS::Organizations::Policy');
+    const content = JSON.parse(scp.Properties.Content as string);
+    expect(content.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(
+      expect.arrayContaining(['DenyLeavingTheOrganization', 'DenyModelImportUnlessApproved', 'DenyDetectorTampering']),
+    );
+    expect(Buffer.byteLength(scp.Properties.Content as string)).toBeLessThanOrEqual(10_240);
+    expect(resources(management, 'AWS::CloudFormation::StackSet')).toHaveLength(1);
+  });
+});
