@@ -5,6 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.tsx?$': ['@swc/jest'] },
   // Deletes the cdk.outXXXX temp dirs each app.synth() leaves behind.
-  setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
+  setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean', '<rootDir>/test/support/no-network.ts'],
   snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.js'],
 };

@@ -88,6 +88,13 @@ export async function checkBucketOwner(
           : describeError(e);
     return { ...base, status: 'unverifiable', reason };
   }
+  if (check.truncated) {
+    return {
+      ...base,
+      status: 'unverifiable',
+      reason: `none of the first ${check.candidateAccounts.length} candidate accounts owns it, and the other approved accounts were not probed`,
+    };
+  }
   return {
     ...base,
     status: 'not-owned',

@@ -159,25 +159,29 @@ export function createDeliverer(store: BasePersistenceLayer | undefined, days: n
     async deliver(
       key: DeliveryKey | undefined,
       send: () => Promise<string>,
+      failOpen = true,
     ): Promise<{ id: string; storeProblem?: string }> {
       if (!once || !key) return { id: await send() };
       let sent = false;
       const tracked = async () => {
+        const id = await send();
         sent = true;
-        return send();
+        return id;
       };
       try {
         return await once(key, tracked);
       } catch (e) {
         const name = (e as Error)?.name ?? '';
-        if (name === 'IdempotencyPersistenceLayerError' && !sent) {
-          return { id: await send(), storeProblem: `idempotency store unavailable: ${describeError(e)}` };
-        }
-        if (name === 'IdempotencyPersistenceLayerError' && sent) {
+        if (name !== 'IdempotencyPersistenceLayerError') throw e;
+        if (sent) {
           // Sent, but the success could not be recorded: a retry may send it again.
           return { id: '', storeProblem: `sent, but not recorded as sent: ${describeError(e)}` };
         }
-        throw e;
+        // The store failed before (or while undoing) a send. The live path sends anyway: a
+        // duplicate is better than a late alert. A sweep, which re-reads what was already
+        // delivered, does not: it reports the event instead.
+        if (!failOpen) throw e;
+        return { id: await send(), storeProblem: `idempotency store unavailable: ${describeError(e)}` };
       }
     },
   };

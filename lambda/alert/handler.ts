@@ -27,6 +27,8 @@ import {
   type AlertFunctionConfig,
   type AlertSpec,
   type NonMatchCode,
+  type PriorActivity,
+  type Unavailable,
   type SweepRequest,
 } from '../../lib/detection';
 
@@ -106,6 +108,8 @@ export const METRIC_NAMESPACE = 'BedrockModelSupplyChain';
 export const SERVICE_NAME = 'bedrock-supply-chain';
 /** A sweep stops this long before the function's timeout and reports itself incomplete. */
 const SWEEP_TIME_MARGIN_MS = 30_000;
+/** At most this many LookupEvents pages (50 events each) per watched call and sweep. */
+const MAX_SWEEP_PAGES = 200;
 
 /**
  * The alerting Lambda, a thin adapter over `lib/detection`:
@@ -138,14 +142,33 @@ export function createHandler(
   const deliverer = createDeliverer(store, config.idempotencyDays);
   const count = (name: string) => metrics.addMetric(name, MetricUnit.Count, 1);
 
-  async function context(record: Record<string, unknown>, call: Parameters<typeof provenanceChecks>[1]) {
+  async function context(
+    record: Record<string, unknown>,
+    call: Parameters<typeof provenanceChecks>[1],
+    targets: DeliveryTargets,
+    fromSweep: boolean,
+  ) {
     const checks = config.provenanceCheck && deps.s3 ? provenanceChecks(record, call, config.approvals) : [];
     const enrichment = config.enrichment;
+    // LookupEvents sees only this account and region: a forwarded event's history is elsewhere. A
+    // sweep leaves the lookup out too: it shares the 2-per-second limit with its own paging.
+    const lookupElsewhere =
+      (typeof record.recipientAccountId === 'string' && record.recipientAccountId !== targets.account) ||
+      (typeof record.awsRegion === 'string' && record.awsRegion !== targets.region);
+    const lookup = (): Promise<PriorActivity | Unavailable | null> =>
+      !enrichment || !deps.cloudTrail
+        ? Promise.resolve(null)
+        : fromSweep
+          ? Promise.resolve({ status: 'unavailable', reason: 'not looked up during a sweep' })
+          : lookupElsewhere
+            ? Promise.resolve({
+                status: 'unavailable',
+                reason: `the call was made in ${String(record.recipientAccountId)}/${String(record.awsRegion)}; LookupEvents here sees only ${targets.account}/${targets.region}`,
+              })
+            : priorActivity(deps.cloudTrail, record, enrichment, config.checkTimeoutMs, limiter);
     const [provenance, prior, seen] = await Promise.all([
       Promise.all(checks.map((c) => checkBucketOwner(deps.s3!, c, config.checkTimeoutMs))),
-      enrichment && deps.cloudTrail
-        ? priorActivity(deps.cloudTrail, record, enrichment, config.checkTimeoutMs, limiter)
-        : Promise.resolve(null),
+      lookup(),
       enrichment?.firstSeen && deps.dynamoDb && deps.idempotencyTable
         ? firstSeen(deps.dynamoDb, deps.idempotencyTable, record, config.idempotencyDays, config.checkTimeoutMs, now())
         : Promise.resolve(null),
@@ -157,7 +180,11 @@ export function createHandler(
     return { provenance, ctx };
   }
 
-  async function processEvent(envelope: Record<string, unknown>, targets: DeliveryTargets): Promise<HandlerResult> {
+  async function processEvent(
+    envelope: Record<string, unknown>,
+    targets: DeliveryTargets,
+    fromSweep = false,
+  ): Promise<HandlerResult> {
     const decision = classifier.classifyEvent(envelope);
     const tampering = decision.matched ? undefined : tamper.classifyEvent(envelope);
     if (!decision.matched && !tampering?.matched) {
@@ -182,7 +209,7 @@ export function createHandler(
     let verdict = decision.matched ? decideVerdict(record, decision.call, config.approvals, severities) : undefined;
     let alertContext: AlertContext | undefined;
     if (decision.matched && verdict) {
-      const { provenance, ctx } = await context(record, decision.call);
+      const { provenance, ctx } = await context(record, decision.call, targets, fromSweep);
       verdict = applyProvenance(verdict, provenance, severities);
       alertContext = ctx;
     }
@@ -216,8 +243,10 @@ export function createHandler(
     const outcomes = await Promise.all(
       destinationsOf(targets, deps).map(async (destination): Promise<DeliveryOutcome> => {
         try {
-          const out = await deliverer.deliver(eventKey ? { eventKey, destination } : undefined, () =>
-            sendTo(destination, alert, sns, targets, deps, at),
+          const out = await deliverer.deliver(
+            eventKey ? { eventKey, destination } : undefined,
+            () => sendTo(destination, alert, sns, targets, deps, at),
+            !fromSweep,
           );
           if (out.storeProblem) {
             logger.error('idempotency store problem', {
@@ -274,6 +303,7 @@ export function createHandler(
     let stopped: string | undefined;
     outer: for (const call of watched) {
       let token: string | undefined;
+      let pages = 0;
       do {
         if (lambdaContext && lambdaContext.getRemainingTimeInMillis() < SWEEP_TIME_MARGIN_MS) {
           stopped = `stopped before the function timeout while reading ${call.eventName}`;
@@ -295,8 +325,20 @@ export function createHandler(
           problems.push(`LookupEvents ${call.eventName}: ${describeError(e)}`);
           break;
         }
+        if (page.NextToken !== undefined && page.NextToken === token) {
+          problems.push(`LookupEvents ${call.eventName}: the same page token came back; stopped`);
+          break;
+        }
         token = page.NextToken;
+        if (++pages > MAX_SWEEP_PAGES) {
+          problems.push(`LookupEvents ${call.eventName}: more than ${MAX_SWEEP_PAGES} pages; stopped`);
+          break;
+        }
         for (const looked of page.Events ?? []) {
+          if (lambdaContext && lambdaContext.getRemainingTimeInMillis() < SWEEP_TIME_MARGIN_MS) {
+            stopped = `stopped before the function timeout while reading ${call.eventName}`;
+            break outer;
+          }
           tally.found++;
           const envelope = sweepEnvelope(looked);
           if (typeof envelope === 'string') {
@@ -304,7 +346,7 @@ export function createHandler(
             continue;
           }
           try {
-            const result = await processEvent(envelope, targets);
+            const result = await processEvent(envelope, targets, true);
             if (result.status === 'alerted') tally.alerted++;
             else if (result.status === 'quiet') tally.quiet++;
             else tally.ignored++;

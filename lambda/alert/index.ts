@@ -22,8 +22,11 @@ if (!topicArn) throw new Error(`${ALERT_TOPIC_ENV} is not set: the alerting func
 const config = parseAlertFunctionConfig(process.env[ALERT_CONFIG_ENV]);
 const idempotencyTable = process.env[IDEMPOTENCY_TABLE_ENV] || undefined;
 
+// Every request is bounded: a stalled connection must not hold an alert for the function's timeout.
+const http = { requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } };
+
 export const handler = createHandler({
-  sns: new SNSClient({}),
+  sns: new SNSClient(http),
   topicArn,
   config,
   // A bucket in another region answers with a redirect; follow it rather than report the check failed.
@@ -33,9 +36,9 @@ export const handler = createHandler({
         forcePathStyle: !!(process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL),
       })
     : undefined,
-  cloudTrail: new CloudTrailClient({}),
-  securityHub: config.outputs.securityHub ? new SecurityHubClient({}) : undefined,
-  eventBridge: config.outputs.soarEventBusArn ? new EventBridgeClient({}) : undefined,
-  dynamoDb: idempotencyTable ? new DynamoDBClient({}) : undefined,
+  cloudTrail: new CloudTrailClient(http),
+  securityHub: config.outputs.securityHub ? new SecurityHubClient(http) : undefined,
+  eventBridge: config.outputs.soarEventBusArn ? new EventBridgeClient(http) : undefined,
+  dynamoDb: idempotencyTable ? new DynamoDBClient(http) : undefined,
   idempotencyTable,
 });

@@ -8,6 +8,13 @@ import type { AlertDocument } from './alert';
 import { contextLines } from './enrichment';
 import { restrictTo, truncate } from './sanitize';
 
+/** `truncate`, with its marker counted inside `max` (for fields with a hard length limit). */
+export function fit(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = truncate(text, Math.max(0, max - 48));
+  return cut.length <= max ? cut : cut.slice(0, max);
+}
+
 // --- Chat --------------------------------------------------------------------------------------
 
 /** The custom notification AWS Chatbot renders in Slack or Microsoft Teams (schema version 1.0). */
@@ -64,13 +71,13 @@ export function buildChatNotification(alert: AlertDocument): ChatNotification {
     ...alert.target.map((f) => `Detector resource: ${f.value}`),
     ...(alert.verdict?.reasons ?? []).map((r) => `- ${r}`),
     ...(alert.context ? contextLines(alert.context).map((l) => `* ${l}`) : []),
-  ].map((line) => truncate(chatCodeText(line), 400));
+  ].map((line) => fit(chatCodeText(line), 400));
   const description =
     `${alert.summary}\n` +
     (alert.verdict ? `*Verdict:* ${alert.verdict.kind}\n` : '') +
     `*Severity:* ${alert.severity} (risk ${alert.riskScore}), MITRE ATT&CK ${alert.mitre.technique.id} ${alert.mitre.technique.name}\n` +
     '```\n' +
-    truncate(details.join('\n'), 3000) +
+    fit(details.join('\n'), 3000) +
     '\n```' +
     (alert.consoleUrl ? `\n<${alert.consoleUrl}|Open the event in CloudTrail>` : '');
   const id = restrictTo(e.id ?? `${e.name}-${e.time ?? ''}`, NOT_ID, 128);
@@ -188,23 +195,26 @@ export function buildSecurityHubFinding(alert: AlertDocument, ctx: FindingContex
     Id: `${ctx.namePrefix}/${account}/${region}/${eventKey}`,
     ProductArn: `arn:${ctx.partition}:securityhub:${ctx.region}:${ctx.account}:product/${ctx.account}/default`,
     GeneratorId: `${ctx.namePrefix}/${alert.category}/${e.name}`,
-    AwsAccountId: account,
+    // With the account's default product, Security Hub accepts findings only for the calling account;
+    // the event's own account (a forwarded member's) is in ProductFields and the resources' ARNs.
+    AwsAccountId: ctx.account,
     Region: region,
     Types: FINDING_TYPES[alert.category],
     CreatedAt: created,
     UpdatedAt: ctx.now.toISOString(),
     FirstObservedAt: created,
     Severity: { Label: alert.severity, Original: String(alert.riskScore) },
-    Title: truncate(alert.title, 240),
-    Description: truncate(description, 1000),
-    Remediation: { Recommendation: { Text: truncate(alert.response.map((s, i) => `${i + 1}. ${s}`).join(' '), 500) } },
+    Title: fit(alert.title, 256),
+    Description: fit(description, 1024),
+    Remediation: { Recommendation: { Text: fit(alert.response.map((s, i) => `${i + 1}. ${s}`).join(' '), 512) } },
     ...(alert.consoleUrl ? { SourceUrl: alert.consoleUrl } : {}),
     ProductFields: {
       'bedrock-supply-chain/eventName': e.name,
       'bedrock-supply-chain/eventId': eventKey,
       'bedrock-supply-chain/category': alert.category,
+      'bedrock-supply-chain/eventAccount': account,
       ...(alert.verdict ? { 'bedrock-supply-chain/verdict': alert.verdict.kind } : {}),
-      ...(alert.actor.arn ? { 'bedrock-supply-chain/actor': truncate(alert.actor.arn, 1000) } : {}),
+      ...(alert.actor.arn ? { 'bedrock-supply-chain/actor': fit(alert.actor.arn, 2048) } : {}),
     },
     Resources: resources.slice(0, 32),
     RecordState: 'ACTIVE',

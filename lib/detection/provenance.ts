@@ -29,6 +29,8 @@ export interface ProvenanceCheck {
   readonly uri: string;
   readonly bucket: string;
   readonly candidateAccounts: readonly string[];
+  /** More accounts were approved than are probed: "none of them owns it" is then not conclusive. */
+  readonly truncated?: boolean;
 }
 
 /** At most this many owner probes per bucket (each is one S3 request). */
@@ -48,12 +50,14 @@ export function provenanceChecks(
     typeof record.recipientAccountId === 'string'
       ? record.recipientAccountId
       : (getPath(record, 'userIdentity.accountId') as string | undefined);
-  const accounts = [
+  const all = [
     ...new Set([
       ...(typeof eventAccount === 'string' && /^\d{12}$/.test(eventAccount) ? [eventAccount] : []),
       ...(approvals.sourceAccounts ?? []),
     ]),
-  ].slice(0, MAX_OWNER_CANDIDATES);
+  ];
+  const accounts = all.slice(0, MAX_OWNER_CANDIDATES);
+  const truncated = all.length > accounts.length;
   const checks: ProvenanceCheck[] = [];
   for (const field of call.modelSourceFields) {
     if (field.kind !== 's3Uri') continue;
@@ -63,7 +67,12 @@ export function provenanceChecks(
     // Only real bucket names go to S3; anything else is reported, not requested.
     if (!parsed || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(parsed.bucket)) continue;
     if (checks.some((c) => c.bucket === parsed.bucket)) continue;
-    checks.push({ uri: value, bucket: parsed.bucket, candidateAccounts: accounts });
+    checks.push({
+      uri: safeText(value, 1024),
+      bucket: parsed.bucket,
+      candidateAccounts: accounts,
+      ...(truncated ? { truncated } : {}),
+    });
   }
   return checks;
 }

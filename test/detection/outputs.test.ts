@@ -38,7 +38,7 @@ describe('Security Hub finding (ASFF)', () => {
       Id: 'bedrock-supply-chain/111122223333/us-east-1/286400f3-b1ae-5e3b-af87-4f8e84209750',
       ProductArn: 'arn:aws:securityhub:eu-west-1:999988887777:product/999988887777/default',
       GeneratorId: 'bedrock-supply-chain/model-supply-chain/CreateModelImportJob',
-      AwsAccountId: '111122223333',
+      AwsAccountId: '999988887777',
       Region: 'us-east-1',
       Types: ['TTPs/Persistence/T1525'],
       CreatedAt: '2026-03-11T09:14:27.000Z',
@@ -73,6 +73,18 @@ describe('Security Hub finding (ASFF)', () => {
     const later = buildSecurityHubFinding(importAlert(), { ...CTX, now: new Date('2026-03-12T00:00:00Z') });
     expect(later.Id).toBe(finding.Id);
     expect({ ...later, UpdatedAt: finding.UpdatedAt }).toEqual(finding);
+  });
+
+  test('text past the ASFF limits is cut, marker included, so Security Hub never refuses it for length', () => {
+    const alert = importAlert((r) => {
+      const request = r.requestParameters as { modelDataSource: { s3DataSource: { s3Uri: string } } };
+      request.modelDataSource.s3DataSource.s3Uri = `s3://acme-ml-artifacts-111122223333/${'k/'.repeat(600)}`;
+    });
+    const long = buildSecurityHubFinding({ ...alert, title: 'T'.repeat(400), response: ['x'.repeat(900)] }, CTX);
+    expect(long.Description.length).toBeLessThanOrEqual(1024);
+    expect(long.Description).toMatch(/\[truncated: \d+ more characters\]$/);
+    expect(long.Title.length).toBeLessThanOrEqual(256);
+    expect(long.Remediation.Recommendation.Text.length).toBeLessThanOrEqual(512);
   });
 
   test('an alert with no resource ARN points at the account', () => {

@@ -293,6 +293,9 @@ describe('the bundled handler', () => {
         additionalEventNames: [],
         severity: 'CRITICAL',
         riskScore: 99,
+        // Only SNS is served here (the pipeline test serves every client); nothing may go elsewhere.
+        provenanceCheck: false,
+        enrichment: null,
       }),
     });
     try {

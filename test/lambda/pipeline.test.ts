@@ -230,6 +230,18 @@ describe('provenance check (S3 GetBucketLocation with ExpectedBucketOwner)', () 
     );
   });
 
+  test('when more accounts are approved than are probed, "none owns it" is not conclusive: unverifiable', async () => {
+    aws.buckets.set('acme-ml-artifacts-111122223333', { owner: '999999999999' });
+    const sourceAccounts = Array.from({ length: 12 }, (_, i) => String(200000000000 + i));
+    await pipeline({ ...onlyProvenance, approvals: { sourceAccounts } })(envelope(record('pos-import-01.json')));
+    expect(of('s3')).toHaveLength(11);
+    expect(snsAlert().context.provenance[0]).toMatchObject({
+      status: 'unverifiable',
+      reason: 'none of the first 10 candidate accounts owns it, and the other approved accounts were not probed',
+    });
+    expect(snsAlert().verdict.kind).not.toBe('untrusted-source');
+  });
+
   test.each([
     ['an unreadable bucket', { owner: '999999999999', readable: false }, 'the detector may not read the bucket'],
     ['a missing bucket', undefined, 'no such bucket'],
@@ -323,6 +335,17 @@ describe('enrichment (LookupEvents, first seen)', () => {
     expect(telemetry.counts()).toMatchObject({ EnrichmentUnavailable: 1 });
   });
 
+  test('an event from another account (forwarded) is not looked up here, and the alert says why', async () => {
+    const r = record('pos-import-01.json');
+    r.recipientAccountId = '444455556666';
+    await pipeline(onlyEnrichment)(envelope(r));
+    expect(of('cloudtrail')).toHaveLength(0);
+    expect(snsAlert().context.priorActivity).toEqual({
+      status: 'unavailable',
+      reason: 'the call was made in 444455556666/us-east-1; LookupEvents here sees only 111122223333/us-east-1',
+    });
+  });
+
   test('the second call by the same principal and IP is no longer new; a retry of the first still is', async () => {
     const handler = pipeline(onlyEnrichment);
     await handler(envelope(record('pos-import-01.json')));
@@ -402,6 +425,25 @@ describe('sweeps (backfill and reconciliation)', () => {
     ]);
     aws.requests.length = 0;
     await handler({ bedrockSupplyChainSweep: { kind: 'reconcile', lookbackMinutes: 129600 } });
+    expect(publishes(TOPIC)).toHaveLength(0);
+  });
+
+  test('with the idempotency store down, a sweep sends nothing (it would repeat alerts) and reports each event', async () => {
+    history('pos-deploy-01.json', 'aaaaaaaa-0000-4000-8000-000000000009');
+    aws.failShare('dynamodb', 1, ['error']);
+    const handler = createHandler({
+      ...clients(1),
+      topicArn: TOPIC,
+      config: sweepConfig,
+      idempotencyTable: TABLE,
+      environment: ENVIRONMENT,
+      lookupLimiter: new MinInterval(0),
+      now: () => Date.parse('2026-03-13T00:00:00Z'),
+    });
+    const run = handler(backfill);
+    await expect(run).rejects.toThrow(
+      /^backfill sweep incomplete \(1 found, 0 alerted\): sweep-aaaaaaaa-0000-4000-8000-000000000009: /,
+    );
     expect(publishes(TOPIC)).toHaveLength(0);
   });
 
