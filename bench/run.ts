@@ -13,10 +13,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { buildSync } from 'esbuild';
 
 import { DEFAULT_ALERT_FUNCTION_CONFIG } from '../lib/detection';
 import { ALERT_FUNCTION_SOURCE, alertFunctionBuildOptions } from '../lib/private/alert-function-code';
+import { startLocalAws } from '../test/support/aws-server';
+import { faultRun } from '../test/support/fault-run';
 
 const ROOT = path.join(__dirname, '..');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'cloudtrail');
@@ -227,6 +230,16 @@ function synthTime(): void {
     bare.push(synth('npx tsx bench/empty-app.ts bare'));
     example.push(synth('npx tsx bin/app.ts'));
   }
+  for (const topology of ['organization', 'landing-zone']) {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) times.push(synth(`npx tsx bin/${topology}.ts`));
+    rows.push({
+      figure: `cdk synth: bin/${topology}.ts vs an empty stack without cdk-nag`,
+      value: `${(median(times) / 1e9).toFixed(2)} s`,
+      baseline: `empty stack, no cdk-nag ${(median(bare) / 1e9).toFixed(2)} s`,
+      ratio: median(times) / median(bare),
+    });
+  }
   const perRound = (base: number[]) => median(example.map((e, i) => e / base[i]));
   rows.push({
     figure: 'cdk synth: example app vs the same app skeleton (cdk-nag on) with an empty stack',
@@ -243,11 +256,88 @@ function synthTime(): void {
   });
 }
 
+/**
+ * Alerts per second through the real handler and SDK clients to a local endpoint, every output and
+ * idempotency on, against the same SDK client publishing bare SNS messages to the same endpoint.
+ * Then the fault run: 10,000 events with 30% of requests to every destination failing.
+ */
+async function throughput(): Promise<void> {
+  const aws = await startLocalAws({ slowMs: 20 });
+  const write = process.stdout.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    const events = quick ? 300 : 2000;
+    const sns = new SNSClient({
+      region: 'us-east-1',
+      endpoint: aws.endpoint,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    });
+    const publish = async () => {
+      const start = Date.now();
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (next++ < events) {
+            await sns.send(
+              new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:111122223333:t', Message: 'x'.repeat(4096) }),
+            );
+          }
+        }),
+      );
+      return events / ((Date.now() - start) / 1000);
+    };
+    await publish(); // warm up
+    const bare = await publish();
+    const clean = await faultRun(aws, { events, share: 0 });
+    const alertsPerSecond = events / (clean.elapsedMs / 1000);
+    rows.push({
+      figure: `alerts per second through the handler, 4 outputs + idempotency, local endpoint (${events} events)`,
+      value: `${alertsPerSecond.toFixed(0)} /s`,
+      baseline: `bare SNS publishes ${bare.toFixed(0)} /s`,
+      ratio: alertsPerSecond / bare,
+    });
+    const n = quick ? 1000 : 10_000;
+    const faulty = await faultRun(aws, { events: n, share: 0.3 });
+    rows.push({
+      figure: `fault run: ${n} events, 30% of requests to each destination fail (5xx, throttling, slow, reset): ${faulty.delivered} delivered, ${faulty.deadLettered.length} dead-lettered with the reason, ${faulty.lost.length} lost, ${faulty.duplicates} duplicates; ${faulty.injected} faults injected in ${faulty.requests} requests`,
+      value: `${(faulty.elapsedMs / 1000).toFixed(1)} s`,
+      baseline: `same events, no faults ${(n / alertsPerSecond).toFixed(1)} s (from the rate above)`,
+      ratio: faulty.elapsedMs / 1000 / (n / alertsPerSecond),
+    });
+    if (faulty.lost.length > 0 || faulty.duplicates > 0)
+      throw new Error(`fault run lost ${faulty.lost.length}, duplicated ${faulty.duplicates}`);
+  } finally {
+    process.stdout.write = write;
+    await aws.close();
+  }
+}
+
+/** `npm test` wall time against the 60-second budget (issue 6). */
+function testSuiteTime(): void {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'jest'), ['--ci', '--silent'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  const s = Number(process.hrtime.bigint() - start) / 1e9;
+  if (r.status !== 0) throw new Error(`npm test failed during the benchmark: ${r.stderr.slice(-2000)}`);
+  const tests = /Tests:\s+(\d+) passed/.exec(r.stderr)?.[1] ?? '?';
+  rows.push({
+    figure: `npm test (${tests} tests)`,
+    value: `${s.toFixed(1)} s`,
+    baseline: 'budget 60 s',
+    ratio: s / 60,
+    target: 1,
+  });
+}
+
 async function main(): Promise<void> {
   if (!process.argv.includes('--no-handler')) await handlerWork();
+  if (!process.argv.includes('--no-throughput')) await throughput();
   const bundlePath = bundle();
   initTime(bundlePath);
   if (!process.argv.includes('--no-synth')) synthTime();
+  if (!process.argv.includes('--no-tests')) testSuiteTime();
   fs.rmSync(path.dirname(bundlePath), { recursive: true, force: true });
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
