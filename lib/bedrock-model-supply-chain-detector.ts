@@ -57,6 +57,7 @@ import {
   checkEnrichment,
   sweepRequestPayload,
 } from './detection';
+import { DetectorMonitoring } from './detector-monitoring';
 import { DetectorTrail } from './detector-trail';
 import { alertFunctionCode } from './private/alert-function-code';
 import { assertValid, checkEmail, checkInteger, checkTrailName, isToken, show } from './private/validation';
@@ -282,6 +283,14 @@ export interface BedrockModelSupplyChainDetectorProps {
    * @default Duration.hours(1)
    */
   readonly reconciliation?: Duration | false;
+
+  /**
+   * CloudWatch alarms, sent to the alert topic, for each way the detector can stop alerting
+   * (function errors and throttles, dead letters, failed rule invocations, failed sweeps and
+   * deliveries), and a dashboard. See the README for what each alarm means and what to do.
+   * @default true
+   */
+  readonly monitoring?: boolean;
 }
 
 /** Enrichment settings of {@link BedrockModelSupplyChainDetectorProps.enrichment}. */
@@ -350,6 +359,8 @@ export class BedrockModelSupplyChainDetector extends Construct {
   readonly chatTopic?: sns.Topic;
   /** The schedule of the reconciliation sweep, when on. */
   readonly reconciliationRule?: events.Rule;
+  /** The detector's alarms and dashboard, when on. */
+  readonly monitoring?: DetectorMonitoring;
 
   constructor(scope: Construct, id: string, props: BedrockModelSupplyChainDetectorProps = {}) {
     super(scope, id);
@@ -694,6 +705,32 @@ export class BedrockModelSupplyChainDetector extends Construct {
             "aws-cdk-lib's AwsCustomResource provider (invokes the backfill once, at stack creation): the AWS managed basic execution policy only lets it write its own logs.",
         });
       }
+    }
+
+    // --- Self-monitoring ------------------------------------------------------------------------
+    if (props.monitoring !== false) {
+      this.monitoring = new DetectorMonitoring(this, 'Monitoring', {
+        namePrefix: names.prefix,
+        alertFunction: this.alertFunction,
+        deadLetterQueue: this.deadLetterQueue,
+        rules: [
+          this.rule,
+          ...this.tamperRules,
+          ...this.globalTamperRules,
+          ...(this.reconciliationRule ? [this.reconciliationRule] : []),
+        ],
+        alarmTopic: this.alertTopic,
+      });
+      // CloudWatch publishes alarm notifications to the KMS-encrypted topic, so it needs the key.
+      this.encryptionKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowCloudWatchAlarms',
+          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+        }),
+      );
     }
   }
 

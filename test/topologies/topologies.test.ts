@@ -199,6 +199,9 @@ describe('organisation', () => {
     // The README's footprint table.
     expect(census(t()['BedrockSupplyChain-Security'])).toEqual({
       'AWS::Events::EventBus': 1,
+      // Self-monitoring: one alarm per way the detector can stop alerting, and a dashboard.
+      'AWS::CloudWatch::Alarm': 6,
+      'AWS::CloudWatch::Dashboard': 1,
       'AWS::DynamoDB::Table': 1,
       'AWS::Events::EventBusPolicy': 1,
       // 3 detection and tamper rules on the central bus, the reconciliation schedule, 4 forwarders.

@@ -1,0 +1,173 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/** The CloudWatch namespace and `service` dimension of the alert function's own metrics (Powertools). */
+export const DETECTOR_METRIC_NAMESPACE = 'BedrockModelSupplyChain';
+export const DETECTOR_SERVICE_NAME = 'bedrock-supply-chain';
+
+/** Props of {@link DetectorMonitoring}. */
+export interface DetectorMonitoringProps {
+  readonly namePrefix: string;
+  readonly alertFunction: lambda.IFunction;
+  readonly deadLetterQueue: sqs.IQueue;
+  /** Rules whose failed invocations are alarmed (the detection, tamper and reconciliation rules). */
+  readonly rules: events.IRule[];
+  /** Where alarms are sent. */
+  readonly alarmTopic: sns.ITopic;
+}
+
+/**
+ * The detector watching itself: an alarm for each way it can stop alerting, sent to the alert topic,
+ * and a dashboard. Each alarm fires on the first occurrence in a 5-minute period and treats missing
+ * data as fine (no events is the normal state).
+ */
+export class DetectorMonitoring extends Construct {
+  /** By what they watch: `functionErrors`, `functionThrottles`, `deadLetters`, `ruleFailures`, `sweepFailures`, `deliveryFailures`. */
+  readonly alarms: Readonly<Record<string, cloudwatch.Alarm>>;
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: DetectorMonitoringProps) {
+    super(scope, id);
+    const period = Duration.minutes(5);
+    const own = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: DETECTOR_METRIC_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: DETECTOR_SERVICE_NAME },
+        statistic: 'Sum',
+        period,
+      });
+    const ruleFailures = new cloudwatch.MathExpression({
+      expression: props.rules.map((_, i) => `r${i}`).join(' + ') || '0',
+      usingMetrics: Object.fromEntries(
+        props.rules.map((rule, i) => [
+          `r${i}`,
+          new cloudwatch.Metric({
+            namespace: 'AWS/Events',
+            metricName: 'FailedInvocations',
+            dimensionsMap: { RuleName: rule.ruleName },
+            statistic: 'Sum',
+            period,
+          }),
+        ]),
+      ),
+      label: 'Failed rule invocations',
+      period,
+    });
+    const deliveryFailures = new cloudwatch.MathExpression({
+      expression: 'sns + chat + hub + soar',
+      usingMetrics: {
+        sns: own('DeliveryFailed_sns'),
+        chat: own('DeliveryFailed_chat'),
+        hub: own('DeliveryFailed_securityHub'),
+        soar: own('DeliveryFailed_soar'),
+      },
+      label: 'Deliveries that failed after retries',
+      period,
+    });
+    const watch: Record<string, { metric: cloudwatch.IMetric; description: string }> = {
+      functionErrors: {
+        metric: props.alertFunction.metricErrors({ period, statistic: 'Sum' }),
+        description:
+          'The alert function failed: an event could not be processed or delivered. Lambda retries it twice, then puts it in the dead-letter queue with the error. Read the function log (ERROR lines) and the queue.',
+      },
+      functionThrottles: {
+        metric: props.alertFunction.metricThrottles({ period, statistic: 'Sum' }),
+        description:
+          'The alert function was throttled (account concurrency or its reserved concurrency). Lambda retries throttled asynchronous events for up to 6 hours; raise the concurrency if this persists.',
+      },
+      deadLetters: {
+        metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+        description:
+          'Events are waiting in the dead-letter queue: alerts that were never delivered. Read each message (its attributes carry the error), fix the cause, and redrive or triage them by hand.',
+      },
+      ruleFailures: {
+        metric: ruleFailures,
+        description:
+          "EventBridge could not invoke the alert function for a rule's event. It retries for 24 hours and then dead-letters it. Check the function's resource policy and whether it was deleted or disabled.",
+      },
+      sweepFailures: {
+        metric: own('SweepFailures'),
+        description:
+          'A backfill or reconciliation sweep could not read CloudTrail or deliver everything; its log line and the dead-letter message name what was missed. Until it succeeds, events EventBridge dropped may be unalerted.',
+      },
+      deliveryFailures: {
+        metric: deliveryFailures,
+        description:
+          'A destination (SNS, chat, Security Hub or SOAR bus) refused an alert after the SDK retries. The metric name in the log says which; the other destinations still delivered.',
+      },
+    };
+    const alarms: Record<string, cloudwatch.Alarm> = {};
+    for (const [name, { metric, description }] of Object.entries(watch)) {
+      const alarm = new cloudwatch.Alarm(this, `${name[0].toUpperCase()}${name.slice(1)}Alarm`, {
+        alarmName: `${props.namePrefix}-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
+      alarm.addOkAction(new actions.SnsAction(props.alarmTopic));
+      alarms[name] = alarm;
+    }
+    this.alarms = alarms;
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: props.namePrefix,
+      widgets: [
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Alerts',
+            left: [own('AlertsPublished'), own('AlertsNotNotified'), own('EventsIgnored'), own('AlertsFailed')],
+            width: 12,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Deliveries',
+            left: [own('Delivered'), deliveryFailures, own('IdempotencyStoreErrors')],
+            width: 12,
+          }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Checks and sweeps',
+            left: [
+              own('Provenance_verified'),
+              own('Provenance_not-owned'),
+              own('Provenance_unverifiable'),
+              own('EnrichmentUnavailable'),
+              own('SweepEventsFound'),
+              own('SweepFailures'),
+            ],
+            width: 12,
+          }),
+          new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: Object.values(alarms), width: 12 }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Function',
+            left: [
+              props.alertFunction.metricInvocations({ period }),
+              props.alertFunction.metricErrors({ period }),
+              props.alertFunction.metricThrottles({ period }),
+            ],
+            right: [props.alertFunction.metricDuration({ period, statistic: 'p99' })],
+            width: 12,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Dead letters and rule failures',
+            left: [props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period }), ruleFailures],
+            width: 12,
+          }),
+        ],
+      ],
+    });
+  }
+}
