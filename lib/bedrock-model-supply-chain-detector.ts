@@ -126,6 +126,15 @@ export interface BedrockModelSupplyChainDetectorProps {
   readonly logRetention?: logs.RetentionDays;
 
   /**
+   * Concurrent executions reserved for the alerting function, so that other functions that use up
+   * the account's concurrency cannot hold its alerts back; `false` reserves none. Lambda keeps 10 of
+   * the account's quota unreserved, so in an account whose quota is still 10 (some new accounts)
+   * the deployment fails until the quota is raised or this is `false`.
+   * @default 5
+   */
+  readonly reservedConcurrentExecutions?: number | false;
+
+  /**
    * How many times EventBridge retries delivering an event to the function (0-185) before it puts
    * the event in the dead-letter queue.
    * @default 185
@@ -282,6 +291,18 @@ export class BedrockModelSupplyChainDetector extends Construct {
     if (!props.encryptionKey) {
       // The guardrails protect the key by this alias (kms:ResourceAliases).
       new kms.Alias(this, 'KeyAlias', { aliasName: names.keyAlias, targetKey: this.encryptionKey });
+      // Grants only for AWS services acting on AWS resources (Control Tower CT.KMS.PR.3): no one can
+      // hand out lasting use of the key outside its policy.
+      this.encryptionKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'DenyGrantsExceptForAwsServices',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['kms:CreateGrant'],
+          resources: ['*'],
+          conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+        }),
+      );
     } else {
       Annotations.of(this).addWarningV2(
         'cdk-bedrock-model-supply-chain:keyNotProtected',
@@ -342,8 +363,25 @@ export class BedrockModelSupplyChainDetector extends Construct {
         masterKey: this.encryptionKey,
         enforceSSL: true,
       });
+    // Mail SNS cannot deliver goes to the dead-letter queue too; an SNS dead-letter queue must be in
+    // the topic's account and region, which only the detector's own topic is known to share.
+    const ownTopic = props.alertTopic === undefined;
     for (const email of props.alertEmails ?? []) {
-      this.alertTopic.addSubscription(new subscriptions.EmailSubscription(email));
+      this.alertTopic.addSubscription(
+        new subscriptions.EmailSubscription(email, ownTopic ? { deadLetterQueue: this.deadLetterQueue } : {}),
+      );
+    }
+    if (ownTopic && props.alertEmails?.length) {
+      this.encryptionKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowSnsDeadLetters',
+          principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: ['*'],
+          // The ARN from the topic's name: a reference would make the key and the topic depend on each other.
+          conditions: { ArnEquals: { 'aws:SourceArn': stack.formatArn({ service: 'sns', resource: names.topic }) } },
+        }),
+      );
     }
 
     // --- Alerting function ---------------------------------------------------------------------
@@ -406,6 +444,8 @@ export class BedrockModelSupplyChainDetector extends Construct {
       architecture: props.architecture ?? lambda.Architecture.ARM_64,
       memorySize: 256,
       timeout: Duration.seconds(30),
+      reservedConcurrentExecutions:
+        props.reservedConcurrentExecutions === false ? undefined : (props.reservedConcurrentExecutions ?? 5),
       logGroup: this.logGroup,
       environment: {
         [ALERT_TOPIC_ENV]: this.alertTopic.topicArn,
@@ -591,6 +631,16 @@ export class BedrockModelSupplyChainDetector extends Construct {
       bucketArn: bucket.bucketArn,
       bucketName: bucket.bucketName,
     });
+    // A copy in CloudWatch Logs for triage queries; the bucket stays the record, so the copy goes with the stack.
+    const cloudWatchLogGroup =
+      options.cloudWatchLogs === false
+        ? undefined
+        : new logs.LogGroup(this, 'TrailLogs', {
+            logGroupName: `/aws/cloudtrail/${trailName}`,
+            retention: options.cloudWatchLogsRetention ?? logs.RetentionDays.ONE_YEAR,
+            encryptionKey: this.encryptionKey,
+            removalPolicy: RemovalPolicy.DESTROY,
+          });
     const trail = new cloudtrail.Trail(this, 'Trail', {
       trailName,
       bucket: bucketRef,
@@ -599,6 +649,8 @@ export class BedrockModelSupplyChainDetector extends Construct {
       enableFileValidation: true,
       managementEvents: options.managementEvents ?? cloudtrail.ReadWriteType.ALL,
       encryptionKey: this.encryptionKey,
+      sendToCloudWatchLogs: cloudWatchLogGroup !== undefined,
+      cloudWatchLogGroup,
     });
     trail.node.addDependency(bucket.policy!);
     return { trail, bucket, trailArn };
@@ -645,6 +697,14 @@ function validateProps(props: BedrockModelSupplyChainDetectorProps): void {
   if (props.severity !== undefined) assertValid(checkSeverity(props.severity));
   if (props.riskScore !== undefined && !isToken(props.riskScore)) assertValid(checkRiskScore(props.riskScore));
   for (const email of props.alertEmails ?? []) assertValid(checkEmail(email, 'alertEmails'));
+  if (props.reservedConcurrentExecutions !== undefined && props.reservedConcurrentExecutions !== false) {
+    const value = props.reservedConcurrentExecutions;
+    if (!isToken(value) && !(Number.isInteger(value) && value >= 1 && value <= 1000)) {
+      assertValid(
+        `'reservedConcurrentExecutions' must be a whole number from 1 to 1000, or false to reserve none, got ${show(value)}`,
+      );
+    }
+  }
   if (props.ruleRetryAttempts !== undefined)
     assertValid(checkInteger(props.ruleRetryAttempts, 'ruleRetryAttempts', 0, 185));
   if (props.functionRetryAttempts !== undefined) {

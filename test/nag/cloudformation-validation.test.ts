@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 
-import { BedrockModelSupplyChainDetector, DetectorTrail } from '../../lib';
+import { BedrockModelSupplyChainDetector, BedrockModelSupplyChainGuard, DetectorTrail } from '../../lib';
 import { testStack } from '../support/app';
 import { violations } from '../support/validation';
 
@@ -16,6 +16,19 @@ describe("CDK's built-in CloudFormation validation", () => {
   ])('%s: no findings, warnings included', (_name, props) => {
     const { app, stack } = testStack();
     new BedrockModelSupplyChainDetector(stack, 'Detector', props);
+    expect(violations(app).violations).toEqual([]);
+  });
+
+  // The key policy names the topic for SNS dead letters while the topic names the key: a reference
+  // there would be a circular dependency, which only this validation sees before a deployment.
+  test('the umbrella with e-mail subscriptions, an SCP and a boundary: no findings, warnings included', () => {
+    const { app, stack } = testStack();
+    new BedrockModelSupplyChainGuard(stack, 'Guard', {
+      approvedPrincipalArns: ['arn:aws:iam::*:role/mlops-pipeline-*'],
+      scpTargetIds: ['ou-ab12-abcdefgh'],
+      iamGuardrail: 'permissionsBoundary',
+      alertEmails: ['secops@example.com'],
+    });
     expect(violations(app).violations).toEqual([]);
   });
 
