@@ -48,6 +48,7 @@ import {
 } from './detection';
 import { DetectorTrail } from './detector-trail';
 import { alertFunctionCode } from './private/alert-function-code';
+import { acknowledgeComplianceFindings } from './private/compliance';
 import { assertValid, checkEmail, checkInteger, checkTrailName, isToken, show } from './private/validation';
 
 /** Props of {@link BedrockModelSupplyChainDetector}. All are optional. */
@@ -533,6 +534,18 @@ export class BedrockModelSupplyChainDetector extends Construct {
         );
       }
     }
+
+    const created = this.trailSource.kind === 'create' ? this.trailSource.options : undefined;
+    acknowledgeComplianceFindings({
+      function: this.alertFunction,
+      functionRole: role,
+      deadLetterQueue: this.deadLetterQueue,
+      trail: created && this.trail,
+      trailBucket: this.trailBucket,
+      accessLogsBucket: created?.accessLogsBucket !== undefined,
+      cloudWatchLogs: created?.cloudWatchLogs !== false,
+      reservedConcurrency: props.reservedConcurrentExecutions !== false,
+    });
   }
 
   private createTrail(source: DetectorTrail): { trail: cloudtrail.Trail; bucket: s3.Bucket; trailArn: string } {

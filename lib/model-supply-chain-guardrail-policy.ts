@@ -94,6 +94,14 @@ export class ModelSupplyChainGuardrailPolicy extends Construct {
           reason:
             'A permissions boundary grants nothing: its Allow * only lets identity policies keep what they grant, minus the guardrail denies.',
         },
+        ...[
+          'cdk-validator-cfnguard::iam_managed_policy_no_statements_with_admin_access_check',
+          'cdk-validator-cfnguard::iam_managed_policy_no_statements_with_full_access_check',
+        ].map((id) => ({
+          id,
+          reason:
+            'A permissions boundary grants nothing: its Allow * only lets identity policies keep what they grant, minus the guardrail denies.',
+        })),
       );
     }
   }

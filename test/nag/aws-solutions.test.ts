@@ -96,13 +96,15 @@ describe('cdk-nag AwsSolutions', () => {
       c.node.children.forEach(visit);
     };
     visit(stack);
-    expect(acks.map(([id]) => id).sort()).toEqual([
+    // The other packs' acknowledgments are checked in compliance.test.ts.
+    const awsSolutions = acks.filter(([id]) => id.startsWith('Annotation::AwsSolutions-'));
+    expect(awsSolutions.map(([id]) => id).sort()).toEqual([
       'Annotation::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'Annotation::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       'Annotation::AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
       'Annotation::AwsSolutions-S1',
       'Annotation::AwsSolutions-SQS3',
     ]);
-    for (const [id, reason] of acks) expect([id, reason.length > 40]).toEqual([id, true]);
+    for (const [id, reason] of awsSolutions) expect([id, reason.length > 40]).toEqual([id, true]);
   });
 });
