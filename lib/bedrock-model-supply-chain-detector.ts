@@ -49,7 +49,17 @@ import {
 import { DetectorTrail } from './detector-trail';
 import { alertFunctionCode } from './private/alert-function-code';
 import { acknowledgeComplianceFindings } from './private/compliance';
-import { assertValid, checkEmail, checkInteger, checkTrailName, isToken, show } from './private/validation';
+import {
+  assertValid,
+  checkBoolean,
+  checkEmail,
+  checkInteger,
+  checkManagementEvents,
+  checkRetentionDays,
+  checkTrailName,
+  isToken,
+  show,
+} from './private/validation';
 
 /** Props of {@link BedrockModelSupplyChainDetector}. All are optional. */
 export interface BedrockModelSupplyChainDetectorProps {
@@ -717,6 +727,15 @@ function validateProps(props: BedrockModelSupplyChainDetectorProps): void {
         `'reservedConcurrentExecutions' must be a whole number from 1 to 1000, or false to reserve none, got ${show(value)}`,
       );
     }
+  }
+  assertValid(checkBoolean(props.tamperAlerts, 'tamperAlerts'));
+  assertValid(checkBoolean(props.notifyApproved, 'notifyApproved'));
+  assertValid(checkRetentionDays(props.logRetention, 'logRetention'));
+  if (props.trail?.kind === 'create') {
+    const options = props.trail.options;
+    assertValid(checkManagementEvents(options.managementEvents, 'trail.managementEvents'));
+    assertValid(checkBoolean(options.cloudWatchLogs, 'trail.cloudWatchLogs'));
+    assertValid(checkRetentionDays(options.cloudWatchLogsRetention, 'trail.cloudWatchLogsRetention'));
   }
   if (props.ruleRetryAttempts !== undefined)
     assertValid(checkInteger(props.ruleRetryAttempts, 'ruleRetryAttempts', 0, 185));
