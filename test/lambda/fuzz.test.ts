@@ -6,14 +6,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import type { PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
-import type { Stack } from 'aws-cdk-lib';
-import type * as events from 'aws-cdk-lib/aws-events';
 import fc from 'fast-check';
 
 import { createHandler, UnprocessableEventError } from '../../lambda/alert/handler';
 import {
-  BedrockModelSupplyChainDetector,
   DEFAULT_ALERT_FUNCTION_CONFIG,
+  DEFAULT_NAME_PREFIX,
+  buildEventPattern,
+  buildTamperPatterns,
   TamperClassifier,
   WatchedCallClassifier,
   decideVerdict,
@@ -22,8 +22,7 @@ import {
   safeText,
   type AlertFunctionConfig,
   type Approvals,
-} from '../../lib';
-import { testStack } from '../support/app';
+} from '../../lib/detection';
 import { matchesPattern } from '../support/event-pattern';
 import { MANIFEST, envelope, record } from '../support/fixtures';
 
@@ -498,9 +497,27 @@ describe('the alerting handler over hostile events (fast-check)', () => {
 
 // --- Classification against the synthesized patterns ------------------------------------------
 
-/** The rules' patterns as they are synthesized (resolved from the CloudFormation resources). */
-function synthesizedPatterns(stack: Stack, rules: events.Rule[]): unknown[] {
-  return rules.map((r) => stack.resolve((r.node.defaultChild as events.CfnRule).eventPattern));
+/**
+ * A detector's configuration and the patterns its rules carry: built by lib/detection exactly as the
+ * construct builds them (detector.test.ts proves the synthesized rules carry these very patterns),
+ * so this file needs no CDK synthesis.
+ */
+function configured(options: {
+  namePrefix?: string;
+  profile?: 'default' | 'extended';
+  additionalEventNames?: string[];
+  policyIds?: string[];
+}) {
+  const watchedCalls = resolveWatchedCalls(options);
+  const names = detectorNames(options.namePrefix ?? DEFAULT_NAME_PREFIX);
+  const policyIds = options.policyIds ?? [];
+  return {
+    watchedCalls,
+    names,
+    policyIds,
+    pattern: buildEventPattern(watchedCalls),
+    tamperPatterns: [...buildTamperPatterns(names, 'regional'), ...buildTamperPatterns(names, 'us-east-1', policyIds)],
+  };
 }
 
 const WATCHED = resolveWatchedCalls({ profile: 'extended' }).map((c) => c.eventName);
@@ -570,21 +587,20 @@ function place(doc: Record<string, unknown>, keys: string[], value: unknown, dot
   }
 }
 
-describe('classification in code is the synthesized pattern (independent interpreter, fast-check)', () => {
-  const { stack } = testStack({ env: true });
-  const defaults = new BedrockModelSupplyChainDetector(stack, 'Default');
-  const extended = new BedrockModelSupplyChainDetector(stack, 'Extended', {
+describe("classification in code is the rules' pattern (independent interpreter, fast-check)", () => {
+  const defaults = configured({});
+  const extended = configured({
     namePrefix: 'bmsc-fuzz',
     profile: 'extended',
     additionalEventNames: ['CreateModelCustomizationJob'],
-    guardrailPolicyIds: ['p-abcd1234'],
+    policyIds: ['p-abcd1234'],
   });
 
   test.each([
     ['default', defaults],
     ['extended', extended],
   ])('watched calls, %s profile', (_name, detector) => {
-    const [pattern] = synthesizedPatterns(stack, [detector.rule]);
+    const pattern = detector.pattern;
     const classifier = new WatchedCallClassifier(detector.watchedCalls);
     const event = fc
       .record({
@@ -623,11 +639,8 @@ describe('classification in code is the synthesized pattern (independent interpr
     ['default names', defaults],
     ['another prefix and a guardrail SCP', extended],
   ])('tampering, %s', (_name, detector) => {
-    const patterns = synthesizedPatterns(stack, [...detector.tamperRules, ...detector.globalTamperRules]);
-    const classifier = new TamperClassifier(
-      detectorNames(detector.names.prefix),
-      detector === extended ? ['p-abcd1234'] : [],
-    );
+    const patterns = detector.tamperPatterns;
+    const classifier = new TamperClassifier(detectorNames(detector.names.prefix), detector.policyIds);
     const n = detector.names;
     const resourceNames = [
       n.function,
