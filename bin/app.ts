@@ -14,7 +14,8 @@ import { BedrockModelSupplyChainGuard, DetectorTrail, RegionalForwarder, planWat
 // CDK's built-in CloudFormation schema validation costs about 3 s of every synth of this app; the
 // test suite runs it over the same constructs and fails on any finding (test/nag), so the example
 // app leaves it to the tests.
-const app = new App({ builtinCloudFormationValidation: false });
+// Exported for the compliance test, which adds the other packs and synthesizes it in-process.
+export const app = new App({ builtinCloudFormationValidation: false });
 const list = (key: string): string[] | undefined => {
   const value: unknown = app.node.tryGetContext(key);
   return typeof value === 'string' && value.trim() !== '' ? value.split(',').map((v) => v.trim()) : undefined;

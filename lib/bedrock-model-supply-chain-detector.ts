@@ -60,7 +60,18 @@ import {
 import { DetectorMonitoring } from './detector-monitoring';
 import { DetectorTrail } from './detector-trail';
 import { alertFunctionCode } from './private/alert-function-code';
-import { assertValid, checkEmail, checkInteger, checkTrailName, isToken, show } from './private/validation';
+import { acknowledgeComplianceFindings } from './private/compliance';
+import {
+  assertValid,
+  checkBoolean,
+  checkEmail,
+  checkInteger,
+  checkManagementEvents,
+  checkRetentionDays,
+  checkTrailName,
+  isToken,
+  show,
+} from './private/validation';
 
 /** Props of {@link BedrockModelSupplyChainDetector}. All are optional. */
 export interface BedrockModelSupplyChainDetectorProps {
@@ -136,6 +147,15 @@ export interface BedrockModelSupplyChainDetectorProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Concurrent executions reserved for the alerting function, so that other functions that use up
+   * the account's concurrency cannot hold its alerts back; `false` reserves none. Lambda keeps 10 of
+   * the account's quota unreserved, so in an account whose quota is still 10 (some new accounts)
+   * the deployment fails until the quota is raised or this is `false`.
+   * @default 5
+   */
+  readonly reservedConcurrentExecutions?: number | false;
 
   /**
    * How many times EventBridge retries delivering an event to the function (0-185) before it puts
@@ -395,6 +415,18 @@ export class BedrockModelSupplyChainDetector extends Construct {
     if (!props.encryptionKey) {
       // The guardrails protect the key by this alias (kms:ResourceAliases).
       new kms.Alias(this, 'KeyAlias', { aliasName: names.keyAlias, targetKey: this.encryptionKey });
+      // Grants only for AWS services acting on AWS resources (Control Tower CT.KMS.PR.3): no one can
+      // hand out lasting use of the key outside its policy.
+      this.encryptionKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'DenyGrantsExceptForAwsServices',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['kms:CreateGrant'],
+          resources: ['*'],
+          conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+        }),
+      );
     } else {
       Annotations.of(this).addWarningV2(
         'cdk-bedrock-model-supply-chain:keyNotProtected',
@@ -455,8 +487,25 @@ export class BedrockModelSupplyChainDetector extends Construct {
         masterKey: this.encryptionKey,
         enforceSSL: true,
       });
+    // Mail SNS cannot deliver goes to the dead-letter queue too; an SNS dead-letter queue must be in
+    // the topic's account and region, which only the detector's own topic is known to share.
+    const ownTopic = props.alertTopic === undefined;
     for (const email of props.alertEmails ?? []) {
-      this.alertTopic.addSubscription(new subscriptions.EmailSubscription(email));
+      this.alertTopic.addSubscription(
+        new subscriptions.EmailSubscription(email, ownTopic ? { deadLetterQueue: this.deadLetterQueue } : {}),
+      );
+    }
+    if (ownTopic && props.alertEmails?.length) {
+      this.encryptionKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowSnsDeadLetters',
+          principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: ['*'],
+          // The ARN from the topic's name: a reference would make the key and the topic depend on each other.
+          conditions: { ArnEquals: { 'aws:SourceArn': stack.formatArn({ service: 'sns', resource: names.topic }) } },
+        }),
+      );
     }
 
     // --- Chat -----------------------------------------------------------------------------------
@@ -563,6 +612,8 @@ export class BedrockModelSupplyChainDetector extends Construct {
       memorySize: 256,
       // Sweeps read CloudTrail at 2 requests per second; an alert's own checks are capped at 2 s each.
       timeout: Duration.minutes(10),
+      reservedConcurrentExecutions:
+        props.reservedConcurrentExecutions === false ? undefined : (props.reservedConcurrentExecutions ?? 5),
       logGroup: this.logGroup,
       environment: {
         [ALERT_TOPIC_ENV]: this.alertTopic.topicArn,
@@ -732,6 +783,21 @@ export class BedrockModelSupplyChainDetector extends Construct {
         }),
       );
     }
+
+    const created = this.trailSource.kind === 'create' ? this.trailSource.options : undefined;
+    acknowledgeComplianceFindings({
+      function: this.alertFunction,
+      functionRole: role,
+      deadLetterQueue: this.deadLetterQueue,
+      trail: created && this.trail,
+      trailBucket: this.trailBucket,
+      idempotencyTable: this.idempotencyTable,
+      backfill: this.node.tryFindChild('Backfill'),
+      backfillProvider: stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID),
+      accessLogsBucket: created?.accessLogsBucket !== undefined,
+      cloudWatchLogs: created?.cloudWatchLogs !== false,
+      reservedConcurrency: props.reservedConcurrentExecutions !== false,
+    });
   }
 
   /**
@@ -899,6 +965,16 @@ export class BedrockModelSupplyChainDetector extends Construct {
       bucketArn: bucket.bucketArn,
       bucketName: bucket.bucketName,
     });
+    // A copy in CloudWatch Logs for triage queries; the bucket stays the record, so the copy goes with the stack.
+    const cloudWatchLogGroup =
+      options.cloudWatchLogs === false
+        ? undefined
+        : new logs.LogGroup(this, 'TrailLogs', {
+            logGroupName: `/aws/cloudtrail/${trailName}`,
+            retention: options.cloudWatchLogsRetention ?? logs.RetentionDays.ONE_YEAR,
+            encryptionKey: this.encryptionKey,
+            removalPolicy: RemovalPolicy.DESTROY,
+          });
     const trail = new cloudtrail.Trail(this, 'Trail', {
       trailName,
       bucket: bucketRef,
@@ -907,6 +983,8 @@ export class BedrockModelSupplyChainDetector extends Construct {
       enableFileValidation: true,
       managementEvents: options.managementEvents ?? cloudtrail.ReadWriteType.ALL,
       encryptionKey: this.encryptionKey,
+      sendToCloudWatchLogs: cloudWatchLogGroup !== undefined,
+      cloudWatchLogGroup,
     });
     trail.node.addDependency(bucket.policy!);
     return { trail, bucket, trailArn };
@@ -973,6 +1051,23 @@ function validateProps(props: BedrockModelSupplyChainDetectorProps): void {
   if (props.severity !== undefined) assertValid(checkSeverity(props.severity));
   if (props.riskScore !== undefined && !isToken(props.riskScore)) assertValid(checkRiskScore(props.riskScore));
   for (const email of props.alertEmails ?? []) assertValid(checkEmail(email, 'alertEmails'));
+  if (props.reservedConcurrentExecutions !== undefined && props.reservedConcurrentExecutions !== false) {
+    const value = props.reservedConcurrentExecutions;
+    if (!isToken(value) && !(Number.isInteger(value) && value >= 1 && value <= 1000)) {
+      assertValid(
+        `'reservedConcurrentExecutions' must be a whole number from 1 to 1000, or false to reserve none, got ${show(value)}`,
+      );
+    }
+  }
+  assertValid(checkBoolean(props.tamperAlerts, 'tamperAlerts'));
+  assertValid(checkBoolean(props.notifyApproved, 'notifyApproved'));
+  assertValid(checkRetentionDays(props.logRetention, 'logRetention'));
+  if (props.trail?.kind === 'create') {
+    const options = props.trail.options;
+    assertValid(checkManagementEvents(options.managementEvents, 'trail.managementEvents'));
+    assertValid(checkBoolean(options.cloudWatchLogs, 'trail.cloudWatchLogs'));
+    assertValid(checkRetentionDays(options.cloudWatchLogsRetention, 'trail.cloudWatchLogsRetention'));
+  }
   if (props.ruleRetryAttempts !== undefined)
     assertValid(checkInteger(props.ruleRetryAttempts, 'ruleRetryAttempts', 0, 185));
   if (props.functionRetryAttempts !== undefined) {

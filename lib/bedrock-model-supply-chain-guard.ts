@@ -6,9 +6,9 @@ import {
   type BedrockModelSupplyChainDetectorProps,
 } from './bedrock-model-supply-chain-detector';
 import { ModelSupplyChainGuardrailPolicy, type GuardrailPolicyUsage } from './model-supply-chain-guardrail-policy';
-import { ModelSupplyChainScp } from './model-supply-chain-scp';
+import { ModelSupplyChainScp, SCP_MAX_BYTES } from './model-supply-chain-scp';
 import { checkGuardrailOptions, type GuardrailOptions } from './prevention';
-import { assertValid } from './private/validation';
+import { PropValidationError, assertValid, checkScpBudget, checkTargetIds, show } from './private/validation';
 
 /** Props of {@link BedrockModelSupplyChainGuard}: the detector's, plus the guardrails'. */
 export interface BedrockModelSupplyChainGuardProps
@@ -64,12 +64,32 @@ export class BedrockModelSupplyChainGuard extends Construct {
       partition: props.partition,
     };
     for (const problem of checkGuardrailOptions(guardrails, Token.isUnresolved)) assertValid(problem);
+    // The SCP's and the IAM policy's props under the names they have here.
+    if (props.scpTargetIds !== undefined) assertValid(checkTargetIds(props.scpTargetIds, 'scpTargetIds'));
+    assertValid(checkScpBudget(props.scpSizeBudgetBytes, 'scpSizeBudgetBytes', SCP_MAX_BYTES));
+    const iamGuardrail: unknown = props.iamGuardrail;
+    if (
+      iamGuardrail !== undefined &&
+      iamGuardrail !== false &&
+      iamGuardrail !== 'attach' &&
+      iamGuardrail !== 'permissionsBoundary'
+    ) {
+      assertValid(`'iamGuardrail' must be 'attach', 'permissionsBoundary' or false, got ${show(iamGuardrail)}`);
+    }
     if (props.scpTargetIds !== undefined) {
-      this.scp = new ModelSupplyChainScp(this, 'Scp', {
-        ...guardrails,
-        targetIds: props.scpTargetIds,
-        sizeBudgetBytes: props.scpSizeBudgetBytes,
-      });
+      try {
+        this.scp = new ModelSupplyChainScp(this, 'Scp', {
+          ...guardrails,
+          targetIds: props.scpTargetIds,
+          sizeBudgetBytes: props.scpSizeBudgetBytes,
+        });
+      } catch (e) {
+        // Only known once the statements are built: a budget below the largest statement.
+        if (e instanceof PropValidationError && e.message.startsWith(`'sizeBudgetBytes'`)) {
+          throw new PropValidationError(`'scpSizeBudgetBytes'${e.message.slice(`'sizeBudgetBytes'`.length)}`);
+        }
+        throw e;
+      }
     }
     if (props.iamGuardrail !== false) {
       this.guardrailPolicy = new ModelSupplyChainGuardrailPolicy(this, 'GuardrailPolicy', {

@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 
 /** Settings for the trail the detector creates. */
@@ -31,6 +32,19 @@ export interface NewTrailOptions {
    * @default RemovalPolicy.RETAIN
    */
   readonly bucketRemovalPolicy?: RemovalPolicy;
+  /**
+   * Also deliver the trail to a CloudWatch Logs log group (`/aws/cloudtrail/<trailName>`, encrypted
+   * with the detector key), so a responder can query the actor's other calls (InvokeModel, Converse,
+   * enumeration) with Logs Insights within minutes instead of reading log files from S3. Ingestion
+   * is charged per GB; `false` turns it off (the compliance-pack findings are then acknowledged).
+   * @default true
+   */
+  readonly cloudWatchLogs?: boolean;
+  /**
+   * How long the CloudWatch Logs copy is kept; the bucket keeps the log files for `logRetention`.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly cloudWatchLogsRetention?: logs.RetentionDays;
 }
 
 /** How the detector gets the CloudTrail trail that EventBridge needs. */

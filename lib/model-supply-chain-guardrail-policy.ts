@@ -50,6 +50,15 @@ export class ModelSupplyChainGuardrailPolicy extends Construct {
     if (usage !== 'attach' && usage !== 'permissionsBoundary') {
       assertValid(`'usage' must be 'attach' or 'permissionsBoundary', got ${show(usage)}`);
     }
+    if (
+      props.managedPolicyName !== undefined &&
+      !Token.isUnresolved(props.managedPolicyName) &&
+      !/^[\w+=,.@-]{1,128}$/.test(props.managedPolicyName)
+    ) {
+      assertValid(
+        `'managedPolicyName' must be 1-128 letters, digits or '+=,.@_-', got ${show(props.managedPolicyName)}`,
+      );
+    }
     this.options = props;
     this.approved = [...(props.approvedPrincipalArns ?? [])];
     // Checked now for what is known, and again at synth once every approveImporter() call is in.
@@ -94,6 +103,14 @@ export class ModelSupplyChainGuardrailPolicy extends Construct {
           reason:
             'A permissions boundary grants nothing: its Allow * only lets identity policies keep what they grant, minus the guardrail denies.',
         },
+        ...[
+          'cdk-validator-cfnguard::iam_managed_policy_no_statements_with_admin_access_check',
+          'cdk-validator-cfnguard::iam_managed_policy_no_statements_with_full_access_check',
+        ].map((id) => ({
+          id,
+          reason:
+            'A permissions boundary grants nothing: its Allow * only lets identity policies keep what they grant, minus the guardrail denies.',
+        })),
       );
     }
   }

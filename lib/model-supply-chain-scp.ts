@@ -12,7 +12,7 @@ import {
   type GuardrailOptions,
   type PolicyStatementJson,
 } from './prevention';
-import { assertValid, show } from './private/validation';
+import { assertValid, checkScpBudget, checkTargetIds, show } from './private/validation';
 
 /** The SCP size quota since May 2026 (it was 5,120 before). */
 export const SCP_MAX_BYTES = 10_240;
@@ -58,12 +58,16 @@ export class ModelSupplyChainScp extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelSupplyChainScpProps) {
     super(scope, id);
-    validateTargets(props.targetIds);
+    assertValid(checkTargetIds(props.targetIds, 'targetIds'));
     const budget = props.sizeBudgetBytes ?? DEFAULT_SCP_BUDGET_BYTES;
-    if (!Token.isUnresolved(budget) && (!Number.isInteger(budget) || budget < 1 || budget > SCP_MAX_BYTES)) {
-      assertValid(
-        `'sizeBudgetBytes' must be a whole number from 1 to ${SCP_MAX_BYTES} (the SCP quota), got ${show(budget)}`,
-      );
+    assertValid(checkScpBudget(budget, 'sizeBudgetBytes', SCP_MAX_BYTES));
+    if (props.policyName !== undefined && !Token.isUnresolved(props.policyName)) {
+      // A split policy appends '-<n>' to the name; Organizations allows 128 characters.
+      if (typeof props.policyName !== 'string' || props.policyName.length < 1 || props.policyName.length > 125) {
+        assertValid(
+          `'policyName' must be 1-125 characters (a split policy appends '-<n>'), got ${show(props.policyName)}`,
+        );
+      }
     }
     for (const problem of checkGuardrailOptions(props, (v) => Token.isUnresolved(v))) assertValid(problem);
 
@@ -108,21 +112,6 @@ export class ModelSupplyChainScp extends Construct {
       Annotations.of(this).addWarningV2(
         'cdk-bedrock-model-supply-chain:scpSplit',
         `The guardrail statements (${this.documentBytes.join(' + ')} bytes) do not fit one ${budget}-byte policy, so they are split across ${packed.length} SCPs: that takes ${packed.length} of the 10 SCP attachment slots on every target. Raise 'sizeBudgetBytes' (up to ${SCP_MAX_BYTES}) to use fewer.`,
-      );
-    }
-  }
-}
-
-function validateTargets(targetIds: readonly string[]): void {
-  if (Token.isUnresolved(targetIds)) return;
-  if (!Array.isArray(targetIds) || targetIds.length === 0) {
-    assertValid(`'targetIds' must contain at least one root, OU or account id, got ${show(targetIds)}`);
-  }
-  for (const id of targetIds) {
-    if (Token.isUnresolved(id)) continue;
-    if (!/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/.test(id)) {
-      assertValid(
-        `'targetIds' entries must be a root id ('r-' and 4-32 lower-case letters or digits), an OU id ('ou-xxxx-xxxxxxxx') or a 12-digit account id, got ${show(id)}`,
       );
     }
   }

@@ -410,6 +410,12 @@ function describeType(value: unknown): string {
 /** A log-safe rendering of an envelope field (JSON escapes control characters; capped). */
 function short(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  } catch {
+    // Nested too deeply for JSON.stringify (an event can be); the log line must still be written.
+    text = `[${describeType(value)} that cannot be printed]`;
+  }
   return text.length > 200 ? `${text.slice(0, 200)}...` : text;
 }

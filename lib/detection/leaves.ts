@@ -14,31 +14,63 @@ export type Leaf = string | number | boolean | null;
 
 export function leavesAt(doc: unknown, path: readonly string[]): Leaf[] {
   const out: Leaf[] = [];
-  collect(doc, path, 0, out);
+  // Fast path for the shape CloudTrail sends: plain objects without dotted keys down the path.
+  let start: unknown = doc;
+  let from = 0;
+  while (from < path.length && isPlainObject(start) && !hasDottedKey(start)) {
+    if (!Object.prototype.hasOwnProperty.call(start, path[from])) return out;
+    start = start[path[from]];
+    from++;
+  }
+  if (!Array.isArray(start) && (from === path.length || start === null || typeof start !== 'object')) {
+    if (from === path.length && isLeaf(start)) out.push(start);
+    return out;
+  }
+  // Depth-first, in document order, with a stack of its own: an event can nest arrays thousands
+  // deep (256 KB of '[' is 128k levels), which would overflow the call stack of a recursive walk.
+  const nodes: unknown[] = [start];
+  const depths: number[] = [from];
+  while (nodes.length > 0) {
+    const node = nodes.pop();
+    const at = depths.pop()!;
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) {
+        nodes.push(node[i]);
+        depths.push(at);
+      }
+      continue;
+    }
+    if (at === path.length) {
+      if (isLeaf(node)) out.push(node);
+      continue;
+    }
+    if (node === null || typeof node !== 'object') continue;
+    const obj = node as Record<string, unknown>;
+    // The common case: the next segment is a key of its own. Keys that contain dots stand for
+    // several segments at once ("a.b" is "a" then "b"). Pushed last-first, so visited in this order.
+    let end = at + 1 < path.length && hasDottedKey(obj) ? path.length - 1 : at;
+    let joined = path.slice(at, end + 1).join('.');
+    for (; end > at; end--) {
+      if (Object.prototype.hasOwnProperty.call(obj, joined)) {
+        nodes.push(obj[joined]);
+        depths.push(end + 1);
+      }
+      joined = joined.slice(0, joined.length - path[end].length - 1);
+    }
+    if (Object.prototype.hasOwnProperty.call(obj, path[at])) {
+      nodes.push(obj[path[at]]);
+      depths.push(at + 1);
+    }
+  }
   return out;
 }
 
-function collect(node: unknown, path: readonly string[], at: number, out: Leaf[]): void {
-  if (Array.isArray(node)) {
-    for (const item of node) collect(item, path, at, out);
-    return;
-  }
-  if (at === path.length) {
-    if (node === null || typeof node === 'string' || typeof node === 'number' || typeof node === 'boolean') {
-      out.push(node);
-    }
-    return;
-  }
-  if (node === null || typeof node !== 'object') return;
-  const obj = node as Record<string, unknown>;
-  // The common case: the next segment is a key of its own.
-  if (Object.prototype.hasOwnProperty.call(obj, path[at])) collect(obj[path[at]], path, at + 1, out);
-  // Keys that contain dots stand for several segments at once ("a.b" is "a" then "b").
-  let joined = path[at];
-  for (let end = at + 1; end < path.length; end++) {
-    joined += '.' + path[end];
-    if (Object.prototype.hasOwnProperty.call(obj, joined)) collect(obj[joined], path, end + 1, out);
-  }
+function isLeaf(node: unknown): node is Leaf {
+  return node === null || typeof node === 'string' || typeof node === 'number' || typeof node === 'boolean';
+}
+
+function isPlainObject(node: unknown): node is Record<string, unknown> {
+  return node !== null && typeof node === 'object' && !Array.isArray(node);
 }
 
 /**

@@ -10,22 +10,32 @@
  * Control characters (C0, DEL, C1), invisible format characters (bidi overrides, zero-width), line
  * and paragraph separators, and lone surrogates (in `u` mode \p{Cs} matches only unpaired ones).
  * A value without them needs only `"` and `\` escaped to sit inside a JSON string.
+ *
+ * Then what renders as something other than text where alerts are read (HTML mail and web pages,
+ * Slack, Teams, Discord and Google Chat, markdown): `<` and `>` (tags, and chat links and mentions
+ * such as `<!channel>`, `<@U123>`, `<https://x|text>`, `<at>`), backticks (code spans and fences),
+ * the `](` of a markdown link, and the `@` of the mentions that notify everyone (`@here`,
+ * `@channel`, `@everyone`, `@all`).
  */
-const UNSAFE = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/gu;
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029<>`]|\](?=\()|@(?=(?:here|channel|everyone|all)\b)/giu;
 
-const NOT_PRINTABLE_ASCII = /[^\x20-\x7E]/;
+/**
+ * Whether a value may need {@link UNSAFE} applied: anything but printable ASCII, or one of `<`, `>`,
+ * `@`, `]`, a backtick. One character class, as quick as testing for printable ASCII alone.
+ */
+const MAY_NEED_ESCAPING = /[^\x20-\x3B\x3D\x3F\x41-\x5C\x5E\x5F\x61-\x7E]/;
 
 /** Default cap on one value, in code points. */
 export const DEFAULT_MAX_FIELD_LENGTH = 1024;
 
 /**
- * One line of display text: unsafe characters are shown as visible `\u{…}` escapes, so a reader
- * sees that they were there, and the result is capped at `max` code points (never splitting a
- * surrogate pair). Non-ASCII letters are kept as they are.
+ * One line of display text: unsafe characters and markup are shown as visible `\u{…}` escapes, so a
+ * reader sees that they were there and nothing renders, and the result is capped at `max` code
+ * points (never splitting a surrogate pair). Non-ASCII letters are kept as they are.
  */
 export function safeText(value: string, max = DEFAULT_MAX_FIELD_LENGTH): string {
-  // Fast path: printable ASCII needs no escaping.
-  if (!NOT_PRINTABLE_ASCII.test(value)) return value.length <= max ? value : truncate(value, max);
+  // Fast path: printable ASCII without markup needs no escaping.
+  if (!MAY_NEED_ESCAPING.test(value)) return value.length <= max ? value : truncate(value, max);
   const escaped = value.replace(UNSAFE, (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`);
   return truncate(escaped, max);
 }

@@ -168,6 +168,13 @@ export function checkGuardrailOptions(o: GuardrailOptions, isUnresolved: IsUnres
       ? undefined
       : `'exemptBucketArns' entries must be bucket ARNs (wildcards allowed, not every bucket) like 'arn:aws:s3:::jumpstart-cache-prod-*', got ${show(v)}`,
   );
+  if (
+    o.tamperProtection !== undefined &&
+    typeof o.tamperProtection !== 'boolean' &&
+    !isUnresolved(o.tamperProtection)
+  ) {
+    problems.push(`'tamperProtection' must be true or false, got ${show(o.tamperProtection)}`);
+  }
   if (o.tamperProtection !== false) {
     const deployers = o.deploymentPrincipalArns ?? DEFAULT_DEPLOYMENT_PRINCIPAL_ARNS;
     if (!isUnresolved(deployers) && deployers.length === 0) {

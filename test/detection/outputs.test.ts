@@ -139,7 +139,8 @@ describe('chat (AWS Chatbot custom notification)', () => {
       expect(outside).not.toMatch(/@channel|<!here>|evil\.example/);
     }
     expect(inside).not.toMatch(/[`<>]/);
-    expect(inside).toContain('@channel &lt;!here&gt;');
+    // Shown as visible escapes (safeText), so a reader sees what was sent and nothing is rendered.
+    expect(inside).toContain('\\u{40}channel \\u{3C}!here\\u{3E}');
     for (const r of n.metadata.relatedResources) expect(r).toMatch(/^arn:[A-Za-z0-9:/._+=,-]+$/);
   });
 });

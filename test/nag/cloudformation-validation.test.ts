@@ -2,6 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 
 import {
   BedrockModelSupplyChainDetector,
+  BedrockModelSupplyChainGuard,
   DetectorTrail,
   OrganizationDetector,
   OrganizationEventBus,
@@ -43,6 +44,19 @@ describe("CDK's built-in CloudFormation validation", () => {
       }),
       forwardTamperEvents: true,
       trail,
+    });
+    expect(violations(app).violations).toEqual([]);
+  });
+
+  // The key policy names the topic for SNS dead letters while the topic names the key: a reference
+  // there would be a circular dependency, which only this validation sees before a deployment.
+  test('the umbrella with e-mail subscriptions, an SCP and a boundary: no findings, warnings included', () => {
+    const { app, stack } = testStack();
+    new BedrockModelSupplyChainGuard(stack, 'Guard', {
+      approvedPrincipalArns: ['arn:aws:iam::*:role/mlops-pipeline-*'],
+      scpTargetIds: ['ou-ab12-abcdefgh'],
+      iamGuardrail: 'permissionsBoundary',
+      alertEmails: ['secops@example.com'],
     });
     expect(violations(app).violations).toEqual([]);
   });

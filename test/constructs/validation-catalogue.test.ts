@@ -1,0 +1,472 @@
+// Every construct prop that can be wrong, the bad value, and the exact message it fails with. A new
+// check gets its row here. Each message names the prop as the construct receives it, shows the value
+// and says what is allowed (the messages themselves are the contract users see at synth).
+//
+// Not here, because their types leave nothing to get wrong that CDK does not reject itself:
+// `architecture`, `eventBus`, `alertTopic`, `encryptionKey`, `trail` (a DetectorTrail), and
+// `trail.accessLogsBucket`/`bucketRemovalPolicy`. Tokens are accepted wherever a value resolves at
+// deploy (detector.test.ts), except event names, which build the pattern at synth (a row here).
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import fc from 'fast-check';
+
+import {
+  ALERT_CONFIG_ENV,
+  BedrockModelSupplyChainDetector,
+  BedrockModelSupplyChainGuard,
+  DetectorTrail,
+  ModelSupplyChainGuardrailPolicy,
+  ModelSupplyChainScp,
+  parseAlertFunctionConfig,
+  type BedrockModelSupplyChainDetectorProps,
+  type BedrockModelSupplyChainGuardProps,
+  type GuardrailOptions,
+  type ModelSupplyChainGuardrailPolicyProps,
+  type ModelSupplyChainScpProps,
+} from '../../lib';
+import { PropValidationError } from '../../lib/private/validation';
+import { testStack } from '../support/app';
+
+const APPROVED = ['arn:aws:iam::*:role/mlops-pipeline-*'];
+const TOKEN_NAME = Token.asString({ Ref: 'EventName' });
+
+/** [prop, props that carry the bad value, the exact message]. */
+type Row<P> = readonly [prop: string, props: P, message: string];
+
+const DETECTOR: Row<BedrockModelSupplyChainDetectorProps>[] = [
+  ['profile', { profile: 'all' as never }, `'profile' must be one of 'default', 'extended', got "all"`],
+  [
+    'additionalEventNames',
+    { additionalEventNames: ['create-model'] },
+    `'additionalEventNames' entries must be Bedrock API operation names (PascalCase letters and digits, 3-128 characters, for example 'CreateModelCustomizationJob'), got "create-model"`,
+  ],
+  [
+    'additionalEventNames',
+    { additionalEventNames: [TOKEN_NAME] },
+    `'additionalEventNames' must be known at synth (the rule's pattern is built from them), got the unresolved token ${JSON.stringify(TOKEN_NAME)}`,
+  ],
+  [
+    'additionalEventNames',
+    {
+      additionalEventNames: Array.from(
+        { length: 20 },
+        (_, i) =>
+          `CreateSomethingVeryLongToFillThePatternQuotaOfEventBridgeNumber${String.fromCharCode(65 + i)}xxxxxxxxxxxxxxxxxxxxxx`,
+      ),
+    },
+    `'additionalEventNames' make the rule's pattern 2069 characters long, more than the 2048 EventBridge allows by default: watch fewer names`,
+  ],
+  [
+    'severity',
+    { severity: 'SEVERE' as never },
+    `'severity' must be one of 'INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL', got "SEVERE"`,
+  ],
+  ['riskScore', { riskScore: 47.5 }, `'riskScore' must be a whole number from 0 to 100, got 47.5`],
+  ['riskScore', { riskScore: 101 }, `'riskScore' must be a whole number from 0 to 100, got 101`],
+  [
+    'alertEmails',
+    { alertEmails: ['secops'] },
+    `'alertEmails' entries must be e-mail addresses like 'secops@example.com', got "secops"`,
+  ],
+  [
+    'logRetention',
+    { logRetention: 42 as logs.RetentionDays },
+    `'logRetention' must be a logs.RetentionDays value (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 days, or INFINITE), got 42`,
+  ],
+  [
+    'reservedConcurrentExecutions',
+    { reservedConcurrentExecutions: 0 },
+    `'reservedConcurrentExecutions' must be a whole number from 1 to 1000, or false to reserve none, got 0`,
+  ],
+  [
+    'reservedConcurrentExecutions',
+    { reservedConcurrentExecutions: 2.5 },
+    `'reservedConcurrentExecutions' must be a whole number from 1 to 1000, or false to reserve none, got 2.5`,
+  ],
+  [
+    'ruleRetryAttempts',
+    { ruleRetryAttempts: 186 },
+    `'ruleRetryAttempts' must be a whole number from 0 to 185, got 186`,
+  ],
+  ['ruleRetryAttempts', { ruleRetryAttempts: -1 }, `'ruleRetryAttempts' must be a whole number from 0 to 185, got -1`],
+  [
+    'ruleMaxEventAge',
+    { ruleMaxEventAge: Duration.hours(25) },
+    `'ruleMaxEventAge' must be from 1 minute to 1 day, got 1 day 1 hour`,
+  ],
+  [
+    'functionRetryAttempts',
+    { functionRetryAttempts: 3 },
+    `'functionRetryAttempts' must be a whole number from 0 to 2, got 3`,
+  ],
+  [
+    'functionMaxEventAge',
+    { functionMaxEventAge: Duration.seconds(30) },
+    `'functionMaxEventAge' must be from 1 minute to 6 hours, got 30 seconds`,
+  ],
+  [
+    'deadLetterRetention',
+    { deadLetterRetention: Duration.days(15) },
+    `'deadLetterRetention' must be from 1 minute to 14 days, got 15 days`,
+  ],
+  [
+    'namePrefix',
+    { namePrefix: 'Bedrock' },
+    `'namePrefix' must be 3-24 lower-case letters, digits or single hyphens, starting with a letter and ending with a letter or digit, got "Bedrock"`,
+  ],
+  [
+    'namePrefix',
+    { namePrefix: 'a--b' },
+    `'namePrefix' must be 3-24 lower-case letters, digits or single hyphens, starting with a letter and ending with a letter or digit, got "a--b"`,
+  ],
+  ['tamperAlerts', { tamperAlerts: 'no' as never }, `'tamperAlerts' must be true or false, got "no"`],
+  [
+    'guardrailPolicyIds',
+    { guardrailPolicyIds: ['policy-1'] },
+    `'guardrailPolicyIds' entries must be SCP ids like 'p-abcd1234', got "policy-1"`,
+  ],
+  [
+    'approvals.principalArns',
+    { approvals: { principalArns: ['arn:aws:iam::*:role/*'] } },
+    `'approvals.principalArns' entries must be IAM role or user ARN patterns that name specific principals, like 'arn:aws:iam::*:role/mlops-pipeline-*', got "arn:aws:iam::*:role/*"`,
+  ],
+  [
+    'approvals.principalArns',
+    { approvals: { principalArns: 'arn:aws:iam::*:role/mlops' as never } },
+    `'approvals.principalArns' must be a list, got "arn:aws:iam::*:role/mlops"`,
+  ],
+  [
+    'approvals.s3Locations',
+    { approvals: { s3Locations: ['acme-models/approved/'] } },
+    `'approvals.s3Locations' entries must be S3 locations like 's3://acme-models/approved/' (a bucket name with an optional key prefix), got "acme-models/approved/"`,
+  ],
+  [
+    'approvals.sourceAccounts',
+    { approvals: { sourceAccounts: ['1111-2222-3333'] } },
+    `'approvals.sourceAccounts' entries must be 12-digit AWS account ids, got "1111-2222-3333"`,
+  ],
+  [
+    'approvals.modelSourceIdentifiers',
+    { approvals: { modelSourceIdentifiers: ['meta-llama-3'] } },
+    `'approvals.modelSourceIdentifiers' entries must be SageMaker hub-content ARN patterns like 'arn:aws:sagemaker:*:aws:hub-content/SageMakerPublicHub/Model/meta-textgeneration-llama-3-8b/*', got "meta-llama-3"`,
+  ],
+  [
+    'approvals',
+    {
+      approvals: {
+        principalArns: Array.from(
+          { length: 40 },
+          (_, i) => `arn:aws:iam::111122223333:role/mlops-pipeline-team-${i}-with-a-rather-long-role-name`,
+        ),
+      },
+    },
+    `'approvals' and 'additionalEventNames' make the function's configuration 3788 characters, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
+  ],
+  [
+    'verdictSeverities',
+    { verdictSeverities: { unverified: { severity: 'LOW', riskScore: 1 } } as never },
+    `'verdictSeverities' keys must be 'approved', 'unapproved-principal', 'untrusted-source' ('unverified' is set by 'severity' and 'riskScore'), got "unverified"`,
+  ],
+  [
+    'verdictSeverities.approved.severity',
+    { verdictSeverities: { approved: { severity: 'LOUD' as never, riskScore: 21 } } },
+    `'verdictSeverities.approved.severity' must be one of 'INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL', got "LOUD"`,
+  ],
+  [
+    'verdictSeverities.untrusted-source.riskScore',
+    { verdictSeverities: { 'untrusted-source': { severity: 'CRITICAL', riskScore: 200 } } },
+    `'verdictSeverities.untrusted-source.riskScore' must be a whole number from 0 to 100, got 200`,
+  ],
+  ['mode', { mode: 'contain' as never }, `'mode' must be one of 'observe', 'alert', got "contain"`],
+  ['notifyApproved', { notifyApproved: 'yes' as never }, `'notifyApproved' must be true or false, got "yes"`],
+  [
+    'trail.trailName',
+    { trail: DetectorTrail.create({ trailName: 'my trail' }) },
+    `'trail.trailName' must be 3-128 letters, digits, '.', '_' or '-', start and end with a letter or digit and have no two separators in a row, got "my trail"`,
+  ],
+  [
+    'trail.logRetention',
+    { trail: DetectorTrail.create({ logRetention: Duration.hours(12) }) },
+    `'trail.logRetention' must be a whole number of days, at least 1, got 12 hours`,
+  ],
+  [
+    'trail.managementEvents',
+    { trail: DetectorTrail.create({ managementEvents: cloudtrail.ReadWriteType.READ_ONLY }) },
+    `'trail.managementEvents' must be ReadWriteType.ALL or ReadWriteType.WRITE_ONLY (the watched calls are write management events), got "ReadOnly"`,
+  ],
+  [
+    'trail.cloudWatchLogs',
+    { trail: DetectorTrail.create({ cloudWatchLogs: 'false' as never }) },
+    `'trail.cloudWatchLogs' must be true or false, got "false"`,
+  ],
+  [
+    'trail.cloudWatchLogsRetention',
+    { trail: DetectorTrail.create({ cloudWatchLogsRetention: 0 as logs.RetentionDays }) },
+    `'trail.cloudWatchLogsRetention' must be a logs.RetentionDays value (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 days, or INFINITE), got 0`,
+  ],
+];
+
+/** The guardrail options the SCP, the IAM policy and the umbrella share. */
+const GUARDRAILS: Row<Partial<GuardrailOptions>>[] = [
+  [
+    'approvedPrincipalArns',
+    { approvedPrincipalArns: [] },
+    `'approvedPrincipalArns' must list at least one IAM role or user ARN pattern (the MLOps pipeline roles and a break-glass role): an empty list would deny the watched Bedrock calls to everyone, got []`,
+  ],
+  [
+    'approvedPrincipalArns',
+    { approvedPrincipalArns: ['arn:aws:iam::*:role/*'] },
+    `'approvedPrincipalArns' entries must name specific roles or users: "arn:aws:iam::*:role/*" matches every role in the account`,
+  ],
+  [
+    'approvedPrincipalArns',
+    { approvedPrincipalArns: ['arn:aws:sts::111122223333:assumed-role/mlops-pipeline/session'] },
+    `'approvedPrincipalArns' entries must be IAM role or user ARN patterns; aws:PrincipalArn of a role session is the role's ARN, not the assumed-role ARN, got "arn:aws:sts::111122223333:assumed-role/mlops-pipeline/session"`,
+  ],
+  [
+    'approvedPrincipalArns',
+    { approvedPrincipalArns: ['mlops-pipeline'] },
+    `'approvedPrincipalArns' entries must be IAM role or user ARN patterns like 'arn:aws:iam::*:role/mlops-pipeline-*', got "mlops-pipeline"`,
+  ],
+  [
+    'approvedServiceRoleArns',
+    { approvedServiceRoleArns: [] },
+    `'approvedServiceRoleArns' must list at least one role ARN pattern when given (leave it out for no role restriction), got []`,
+  ],
+  [
+    'approvedServiceRoleArns',
+    { approvedServiceRoleArns: ['arn:aws:iam::*:user/importer'] },
+    `'approvedServiceRoleArns' entries must be IAM role ARN patterns like 'arn:aws:iam::*:role/BedrockModelImport*', got "arn:aws:iam::*:user/importer"`,
+  ],
+  ['passRoleServices', { passRoleServices: [] }, `'passRoleServices' must name at least one service principal, got []`],
+  [
+    'passRoleServices',
+    { passRoleServices: ['bedrock'] },
+    `'passRoleServices' entries must be service principals like 'bedrock.amazonaws.com', got "bedrock"`,
+  ],
+  [
+    'organizationId',
+    { organizationId: 'o-123', approvedServiceRoleArns: ['arn:aws:iam::*:role/BedrockModelImport*'] },
+    `'organizationId' must be an AWS Organizations id like 'o-a1b2c3d4e5', got "o-123"`,
+  ],
+  [
+    'organizationId',
+    { organizationId: 'o-a1b2c3d4e5' },
+    `'organizationId' sets an S3 perimeter for the model-service roles, so 'approvedServiceRoleArns' must name them`,
+  ],
+  [
+    'trustedAccountIds',
+    { trustedAccountIds: ['111122223333'] },
+    `'trustedAccountIds' widens the S3 perimeter, which needs 'organizationId'`,
+  ],
+  [
+    'trustedAccountIds',
+    {
+      trustedAccountIds: ['1111'],
+      organizationId: 'o-a1b2c3d4e5',
+      approvedServiceRoleArns: ['arn:aws:iam::*:role/BedrockModelImport*'],
+    },
+    `'trustedAccountIds' entries must be 12-digit AWS account ids, got "1111"`,
+  ],
+  [
+    'exemptBucketArns',
+    { exemptBucketArns: ['arn:aws:s3:::*'] },
+    `'exemptBucketArns' entries must be bucket ARNs (wildcards allowed, not every bucket) like 'arn:aws:s3:::jumpstart-cache-prod-*', got "arn:aws:s3:::*"`,
+  ],
+  [
+    'deploymentPrincipalArns',
+    { deploymentPrincipalArns: [] },
+    `'deploymentPrincipalArns' must list at least one role ARN pattern that may still update the detector (its CloudFormation role, break-glass), got []`,
+  ],
+  [
+    'deploymentPrincipalArns',
+    { deploymentPrincipalArns: ['cdk-exec-role'] },
+    `'deploymentPrincipalArns' entries must be IAM role or user ARN patterns like 'arn:aws:iam::*:role/mlops-pipeline-*', got "cdk-exec-role"`,
+  ],
+  [
+    'namePrefix',
+    { namePrefix: 'x' },
+    `'namePrefix' must be 3-24 lower-case letters, digits or single hyphens, starting with a letter and ending with a letter or digit, got "x"`,
+  ],
+  [
+    'partition',
+    { partition: 'aws-mars' as never },
+    `'partition' must be one of 'aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc', got "aws-mars"`,
+  ],
+  ['tamperProtection', { tamperProtection: 'off' as never }, `'tamperProtection' must be true or false, got "off"`],
+];
+
+const TARGETS_MESSAGE = (prop: string, id: string) =>
+  `'${prop}' entries must be a root id ('r-' and 4-32 lower-case letters or digits), an OU id ('ou-xxxx-xxxxxxxx') or a 12-digit account id, got "${id}"`;
+
+const SCP: Row<Partial<ModelSupplyChainScpProps>>[] = [
+  ['targetIds', { targetIds: [] }, `'targetIds' must contain at least one root, OU or account id, got []`],
+  ['targetIds', { targetIds: ['ou-12'] }, TARGETS_MESSAGE('targetIds', 'ou-12')],
+  ['targetIds', { targetIds: ['12345'] }, TARGETS_MESSAGE('targetIds', '12345')],
+  [
+    'sizeBudgetBytes',
+    { sizeBudgetBytes: 20000 },
+    `'sizeBudgetBytes' must be a whole number from 1 to 10240 (the SCP quota), got 20000`,
+  ],
+  [
+    'sizeBudgetBytes',
+    { sizeBudgetBytes: 1000 },
+    `'sizeBudgetBytes' is too small: statement DenyDetectorTampering alone needs 1924 bytes in a policy document, more than the 1000-byte budget: raise the budget (SCPs allow up to 10,240 characters) or shorten the principal and role patterns`,
+  ],
+  [
+    'policyName',
+    { policyName: 'g'.repeat(126) },
+    `'policyName' must be 1-125 characters (a split policy appends '-<n>'), got "${'g'.repeat(126)}"`,
+  ],
+];
+
+const POLICY: Row<Partial<ModelSupplyChainGuardrailPolicyProps>>[] = [
+  ['usage', { usage: 'boundary' as never }, `'usage' must be 'attach' or 'permissionsBoundary', got "boundary"`],
+  [
+    'managedPolicyName',
+    { managedPolicyName: 'bedrock guardrail' },
+    `'managedPolicyName' must be 1-128 letters, digits or '+=,.@_-', got "bedrock guardrail"`,
+  ],
+];
+
+const GUARD: Row<Partial<BedrockModelSupplyChainGuardProps>>[] = [
+  ['scpTargetIds', { scpTargetIds: [] }, `'scpTargetIds' must contain at least one root, OU or account id, got []`],
+  ['scpTargetIds', { scpTargetIds: ['ou-12'] }, TARGETS_MESSAGE('scpTargetIds', 'ou-12')],
+  [
+    'scpSizeBudgetBytes',
+    { scpTargetIds: ['ou-ab12-abcdefgh'], scpSizeBudgetBytes: 0 },
+    `'scpSizeBudgetBytes' must be a whole number from 1 to 10240 (the SCP quota), got 0`,
+  ],
+  [
+    'scpSizeBudgetBytes',
+    { scpTargetIds: ['ou-ab12-abcdefgh'], scpSizeBudgetBytes: 1000 },
+    `'scpSizeBudgetBytes' is too small: statement DenyDetectorTampering alone needs 1924 bytes in a policy document, more than the 1000-byte budget: raise the budget (SCPs allow up to 10,240 characters) or shorten the principal and role patterns`,
+  ],
+  [
+    'iamGuardrail',
+    { iamGuardrail: 'boundary' as never },
+    `'iamGuardrail' must be 'attach', 'permissionsBoundary' or false, got "boundary"`,
+  ],
+];
+
+const build = {
+  Detector: (stack: Stack, props: object) =>
+    new BedrockModelSupplyChainDetector(stack, 'Detector', props as BedrockModelSupplyChainDetectorProps),
+  Guard: (stack: Stack, props: object) =>
+    new BedrockModelSupplyChainGuard(stack, 'Guard', { approvedPrincipalArns: APPROVED, ...props }),
+  Scp: (stack: Stack, props: object) =>
+    new ModelSupplyChainScp(stack, 'Scp', {
+      targetIds: ['ou-ab12-abcdefgh'],
+      approvedPrincipalArns: APPROVED,
+      ...props,
+    }),
+  GuardrailPolicy: (stack: Stack, props: object) =>
+    new ModelSupplyChainGuardrailPolicy(stack, 'Policy', { approvedPrincipalArns: APPROVED, ...props }),
+};
+
+/** The exception a construct throws, as { name, message }. */
+function failure(construct: keyof typeof build, props: object): { name: string; message: string } | undefined {
+  const { stack } = testStack();
+  try {
+    build[construct](stack, props);
+  } catch (e) {
+    return { name: (e as Error).name, message: (e as Error).message };
+  }
+  return undefined;
+}
+
+const cases: (readonly [construct: keyof typeof build, prop: string, props: object, message: string])[] = [
+  // The umbrella takes every detector prop, and passes it on.
+  ...DETECTOR.flatMap(([prop, props, message]) => [
+    ['Detector', prop, props, message] as const,
+    ['Guard', prop, props, message] as const,
+  ]),
+  ...GUARDRAILS.flatMap(([prop, props, message]) =>
+    (['Scp', 'Guard', 'GuardrailPolicy'] as const)
+      // The IAM policy judges its principal list at synth, after every approveImporter() call (below).
+      .filter((c) => !(c === 'GuardrailPolicy' && prop === 'approvedPrincipalArns'))
+      .map((construct) => [construct, prop, props, message] as const),
+  ),
+  ...SCP.map(([prop, props, message]) => ['Scp', prop, props, message] as const),
+  ...POLICY.map(([prop, props, message]) => ['GuardrailPolicy', prop, props, message] as const),
+  ...GUARD.map(([prop, props, message]) => ['Guard', prop, props, message] as const),
+];
+
+describe('validation catalogue: every prop that can be wrong fails at construction with its exact message', () => {
+  test.each(cases)('%s fails for a bad %s', (construct, _prop, props, message) => {
+    expect(failure(construct, props)).toEqual({ name: PropValidationError.name, message });
+  });
+
+  test.each(GUARDRAILS.filter(([prop]) => prop === 'approvedPrincipalArns'))(
+    'GuardrailPolicy fails at synth for a bad %s (approveImporter() may still add principals before)',
+    (_prop, props, message) => {
+      const { stack } = testStack();
+      new ModelSupplyChainGuardrailPolicy(stack, 'Policy', props as { approvedPrincipalArns: string[] });
+      expect(() => Template.fromStack(stack)).toThrow(
+        new Error(`Validation failed with the following errors:\n  [TestStack/Policy] ${message}`),
+      );
+    },
+  );
+});
+
+describe('what the construct accepts, the function accepts', () => {
+  // The function parses its configuration again at cold start and fails loudly on a bad one, so a
+  // value the construct lets through would deploy a detector that fails on every event.
+  // Mostly valid values, so that most runs have one bad value or none: the interesting case is a
+  // single bad value that the construct lets through.
+  const text = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('default', 'HIGH', 'observe', 'p-abcd1234'));
+  const anything = fc.oneof(text, fc.integer({ min: -5, max: 205 }), fc.double(), fc.constant(null), fc.constant([]));
+  const mostly = <T>(valid: fc.Arbitrary<T>) =>
+    fc.oneof({ arbitrary: valid, weight: 6 }, { arbitrary: anything as fc.Arbitrary<unknown>, weight: 1 });
+  const props = fc.record(
+    {
+      profile: mostly(fc.constantFrom('default', 'extended')),
+      severity: mostly(fc.constantFrom('LOW', 'CRITICAL')),
+      riskScore: mostly(fc.integer({ min: 0, max: 100 })),
+      mode: mostly(fc.constantFrom('observe', 'alert')),
+      notifyApproved: mostly(fc.boolean()),
+      tamperAlerts: mostly(fc.boolean()),
+      namePrefix: mostly(fc.constantFrom('acme-bedrock', 'bmsc')),
+      guardrailPolicyIds: fc.array(mostly(fc.constant('p-abcd1234')), { maxLength: 2 }),
+      approvals: fc.record(
+        {
+          principalArns: fc.array(mostly(fc.constant('arn:aws:iam::*:role/mlops-*')), { maxLength: 2 }),
+          sourceAccounts: fc.array(mostly(fc.constant('111122223333')), { maxLength: 2 }),
+          s3Locations: fc.array(mostly(fc.constant('s3://acme-models/approved/')), { maxLength: 2 }),
+        },
+        { requiredKeys: [] },
+      ),
+      verdictSeverities: fc.dictionary(
+        mostly(fc.constantFrom('approved', 'untrusted-source')) as fc.Arbitrary<string>,
+        fc.record({ severity: mostly(fc.constantFrom('LOW', 'HIGH')), riskScore: mostly(fc.nat(100)) }),
+        { maxKeys: 1 },
+      ),
+    },
+    { requiredKeys: [] },
+  );
+
+  test('any props: the construct throws a PropValidationError, or its function configuration parses', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(props, (p) => {
+        const { stack } = testStack();
+        let detector: BedrockModelSupplyChainDetector;
+        try {
+          detector = new BedrockModelSupplyChainDetector(stack, 'D', { ...(p as object), tamperAlerts: false });
+        } catch (e) {
+          expect((e as Error).name).toBe(PropValidationError.name);
+          return;
+        }
+        accepted++;
+        const fn = detector.alertFunction.node.defaultChild as lambda.CfnFunction;
+        const config = stack.resolve(fn.environment).variables[ALERT_CONFIG_ENV];
+        expect(() => parseAlertFunctionConfig(config)).not.toThrow();
+      }),
+      { numRuns: 120 },
+    );
+    expect(accepted).toBeGreaterThan(0);
+  });
+});
