@@ -11,7 +11,7 @@ beforeEach(() => captureTelemetry());
 afterEach(() => jest.restoreAllMocks());
 
 // `npm run bench` runs the same with 10,000 events; the test keeps the suite fast.
-const EVENTS = Number(process.env.FAULT_EVENTS ?? 300);
+const EVENTS = Number(process.env.FAULT_EVENTS ?? 200);
 
 describe('fault injection: 30% of requests to every destination fail (5xx, throttling, slow, reset)', () => {
   test(`${EVENTS} events: each is delivered everywhere or dead-lettered naming what failed; none lost, none twice`, async () => {

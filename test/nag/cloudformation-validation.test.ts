@@ -1,4 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
+import * as events from 'aws-cdk-lib/aws-events';
 
 import {
   BedrockModelSupplyChainDetector,
@@ -22,13 +24,13 @@ describe("CDK's built-in CloudFormation validation", () => {
       { profile: 'extended' as const, trail: DetectorTrail.organizationTrail(), alertEmails: ['a@example.com'] },
     ],
   ])('%s: no findings, warnings included', (_name, props) => {
-    const { app, stack } = testStack();
+    const { app, stack } = testStack({ cfnValidation: true });
     new BedrockModelSupplyChainDetector(stack, 'Detector', props);
     expect(violations(app).violations).toEqual([]);
   });
 
   test('the landing-zone constructs (central bus, StackSet, forwarders): no findings, warnings included', () => {
-    const { app, stack } = testStack();
+    const { app, stack } = testStack({ cfnValidation: true });
     const trail = DetectorTrail.organizationTrail();
     new OrganizationDetector(stack, 'Org', { organizationId: 'o-a1b2c3d4e5', trail, tamperAlerts: false });
     new OrganizationForwarders(stack, 'Members', {
@@ -51,7 +53,7 @@ describe("CDK's built-in CloudFormation validation", () => {
   // The key policy names the topic for SNS dead letters while the topic names the key: a reference
   // there would be a circular dependency, which only this validation sees before a deployment.
   test('the umbrella with e-mail subscriptions, an SCP and a boundary: no findings, warnings included', () => {
-    const { app, stack } = testStack();
+    const { app, stack } = testStack({ cfnValidation: true });
     new BedrockModelSupplyChainGuard(stack, 'Guard', {
       approvedPrincipalArns: ['arn:aws:iam::*:role/mlops-pipeline-*'],
       scpTargetIds: ['ou-ab12-abcdefgh'],
@@ -61,8 +63,25 @@ describe("CDK's built-in CloudFormation validation", () => {
     expect(violations(app).violations).toEqual([]);
   });
 
+  test('every triage output on (chat, Security Hub, SOAR bus), monitoring and sweeps: no findings, warnings included', () => {
+    const { app, stack } = testStack({ cfnValidation: true });
+    new BedrockModelSupplyChainDetector(stack, 'Detector', {
+      securityHub: true,
+      soarEventBus: new events.EventBus(stack, 'Soar'),
+      slackChannels: [
+        new chatbot.SlackChannelConfiguration(stack, 'Slack', {
+          slackChannelConfigurationName: 'secops',
+          slackWorkspaceId: 'T0123456',
+          slackChannelId: 'C0123456',
+        }),
+      ],
+      alertEmails: ['secops@example.com'],
+    });
+    expect(violations(app).violations).toEqual([]);
+  });
+
   test('the check can fail: a resource with an unknown property is reported', () => {
-    const { app, stack } = testStack();
+    const { app, stack } = testStack({ cfnValidation: true });
     new BedrockModelSupplyChainDetector(stack, 'Detector');
     new CfnResource(stack, 'Bad', { type: 'AWS::SQS::Queue', properties: { NotAProperty: 1 } });
     const report = violations(app);

@@ -13,13 +13,19 @@ export interface TestAppOptions {
   readonly bundle?: boolean;
   /** A fixed environment, as aws-cdk's own tests use. @default env-agnostic */
   readonly env?: boolean;
+  /**
+   * CDK's built-in CloudFormation validation: it loads its schemas on first use (seconds per test
+   * file), so only test/nag/cloudformation-validation.test.ts turns it on, over the same constructs.
+   * @default false
+   */
+  readonly cfnValidation?: boolean;
 }
 
 /** An App with cdk.json's context and a stack to put constructs in. */
 export function testStack(options: TestAppOptions = {}): { app: App; stack: Stack } {
   const context: Record<string, unknown> = { ...CDK_JSON_CONTEXT };
   if (!options.bundle) context['aws:cdk:bundling-stacks'] = [];
-  const app = new App({ context });
+  const app = new App({ context, builtinCloudFormationValidation: options.cfnValidation ?? false });
   const stack = new Stack(
     app,
     'TestStack',
