@@ -1061,6 +1061,12 @@ function validateProps(props: BedrockModelSupplyChainDetectorProps): void {
   }
   assertValid(checkBoolean(props.tamperAlerts, 'tamperAlerts'));
   assertValid(checkBoolean(props.notifyApproved, 'notifyApproved'));
+  for (const prop of ['provenanceCheck', 'securityHub', 'chatNotifications', 'monitoring'] as const) {
+    assertValid(checkBoolean(props[prop], prop));
+  }
+  if (props.enrichment !== undefined && props.enrichment !== false) {
+    assertValid(checkBoolean(props.enrichment.firstSeen, 'enrichment.firstSeen'));
+  }
   assertValid(checkRetentionDays(props.logRetention, 'logRetention'));
   if (props.trail?.kind === 'create') {
     const options = props.trail.options;

@@ -182,6 +182,36 @@ const DETECTOR: Row<BedrockModelSupplyChainDetectorProps>[] = [
   ],
   ['mode', { mode: 'contain' as never }, `'mode' must be one of 'observe', 'alert', got "contain"`],
   ['notifyApproved', { notifyApproved: 'yes' as never }, `'notifyApproved' must be true or false, got "yes"`],
+  ['provenanceCheck', { provenanceCheck: 'yes' as never }, `'provenanceCheck' must be true or false, got "yes"`],
+  ['securityHub', { securityHub: 1 as never }, `'securityHub' must be true or false, got 1`],
+  ['chatNotifications', { chatNotifications: 'on' as never }, `'chatNotifications' must be true or false, got "on"`],
+  ['monitoring', { monitoring: null as never }, `'monitoring' must be true or false, got null`],
+  [
+    'enrichment.windowMinutes',
+    { enrichment: { windowMinutes: 0 } },
+    `'enrichment.windowMinutes' must be a whole number from 1 to 1440, got 0`,
+  ],
+  [
+    'enrichment.maxPages',
+    { enrichment: { maxPages: 11 } },
+    `'enrichment.maxPages' must be a whole number from 1 to 10, got 11`,
+  ],
+  [
+    'enrichment.firstSeen',
+    { enrichment: { firstSeen: 'yes' as never } },
+    `'enrichment.firstSeen' must be true or false, got "yes"`,
+  ],
+  ['backfillDays', { backfillDays: 91 }, `'backfillDays' must be a whole number from 0 to 90, got 91`],
+  [
+    'reconciliation',
+    { reconciliation: Duration.minutes(2) },
+    `'reconciliation' must be from 5 minutes to 12 hours, got 2 minutes`,
+  ],
+  [
+    'reconciliation',
+    { reconciliation: Duration.seconds(330) },
+    `'reconciliation' must be a whole number of minutes, got 5 minutes 30 seconds`,
+  ],
   [
     'trail.trailName',
     { trail: DetectorTrail.create({ trailName: 'my trail' }) },
