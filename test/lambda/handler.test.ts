@@ -1,13 +1,11 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { SNSClient } from '@aws-sdk/client-sns';
-import { buildSync } from 'esbuild';
 
 import { createHandler, UnprocessableEventError } from '../../lambda/alert/handler';
 import { DEFAULT_ALERT_FUNCTION_CONFIG, type AlertFunctionConfig } from '../../lib/detection';
-import { ALERT_FUNCTION_SOURCE, alertFunctionBuildOptions } from '../../lib/private/alert-function-code';
+import { bundledAlertFunction } from '../support/bundle';
 import { MANIFEST, envelope, record } from '../support/fixtures';
 import { startLocalSns, type LocalSns } from '../support/sns-server';
 import { captureTelemetry, type Telemetry } from '../support/telemetry';
@@ -277,10 +275,8 @@ describe('the bundled handler', () => {
   // Bundled exactly as the package ships it, then loaded as Lambda would: configuration and the SNS
   // endpoint come from the environment.
   test('publishes through the endpoint in AWS_ENDPOINT_URL_SNS and reads DETECTOR_CONFIG', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alert-bundle-'));
-    const outfile = path.join(dir, 'index.js');
-    buildSync({ ...alertFunctionBuildOptions(ALERT_FUNCTION_SOURCE, outfile), logLevel: 'silent' });
-    fs.symlinkSync(path.join(__dirname, '..', '..', 'node_modules'), path.join(dir, 'node_modules'));
+    const bundle = bundledAlertFunction();
+    const outfile = bundle.file;
     const saved = { ...process.env };
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_SNS: server.endpoint,
@@ -308,7 +304,7 @@ describe('the bundled handler', () => {
       );
     } finally {
       process.env = saved;
-      fs.rmSync(dir, { recursive: true, force: true });
+      bundle.remove();
     }
   });
 });

@@ -1,8 +1,5 @@
 // The whole triage pipeline over the wire: every AWS client is the real SDK v3 client, pointed at a
 // local server (test/support/aws-server.ts) that keeps just enough state to behave like the service.
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -10,13 +7,12 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { buildSync } from 'esbuild';
 
 import { MinInterval, firstSeen } from '../../lambda/alert/checks';
 import { DeliveryFailedError, SweepIncompleteError, createHandler } from '../../lambda/alert/handler';
 import { DEFAULT_ALERT_FUNCTION_CONFIG, type AlertFunctionConfig } from '../../lib/detection';
-import { ALERT_FUNCTION_SOURCE, alertFunctionBuildOptions } from '../../lib/private/alert-function-code';
 import { startLocalAws, type LocalAws, type Service } from '../support/aws-server';
+import { bundledAlertFunction } from '../support/bundle';
 import { envelope, record } from '../support/fixtures';
 import { captureTelemetry, type Telemetry } from '../support/telemetry';
 
@@ -525,10 +521,8 @@ describe('LookupEvents rate limit', () => {
 
 describe('the bundled function, configured only through its environment', () => {
   test('one endpoint (AWS_ENDPOINT_URL) serves every client: idempotent delivery to every output', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alert-pipeline-'));
-    const outfile = path.join(dir, 'index.js');
-    buildSync({ ...alertFunctionBuildOptions(ALERT_FUNCTION_SOURCE, outfile), logLevel: 'silent' });
-    fs.symlinkSync(path.join(__dirname, '..', '..', 'node_modules'), path.join(dir, 'node_modules'));
+    const bundle = bundledAlertFunction();
+    const outfile = bundle.file;
     aws.buckets.set('acme-ml-artifacts-111122223333', { owner: '999999999999' });
     const saved = { ...process.env };
     Object.assign(process.env, {
@@ -572,7 +566,7 @@ describe('the bundled function, configured only through its environment', () => 
       expect(telemetry.counts()).toMatchObject({ AlertsPublished: 2 });
     } finally {
       process.env = saved;
-      fs.rmSync(dir, { recursive: true, force: true });
+      bundle.remove();
     }
   });
 });
