@@ -803,7 +803,7 @@ export class BedrockModelSupplyChainDetector extends Construct {
   /**
    * The function's permissions beyond logs and the alert topic, each only when its feature is on:
    * - dynamodb Get/Put/Update/DeleteItem on the idempotency table (Powertools idempotency, first-seen);
-   * - kms Encrypt/Decrypt/GenerateDataKey on the detector key (the table is encrypted with it);
+   * - kms Encrypt/Decrypt/GenerateDataKey on the detector key through DynamoDB only (the table's key);
    * - s3:GetBucketLocation on any bucket (provenance: it reveals only the bucket's region, and answers
    *   ExpectedBucketOwner; model sources can be in any bucket, so no narrower resource exists);
    * - cloudtrail:LookupEvents (enrichment and sweeps; it supports no resource-level permission);
@@ -824,7 +824,15 @@ export class BedrockModelSupplyChainDetector extends Construct {
       'dynamodb:UpdateItem',
       'dynamodb:DeleteItem',
     );
-    this.encryptionKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey');
+    // The table is encrypted with the detector key: the function may use it only through DynamoDB.
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'UseKeyThroughDynamoDB',
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [this.encryptionKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${stack.region}.${stack.urlSuffix}` } },
+      }),
+    );
     const acknowledgements: { id: string; reason: string }[] = [];
     if (config.provenanceCheck) {
       fn.addToRolePolicy(

@@ -156,7 +156,9 @@ export function contextLines(context: AlertContext): string[] {
     lines.push(
       `Bedrock calls by the same principal in the ${a.windowMinutes} minutes before: ${a.bedrockCalls}` +
         (a.byName.length ? ` (${a.byName.map((n) => `${n.name} x${n.count}`).join(', ')})` : '') +
-        (a.truncated ? `; only the latest ${a.scanned} events were read` : ''),
+        (a.truncated ? `; only the latest ${a.scanned} events were read` : '') +
+        // Event history lags the EventBridge delivery by minutes: "none" may mean "not there yet".
+        (a.bedrockCalls === 0 ? ' (CloudTrail event history can lag the call by several minutes)' : ''),
     );
     if (a.enumeration.length) lines.push(`Enumeration before the call: ${a.enumeration.join(', ')}`);
   } else if (a?.status === 'unavailable') {

@@ -68,6 +68,13 @@ describe('triage resources with defaults', () => {
       Action: 'cloudtrail:LookupEvents',
       Resource: '*',
     });
+    expect(statements.find((s) => s.Sid === 'UseKeyThroughDynamoDB')).toEqual({
+      Sid: 'UseKeyThroughDynamoDB',
+      Effect: 'Allow',
+      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DetectorKey/), 'Arn'] },
+      Condition: { StringEquals: { 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com' } },
+    });
     const table = statements.find((s) => actions(s).includes('dynamodb:PutItem'))!;
     expect(actions(table).sort()).toEqual([
       'dynamodb:DeleteItem',
