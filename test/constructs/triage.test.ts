@@ -71,9 +71,11 @@ describe('triage resources with defaults', () => {
     expect(statements.find((s) => s.Sid === 'UseKeyThroughDynamoDB')).toEqual({
       Sid: 'UseKeyThroughDynamoDB',
       Effect: 'Allow',
-      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'],
+      Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
       Resource: { 'Fn::GetAtt': [expect.stringMatching(/^DetectorKey/), 'Arn'] },
-      Condition: { StringEquals: { 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com' } },
+      Condition: {
+        StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['dynamodb.us-east-1.', { Ref: 'AWS::URLSuffix' }]] } },
+      },
     });
     const table = statements.find((s) => actions(s).includes('dynamodb:PutItem'))!;
     expect(actions(table).sort()).toEqual([
