@@ -28,7 +28,7 @@ import {
 } from '../lib';
 
 // CDK's built-in CloudFormation schema validation is left to the tests (see bin/app.ts).
-const app = new App({ builtinCloudFormationValidation: false });
+export const app = new App({ builtinCloudFormationValidation: false });
 const text = (key: string): string | undefined => {
   const value: unknown = app.node.tryGetContext(key);
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;

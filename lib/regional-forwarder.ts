@@ -1,4 +1,4 @@
-import { Annotations, Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -218,6 +218,20 @@ export class RegionalForwarder extends Construct {
           ),
         );
       }
+    }
+    // Compliance packs (see the README's Compliance section): the forwarder stays a rule and a role.
+    const inline = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({
+      id: `${pack}-IAMNoInlinePolicy`,
+      reason:
+        "The role's one inline statement allows events:PutEvents on the detector's bus and nothing else; inline, it lives and dies with the role and keeps a member account-region at two resources.",
+    }));
+    Validations.of(this.role).acknowledge(...inline);
+    for (const rule of [...(this.rule ? [this.rule] : []), ...this.tamperRules, ...this.globalTamperRules]) {
+      Validations.of(rule).acknowledge({
+        id: 'Serverless-EventBusDLQ',
+        reason:
+          "The target is the detector's event bus: EventBridge retries a failed delivery with backoff for 24 hours. A dead-letter queue would add a KMS-encrypted queue and its policy to every member account-region, against the two-resource footprint.",
+      });
     }
     if (props.guardrailPolicyIds?.length && !forwardTamper) {
       Annotations.of(this).addWarningV2(
