@@ -301,13 +301,16 @@ export function createHandler(
     const tally = { found: 0, alerted: 0, quiet: 0, ignored: 0 };
     const problems: string[] = [];
     let stopped: string | undefined;
-    outer: for (const call of watched) {
+    // Read every watched call's history first, then handle the events oldest first, so that
+    // "first seen" marks the earliest call and a sweep that runs out of time has done the oldest.
+    const envelopes: Record<string, unknown>[] = [];
+    reading: for (const call of watched) {
       let token: string | undefined;
       let pages = 0;
       do {
         if (lambdaContext && lambdaContext.getRemainingTimeInMillis() < SWEEP_TIME_MARGIN_MS) {
           stopped = `stopped before the function timeout while reading ${call.eventName}`;
-          break outer;
+          break reading;
         }
         await limiter.wait();
         let page;
@@ -335,26 +338,28 @@ export function createHandler(
           break;
         }
         for (const looked of page.Events ?? []) {
-          if (lambdaContext && lambdaContext.getRemainingTimeInMillis() < SWEEP_TIME_MARGIN_MS) {
-            stopped = `stopped before the function timeout while reading ${call.eventName}`;
-            break outer;
-          }
           tally.found++;
           const envelope = sweepEnvelope(looked);
-          if (typeof envelope === 'string') {
-            problems.push(envelope);
-            continue;
-          }
-          try {
-            const result = await processEvent(envelope, targets, true);
-            if (result.status === 'alerted') tally.alerted++;
-            else if (result.status === 'quiet') tally.quiet++;
-            else tally.ignored++;
-          } catch (e) {
-            problems.push(`${envelope.id}: ${describeError(e)}`);
-          }
+          if (typeof envelope === 'string') problems.push(envelope);
+          else envelopes.push(envelope);
         }
       } while (token);
+    }
+    const timeOf = (e: Record<string, unknown>) => Date.parse(typeof e.time === 'string' ? e.time : '') || 0;
+    envelopes.sort((a, b) => timeOf(a) - timeOf(b));
+    for (const [i, envelope] of envelopes.entries()) {
+      if (lambdaContext && lambdaContext.getRemainingTimeInMillis() < SWEEP_TIME_MARGIN_MS) {
+        stopped = `stopped before the function timeout with ${envelopes.length - i} events left, from ${String(envelope.time)}`;
+        break;
+      }
+      try {
+        const result = await processEvent(envelope, targets, true);
+        if (result.status === 'alerted') tally.alerted++;
+        else if (result.status === 'quiet') tally.quiet++;
+        else tally.ignored++;
+      } catch (e) {
+        problems.push(`${String(envelope.id)}: ${describeError(e)}`);
+      }
     }
     logger.info(`${request.kind} sweep`, { ...tally, lookbackMinutes: request.lookbackMinutes, problems, stopped });
     metrics.addMetric('SweepEventsFound', MetricUnit.Count, tally.found);

@@ -415,9 +415,10 @@ describe('sweeps (backfill and reconciliation)', () => {
     ]);
     expect(lookups[0].params).toMatchObject({ StartTime: (now - 90 * 86400_000) / 1000, EndTime: now / 1000 });
     // The already delivered import is not published again; the two others are, once each.
+    // Oldest first: the marketplace registration (5 February) before the deployment (20 February).
     expect(publishes(TOPIC).map((p) => p.params.Subject)).toEqual([
-      '[MEDIUM] Bedrock CreateCustomModelDeployment in 111122223333/us-east-1',
       '[MEDIUM] Bedrock RegisterMarketplaceModelEndpoint in 111122223333/us-east-1',
+      '[MEDIUM] Bedrock CreateCustomModelDeployment in 111122223333/us-east-1',
     ]);
     aws.requests.length = 0;
     await handler({ bedrockSupplyChainSweep: { kind: 'reconcile', lookbackMinutes: 129600 } });
@@ -441,6 +442,32 @@ describe('sweeps (backfill and reconciliation)', () => {
       /^backfill sweep incomplete \(1 found, 0 alerted\): sweep-aaaaaaaa-0000-4000-8000-000000000009: /,
     );
     expect(publishes(TOPIC)).toHaveLength(0);
+  });
+
+  test('a sweep that runs short of time has handled the oldest events, and says how many are left and from when', async () => {
+    history('pos-deploy-01.json', 'aaaaaaaa-0000-4000-8000-000000000021');
+    history('pos-mkt-register-01.json', 'aaaaaaaa-0000-4000-8000-000000000022');
+    const handler = createHandler({
+      ...clients(),
+      topicArn: TOPIC,
+      config: sweepConfig,
+      idempotencyTable: TABLE,
+      environment: ENVIRONMENT,
+      lookupLimiter: new MinInterval(0),
+      now: () => Date.parse('2026-03-13T00:00:00Z'),
+    });
+    // Plenty of time for reading the four names' history and the first event, then 1 s left.
+    let calls = 0;
+    const context = {
+      invokedFunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:bedrock-supply-chain-alert`,
+      getRemainingTimeInMillis: () => (++calls <= 5 ? 600_000 : 1_000),
+    } as never;
+    await expect(handler(backfill, context)).rejects.toThrow(
+      'backfill sweep incomplete (2 found, 1 alerted): stopped before the function timeout with 1 events left, from 2026-02-20T11:22:33Z',
+    );
+    expect(publishes(TOPIC).map((p) => p.params.Subject)).toEqual([
+      '[MEDIUM] Bedrock RegisterMarketplaceModelEndpoint in 111122223333/us-east-1',
+    ]);
   });
 
   test('a sweep that cannot read CloudTrail fails visibly, naming what it missed', async () => {
