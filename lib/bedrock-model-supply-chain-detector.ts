@@ -15,7 +15,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 
 import {
   ALERT_CONFIG_ENV,
@@ -53,6 +53,8 @@ import {
   DEFAULT_ENRICHMENT,
   DEFAULT_IDEMPOTENCY_DAYS,
   IDEMPOTENCY_TABLE_ENV,
+  METRIC_NAMESPACE,
+  SERVICE_NAME,
   LOOKUP_EVENTS_HORIZON_DAYS,
   checkEnrichment,
   sweepRequestPayload,
@@ -61,6 +63,7 @@ import { DetectorMonitoring } from './detector-monitoring';
 import { DetectorTrail } from './detector-trail';
 import { alertFunctionCode } from './private/alert-function-code';
 import { acknowledgeComplianceFindings } from './private/compliance';
+import { cdkEventPattern } from './private/event-pattern';
 import {
   assertValid,
   checkBoolean,
@@ -619,8 +622,8 @@ export class BedrockModelSupplyChainDetector extends Construct {
         [ALERT_TOPIC_ENV]: this.alertTopic.topicArn,
         [ALERT_CONFIG_ENV]: stack.toJsonString(config),
         [IDEMPOTENCY_TABLE_ENV]: this.idempotencyTable.tableName,
-        POWERTOOLS_SERVICE_NAME: 'bedrock-supply-chain',
-        POWERTOOLS_METRICS_NAMESPACE: 'BedrockModelSupplyChain',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
       },
       retryAttempts: props.functionRetryAttempts ?? 2,
       maxEventAge: props.functionMaxEventAge ?? Duration.hours(6),
@@ -660,7 +663,7 @@ export class BedrockModelSupplyChainDetector extends Construct {
           512,
         ),
       eventBus: props.eventBus,
-      eventPattern: cdkPattern(this.eventPattern),
+      eventPattern: cdkEventPattern(this.eventPattern),
       targets: [target()],
     });
 
@@ -673,7 +676,7 @@ export class BedrockModelSupplyChainDetector extends Construct {
               ruleName: i === 0 ? name : `${name}-${i + 1}`,
               description,
               eventBus: props.eventBus,
-              eventPattern: cdkPattern(pattern),
+              eventPattern: cdkEventPattern(pattern),
               targets: [target()],
             }),
         );
@@ -726,9 +729,11 @@ export class BedrockModelSupplyChainDetector extends Construct {
       });
     }
     const backfillDays = props.backfillDays ?? DEFAULT_BACKFILL_DAYS;
+    let backfill: cr.AwsCustomResource | undefined;
+    let backfillProvider: IConstruct | undefined;
     if (backfillDays > 0) {
       // Invoked once, asynchronously, when the stack is created: the deploy does not wait for the sweep.
-      const backfill = new cr.AwsCustomResource(this, 'Backfill', {
+      backfill = new cr.AwsCustomResource(this, 'Backfill', {
         resourceType: 'Custom::BedrockSupplyChainBackfill',
         onCreate: {
           service: 'Lambda',
@@ -748,9 +753,9 @@ export class BedrockModelSupplyChainDetector extends Construct {
       // The function must be able to write its logs and read CloudTrail before it is first invoked.
       backfill.node.addDependency(this.alertFunction);
       // AwsCustomResource's shared provider function lives at the stack's root.
-      const provider = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
-      if (provider) {
-        Validations.of(provider).acknowledge({
+      backfillProvider = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
+      if (backfillProvider) {
+        Validations.of(backfillProvider).acknowledge({
           id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
           reason:
             "aws-cdk-lib's AwsCustomResource provider (invokes the backfill once, at stack creation): the AWS managed basic execution policy only lets it write its own logs.",
@@ -792,8 +797,8 @@ export class BedrockModelSupplyChainDetector extends Construct {
       trail: created && this.trail,
       trailBucket: this.trailBucket,
       idempotencyTable: this.idempotencyTable,
-      backfill: this.node.tryFindChild('Backfill'),
-      backfillProvider: stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID),
+      backfill,
+      backfillProvider,
       accessLogsBucket: created?.accessLogsBucket !== undefined,
       cloudWatchLogs: created?.cloudWatchLogs !== false,
       reservedConcurrency: props.reservedConcurrentExecutions !== false,
@@ -1002,15 +1007,6 @@ export class BedrockModelSupplyChainDetector extends Construct {
 /** The construct id aws-cdk-lib gives AwsCustomResource's singleton provider function. */
 const AWS_CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
 
-/** The CDK form of a pattern in EventBridge's JSON form. */
-function cdkPattern(pattern: {
-  readonly source: readonly string[];
-  readonly 'detail-type': readonly string[];
-  readonly detail: object;
-}): events.EventPattern {
-  return { source: [...pattern.source], detailType: [...pattern['detail-type']], detail: { ...pattern.detail } };
-}
-
 function validateProps(props: BedrockModelSupplyChainDetectorProps): void {
   if (props.enrichment !== undefined && props.enrichment !== false) {
     for (const problem of checkEnrichment(
@@ -1071,9 +1067,6 @@ function validateProps(props: BedrockModelSupplyChainDetectorProps): void {
   assertValid(checkBoolean(props.notifyApproved, 'notifyApproved'));
   for (const prop of ['provenanceCheck', 'securityHub', 'chatNotifications', 'monitoring'] as const) {
     assertValid(checkBoolean(props[prop], prop));
-  }
-  if (props.enrichment !== undefined && props.enrichment !== false) {
-    assertValid(checkBoolean(props.enrichment.firstSeen, 'enrichment.firstSeen'));
   }
   assertValid(checkRetentionDays(props.logRetention, 'logRetention'));
   if (props.trail?.kind === 'create') {

@@ -7,9 +7,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
-/** The CloudWatch namespace and `service` dimension of the alert function's own metrics (Powertools). */
-export const DETECTOR_METRIC_NAMESPACE = 'BedrockModelSupplyChain';
-export const DETECTOR_SERVICE_NAME = 'bedrock-supply-chain';
+import { METRIC_NAMESPACE, SERVICE_NAME } from './detection';
 
 /** Props of {@link DetectorMonitoring}. */
 export interface DetectorMonitoringProps {
@@ -37,9 +35,9 @@ export class DetectorMonitoring extends Construct {
     const period = Duration.minutes(5);
     const own = (metricName: string) =>
       new cloudwatch.Metric({
-        namespace: DETECTOR_METRIC_NAMESPACE,
+        namespace: METRIC_NAMESPACE,
         metricName,
-        dimensionsMap: { service: DETECTOR_SERVICE_NAME },
+        dimensionsMap: { service: SERVICE_NAME },
         statistic: 'Sum',
         period,
       });

@@ -22,6 +22,8 @@ import {
   renderSnsMessage,
   resolveWatchedCalls,
   sweepEnvelope,
+  METRIC_NAMESPACE,
+  SERVICE_NAME,
   verdictSeverities,
   type AlertContext,
   type AlertFunctionConfig,
@@ -103,9 +105,6 @@ export interface HandlerDependencies {
   readonly now?: () => number;
 }
 
-/** CloudWatch namespace of the handler's metrics. */
-export const METRIC_NAMESPACE = 'BedrockModelSupplyChain';
-export const SERVICE_NAME = 'bedrock-supply-chain';
 /** A sweep stops this long before the function's timeout and reports itself incomplete. */
 const SWEEP_TIME_MARGIN_MS = 30_000;
 /** At most this many LookupEvents pages (50 events each) per watched call and sweep. */

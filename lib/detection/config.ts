@@ -57,6 +57,11 @@ export interface AlertOutputs {
   readonly soarEventBusArn?: string;
 }
 
+/** The CloudWatch namespace of the alert function's metrics; the alarms read them from here. */
+export const METRIC_NAMESPACE = 'BedrockModelSupplyChain';
+/** The function's Powertools service name: its logs' `service` and its metrics' `service` dimension. */
+export const SERVICE_NAME = 'bedrock-supply-chain';
+
 /** The environment variable that names the idempotency table. */
 export const IDEMPOTENCY_TABLE_ENV = 'IDEMPOTENCY_TABLE';
 /** Event ids are remembered longer than the 90-day backfill reads back. */

@@ -40,6 +40,21 @@ export interface ChatNotification {
 
 /** Characters ARNs and ids use; anything else is dropped where a value lands outside a code block. */
 const NOT_ID = /[^A-Za-z0-9:/._+=,-]/g;
+/** Characters ARNs use (`@` appears in some resource names). */
+const NOT_ARN = /[^A-Za-z0-9:/._+=,@-]/g;
+
+/** The id a destination keys the alert by: the CloudTrail event id, or the call and its time. */
+function eventKeyOf(alert: AlertDocument): string {
+  const e = alert.event;
+  return restrictTo(e.id ?? `${e.name}-${e.time ?? ''}`, NOT_ID, 128);
+}
+
+/** The ARNs among the alert's new resources and changed detector resources, reduced to `disallowed`'s complement. */
+function resourceArns(alert: AlertDocument, disallowed: RegExp, max: number): string[] {
+  return [...alert.newResources, ...alert.target]
+    .map((f) => restrictTo(f.value, disallowed, max))
+    .filter((v) => v.startsWith('arn:'));
+}
 const SEVERITY_EMOJI: Readonly<Record<string, string>> = {
   CRITICAL: ':rotating_light:',
   HIGH: ':red_circle:',
@@ -80,7 +95,7 @@ export function buildChatNotification(alert: AlertDocument): ChatNotification {
     fit(details.join('\n'), 3000) +
     '\n```' +
     (alert.consoleUrl ? `\n<${alert.consoleUrl}|Open the event in CloudTrail>` : '');
-  const id = restrictTo(e.id ?? `${e.name}-${e.time ?? ''}`, NOT_ID, 128);
+  const id = eventKeyOf(alert);
   return {
     version: '1.0',
     source: 'custom',
@@ -96,10 +111,7 @@ export function buildChatNotification(alert: AlertDocument): ChatNotification {
       threadId: id,
       summary: `[${alert.severity}] ${alert.title}`,
       eventType: alert.category,
-      relatedResources: [...alert.newResources, ...alert.target]
-        .map((f) => restrictTo(f.value, NOT_ID, 256))
-        .filter((v) => v.startsWith('arn:'))
-        .slice(0, 5),
+      relatedResources: resourceArns(alert, NOT_ID, 256).slice(0, 5),
       additionalContext: {
         eventId: id,
         account: restrictTo(e.account ?? '', /[^0-9]/g, 12),
@@ -162,12 +174,11 @@ export function buildSecurityHubFinding(alert: AlertDocument, ctx: FindingContex
   const e = alert.event;
   const account = /^\d{12}$/.test(e.account ?? '') ? e.account! : ctx.account;
   const region = restrictTo(e.region ?? ctx.region, /[^a-z0-9-]/g, 32) || ctx.region;
-  const eventKey = restrictTo(e.id ?? `${e.name}-${e.time ?? ''}`, NOT_ID, 128);
+  const eventKey = eventKeyOf(alert);
   const created = isoOr(e.time, ctx.now);
   const resources: AsffFinding['Resources'][number][] = [];
-  for (const f of [...alert.newResources, ...alert.target]) {
-    const id = restrictTo(f.value, /[^A-Za-z0-9:/._+=,@-]/g, 512);
-    if (id.startsWith('arn:')) resources.push({ Type: 'Other', Id: id, Partition: ctx.partition, Region: region });
+  for (const id of resourceArns(alert, NOT_ARN, 512)) {
+    resources.push({ Type: 'Other', Id: id, Partition: ctx.partition, Region: region });
   }
   for (const f of alert.modelSource) {
     const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/|$)/.exec(f.value);
@@ -254,10 +265,7 @@ export function buildSoarEntry(alert: AlertDocument, eventBusArn: string): SoarE
     DetailType: SOAR_DETAIL_TYPES[alert.category],
     Detail: JSON.stringify(alert),
     EventBusName: eventBusArn,
-    Resources: [...alert.newResources, ...alert.target]
-      .map((f) => restrictTo(f.value, /[^A-Za-z0-9:/._+=,@-]/g, 1600))
-      .filter((v) => v.startsWith('arn:'))
-      .slice(0, 10),
+    Resources: resourceArns(alert, NOT_ARN, 1600).slice(0, 10),
     ...(Number.isFinite(t) ? { Time: new Date(t) } : {}),
   };
 }

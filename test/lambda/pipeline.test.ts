@@ -58,7 +58,7 @@ function clients(maxAttempts = 2) {
   };
 }
 
-function pipeline(config: AlertFunctionConfig = ALL_OUTPUTS, maxAttempts = 2) {
+function pipeline(config: AlertFunctionConfig = ALL_OUTPUTS, maxAttempts = 2, now?: () => number) {
   return createHandler({
     ...clients(maxAttempts),
     topicArn: TOPIC,
@@ -67,6 +67,7 @@ function pipeline(config: AlertFunctionConfig = ALL_OUTPUTS, maxAttempts = 2) {
     environment: ENVIRONMENT,
     // No waiting between LookupEvents calls in tests; the spacing itself is tested below.
     lookupLimiter: new MinInterval(0),
+    now,
   });
 }
 
@@ -381,15 +382,7 @@ describe('sweeps (backfill and reconciliation)', () => {
 
   test('alerts on what EventBridge never delivered, once; what it did deliver is not repeated; failed calls are ignored', async () => {
     const now = Date.parse('2026-03-13T00:00:00Z');
-    const handler = createHandler({
-      ...clients(),
-      topicArn: TOPIC,
-      config: sweepConfig,
-      idempotencyTable: TABLE,
-      environment: ENVIRONMENT,
-      lookupLimiter: new MinInterval(0),
-      now: () => now,
-    });
+    const handler = pipeline(sweepConfig, 2, () => now);
     const delivered = history('pos-import-01.json', 'aaaaaaaa-0000-4000-8000-000000000001');
     history('pos-deploy-01.json', 'aaaaaaaa-0000-4000-8000-000000000002');
     history('pos-mkt-register-01.json', 'aaaaaaaa-0000-4000-8000-000000000003');
@@ -428,15 +421,7 @@ describe('sweeps (backfill and reconciliation)', () => {
   test('with the idempotency store down, a sweep sends nothing (it would repeat alerts) and reports each event', async () => {
     history('pos-deploy-01.json', 'aaaaaaaa-0000-4000-8000-000000000009');
     aws.failShare('dynamodb', 1, ['error']);
-    const handler = createHandler({
-      ...clients(1),
-      topicArn: TOPIC,
-      config: sweepConfig,
-      idempotencyTable: TABLE,
-      environment: ENVIRONMENT,
-      lookupLimiter: new MinInterval(0),
-      now: () => Date.parse('2026-03-13T00:00:00Z'),
-    });
+    const handler = pipeline(sweepConfig, 1, () => Date.parse('2026-03-13T00:00:00Z'));
     const run = handler(backfill);
     await expect(run).rejects.toThrow(
       /^backfill sweep incomplete \(1 found, 0 alerted\): sweep-aaaaaaaa-0000-4000-8000-000000000009: /,
@@ -447,15 +432,7 @@ describe('sweeps (backfill and reconciliation)', () => {
   test('a sweep that runs short of time has handled the oldest events, and says how many are left and from when', async () => {
     history('pos-deploy-01.json', 'aaaaaaaa-0000-4000-8000-000000000021');
     history('pos-mkt-register-01.json', 'aaaaaaaa-0000-4000-8000-000000000022');
-    const handler = createHandler({
-      ...clients(),
-      topicArn: TOPIC,
-      config: sweepConfig,
-      idempotencyTable: TABLE,
-      environment: ENVIRONMENT,
-      lookupLimiter: new MinInterval(0),
-      now: () => Date.parse('2026-03-13T00:00:00Z'),
-    });
+    const handler = pipeline(sweepConfig, 2, () => Date.parse('2026-03-13T00:00:00Z'));
     // Plenty of time for reading the four names' history and the first event, then 1 s left.
     let calls = 0;
     const context = {
