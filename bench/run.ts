@@ -17,7 +17,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { buildSync } from 'esbuild';
 
 import { DEFAULT_ALERT_FUNCTION_CONFIG } from '../lib/detection';
-import { ALERT_FUNCTION_SOURCE, alertFunctionBuildOptions } from '../lib/private/alert-function-code';
+import { ALERT_FUNCTION_SOURCE, alertFunctionBuildOptions } from '../lib/detector/function-code';
 import { startLocalAws } from '../test/support/aws-server';
 import { faultRun } from '../test/support/fault-run';
 

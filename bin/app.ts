@@ -6,10 +6,16 @@
 //   npx cdk synth -c scpTargetIds=ou-ab12-abcdefgh            # ... + the SCP (management account)
 //   npx cdk synth -c approvedPrincipalArns=arn:aws:iam::*:role/my-pipeline-*,arn:aws:iam::*:role/break-glass
 //   npx cdk synth -c watchedRegions=us-east-1,eu-west-1,ap-southeast-2  # ... in us-east-1, a forwarder in each other region
-import { App, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, App, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 
-import { BedrockModelSupplyChainGuard, DetectorTrail, RegionalForwarder, planWatchedRegions } from '../lib';
+import {
+  AccountForwarders,
+  BedrockModelSupplyChainGuard,
+  DetectorTrail,
+  PREVENTION_NOT_ENFORCED,
+  planWatchedRegions,
+} from '../lib';
 
 // CDK's built-in CloudFormation schema validation costs about 3 s of every synth of this app; the
 // test suite runs it over the same constructs and fails on any finding (test/nag), so the example
@@ -43,20 +49,27 @@ const guard = new BedrockModelSupplyChainGuard(stack, 'Guard', {
   // alertEmails: ['secops@example.com'],
 });
 
+if (!guard.scp) {
+  // Without -c scpTargetIds the guardrails are an IAM policy for you to attach to the principals it
+  // must bind (its ARN is an output below): synth would warn that it binds nobody yet.
+  Annotations.of(guard).acknowledgeWarning(
+    PREVENTION_NOT_ENFORCED,
+    'The quick start deploys the IAM guardrail policy for you to attach; give -c scpTargetIds in the management account for the SCP.',
+  );
+}
+
 new CfnOutput(stack, 'AlertTopicArn', { value: guard.detector.alertTopic.topicArn });
 new CfnOutput(stack, 'DeadLetterQueueUrl', { value: guard.detector.deadLetterQueue.queueUrl });
 if (guard.guardrailPolicy)
   new CfnOutput(stack, 'GuardrailPolicyArn', { value: guard.guardrailPolicy.managedPolicy.managedPolicyArn });
 
-for (const region of regions?.forwardedRegions ?? []) {
-  const forwarderStack = new Stack(app, `BedrockModelSupplyChain-${region}`, {
-    description: `Forwards the Bedrock model supply-chain events of ${region} to the detector in ${regions!.homeRegion}`,
-    env: { region },
-  });
-  new RegionalForwarder(forwarderStack, 'Forwarder', {
-    targetEventBus: RegionalForwarder.homeRegionBus(forwarderStack, 'HomeBus', regions!.homeRegion),
-    forwardTamperEvents: true,
-    // The home detector's trail is multi-region: it logs this region's calls too.
+if (regions) {
+  // A forwarder in each other watched region, each in its stack `BedrockModelSupplyChain-<region>`.
+  new AccountForwarders(app, 'Forwarders', {
+    regions: [...regions.regions],
+    homeRegion: regions.homeRegion,
+    stackNamePrefix: 'BedrockModelSupplyChain',
+    // The home detector's trail is multi-region: it logs the other regions' calls too.
     trail: DetectorTrail.fromTrail(guard.detector.trail!),
   });
 }

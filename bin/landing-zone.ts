@@ -16,11 +16,10 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
 
 import {
+  AccountForwarders,
   DetectorTrail,
   OrganizationDetector,
-  OrganizationEventBus,
   OrganizationForwarders,
-  RegionalForwarder,
   SCP_MAX_BYTES,
   buildGuardrailStatements,
   detectorNames,
@@ -156,23 +155,16 @@ new OrganizationForwarders(management, 'BedrockSupplyChainForwarders', {
   organizationalUnitIds: workloadOus,
   trail,
 });
-for (const region of regions.regions) {
-  const stack =
-    region === regions.homeRegion
-      ? management
-      : new Stack(app, `LandingZone-BedrockSupplyChain-${region}`, {
-          description: `Bedrock model supply chain: the management account's forwarder in ${region}`,
-          env: { account: managementAccountId, region },
-        });
-  new RegionalForwarder(stack, 'BedrockSupplyChainForwarder', {
-    targetEventBus: OrganizationEventBus.fromCentralAccount(stack, 'BedrockSupplyChainBus', {
-      account: auditAccountId,
-      region: regions.homeRegion,
-    }),
-    forwardTamperEvents: true,
-    guardrailPolicyIds: region === 'us-east-1' ? [management.guardrails.attrId] : undefined,
-    trail,
-  });
-}
+new AccountForwarders(app, 'BedrockSupplyChainManagementForwarders', {
+  regions: [...regions.regions],
+  homeRegion: regions.homeRegion,
+  centralAccountId: auditAccountId,
+  account: managementAccountId,
+  homeRegionStack: management,
+  stackNamePrefix: 'LandingZone-BedrockSupplyChain',
+  forwarderId: 'BedrockSupplyChainForwarder',
+  guardrailPolicyIds: [management.guardrails.attrId],
+  trail,
+});
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

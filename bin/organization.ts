@@ -18,12 +18,11 @@ import { App, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 
 import {
+  AccountForwarders,
   DetectorTrail,
   ModelSupplyChainScp,
   OrganizationDetector,
-  OrganizationEventBus,
   OrganizationForwarders,
-  RegionalForwarder,
   planWatchedRegions,
 } from '../lib';
 
@@ -90,25 +89,19 @@ new OrganizationForwarders(management, 'MemberForwarders', {
   organizationalUnitIds,
   trail,
 });
-for (const region of regions.regions) {
-  const stack =
-    region === regions.homeRegion
-      ? management
-      : new Stack(app, `BedrockSupplyChain-Management-${region}`, {
-          description: `Bedrock model supply chain: the management account's forwarder in ${region}`,
-          env: { account: managementAccountId, region },
-        });
-  new RegionalForwarder(stack, 'Forwarder', {
-    targetEventBus: OrganizationEventBus.fromCentralAccount(stack, 'CentralBus', {
-      account: securityAccountId,
-      region: regions.homeRegion,
-    }),
-    // SCPs do not bind the management account, so its forwarders are watched instead; in us-east-1
-    // this also forwards changes to the guardrail SCP (Organizations events arrive only there).
-    forwardTamperEvents: true,
-    guardrailPolicyIds: region === 'us-east-1' ? scp.policies.map((p) => p.attrId) : undefined,
-    trail,
-  });
-}
+// The management account's own forwarders (StackSets never deploy to it): in the management stack
+// for the home region, in `BedrockSupplyChain-Management-<region>` for the others. SCPs do not bind
+// the management account, so its changes to the detector are forwarded too; in us-east-1 this also
+// forwards changes to the guardrail SCP (Organizations events arrive only there).
+new AccountForwarders(app, 'ManagementForwarders', {
+  regions: [...regions.regions],
+  homeRegion: regions.homeRegion,
+  centralAccountId: securityAccountId,
+  account: managementAccountId,
+  homeRegionStack: management,
+  stackNamePrefix: 'BedrockSupplyChain-Management',
+  guardrailPolicyIds: scp.policies.map((p) => p.attrId),
+  trail,
+});
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

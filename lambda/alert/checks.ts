@@ -1,56 +1,26 @@
 // Runtime checks and lookups: each is bounded in time and in requests, and none can stop an alert.
 // A check that fails or times out comes back as "unverifiable"/"unavailable" with the reason.
-import { LookupEventsCommand, type CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { ConditionalCheckFailedException, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetBucketLocationCommand, type S3Client } from '@aws-sdk/client-s3';
+// The SDK commands are loaded on first use, with the clients (see index.ts).
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
 
 import {
-  LOOKUP_EVENTS_MIN_INTERVAL_MS,
   firstSeenKeys,
   lookupUsernameOf,
   summarizePriorActivity,
   type EnrichmentOptions,
   type FirstSeen,
   type FirstSeenResult,
-  type LookedUpEvent,
   type PriorActivity,
   type ProvenanceCheck,
   type ProvenanceResult,
   type Unavailable,
 } from '../../lib/detection';
 
-/**
- * Keeps calls at least `intervalMs` apart (CloudTrail LookupEvents: 2 requests per second per
- * account and region). One per container, shared by enrichment and sweeps.
- */
-export class MinInterval {
-  private next = 0;
-  constructor(
-    private readonly intervalMs: number,
-    private readonly now: () => number = Date.now,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-  ) {}
-  async wait(): Promise<void> {
-    const now = this.now();
-    const at = Math.max(now, this.next);
-    this.next = at + this.intervalMs;
-    if (at > now) await this.sleep(at - now);
-  }
-}
-
-export const lookupEventsLimiter = new MinInterval(LOOKUP_EVENTS_MIN_INTERVAL_MS);
-
-/** A short, safe description of an SDK or network error. */
-export function describeError(e: unknown): string {
-  const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-  if (err?.name === 'AbortError' || err?.name === 'TimeoutError') return 'timed out';
-  const status = err?.$metadata?.httpStatusCode;
-  const name = typeof err?.name === 'string' ? err.name : 'Error';
-  const message = typeof err?.message === 'string' ? err.message.slice(0, 200) : String(e).slice(0, 200);
-  return `${name}${status ? ` (HTTP ${status})` : ''}: ${message}`;
-}
-
-const statusOf = (e: unknown) => (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+import { describeError, statusOf } from './errors';
+import { lookupEvents, lookupEventsLimiter, type MinInterval } from './lookup';
+import { load } from './sdk';
 
 /**
  * Who owns the bucket: S3 answers GetBucketLocation with ExpectedBucketOwner only when that account
@@ -64,6 +34,7 @@ export async function checkBucketOwner(
   timeoutMs: number,
 ): Promise<ProvenanceResult> {
   const base = { uri: check.uri, bucket: check.bucket };
+  const { GetBucketLocationCommand } = load.s3();
   const probe = (owner?: string) =>
     s3.send(new GetBucketLocationCommand({ Bucket: check.bucket, ExpectedBucketOwner: owner }), {
       abortSignal: AbortSignal.timeout(timeoutMs),
@@ -120,30 +91,19 @@ export async function priorActivity(
   if (!username) return { status: 'unavailable', reason: 'the record names no user or session to look up' };
   const end = Date.parse(typeof record.eventTime === 'string' ? record.eventTime : '');
   if (!Number.isFinite(end)) return { status: 'unavailable', reason: 'the record has no readable eventTime' };
-  const events: LookedUpEvent[] = [];
-  let token: string | undefined;
-  let pages = 0;
-  try {
-    do {
-      await limiter.wait();
-      const out = await cloudTrail.send(
-        new LookupEventsCommand({
-          LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: username }],
-          StartTime: new Date(end - options.windowMinutes * 60_000),
-          EndTime: new Date(end),
-          MaxResults: 50,
-          NextToken: token,
-        }),
-        { abortSignal: AbortSignal.timeout(timeoutMs) },
-      );
-      events.push(...(out.Events ?? []));
-      token = out.NextToken;
-      pages++;
-    } while (token && pages < options.maxPages);
-  } catch (e) {
-    return { status: 'unavailable', reason: `LookupEvents failed: ${describeError(e)}` };
-  }
-  return summarizePriorActivity(record, events, options, token !== undefined);
+  const read = await lookupEvents(
+    cloudTrail,
+    {
+      attribute: { key: 'Username', value: username },
+      start: new Date(end - options.windowMinutes * 60_000),
+      end: new Date(end),
+      maxPages: options.maxPages,
+      timeoutMs,
+    },
+    limiter,
+  );
+  if (read.failed) return { status: 'unavailable', reason: `LookupEvents failed: ${read.problem}` };
+  return summarizePriorActivity(record, read.events, options, read.truncated);
 }
 
 /**
@@ -158,6 +118,7 @@ export async function firstSeen(
   timeoutMs: number,
   nowMs: number,
 ): Promise<FirstSeenResult> {
+  const { PutItemCommand } = load.dynamoDb();
   const keys = firstSeenKeys(record);
   const eventId = typeof record.eventID === 'string' ? record.eventID.slice(0, 256) : 'unknown';
   let reason: string | undefined;
@@ -180,7 +141,7 @@ export async function firstSeen(
       );
       return 'new';
     } catch (e) {
-      if (e instanceof ConditionalCheckFailedException || (e as Error)?.name === 'ConditionalCheckFailedException') {
+      if ((e as Error)?.name === 'ConditionalCheckFailedException') {
         const old = (e as ConditionalCheckFailedException).Item?.firstEventId?.S;
         return old === eventId ? 'new' : 'seen';
       }

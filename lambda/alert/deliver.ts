@@ -1,21 +1,28 @@
 // Delivery to each destination, once per CloudTrail event and destination (Powertools idempotency,
-// DynamoDB): a retry after a partial failure re-sends only to the destinations that failed.
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+// DynamoDB): a retry after a partial failure re-sends only to the destinations that failed. Each
+// destination renders its own format here, in one place, from the alert document.
+//
+// Only SNS is loaded at cold start; the other destinations' clients and commands, and the
+// idempotency library, are loaded the first time they are used (watched calls are rare, so nearly
+// every alert is a cold start, and an option that is off costs nothing).
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { BatchImportFindingsCommand, type SecurityHubClient } from '@aws-sdk/client-securityhub';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
+import type { Context } from 'aws-lambda';
 
 import {
   buildChatNotification,
   buildSecurityHubFinding,
   buildSoarEntry,
+  renderSnsMessage,
+  snsAttributes,
   type AlertDocument,
   type AlertOutputs,
-  type SnsAlertMessage,
 } from '../../lib/detection';
 
-import { describeError } from './checks';
+import { DestinationRejectedError, describeError } from './errors';
+import { load } from './sdk';
 
 export type DestinationName = 'sns' | 'chat' | 'securityHub' | 'soar';
 
@@ -42,12 +49,10 @@ export interface DeliveryOutcome {
   readonly error?: string;
 }
 
-/** Thrown when a destination refuses part of a batch with HTTP 200 (Security Hub, EventBridge). */
-export class DestinationRejectedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DestinationRejectedError';
-  }
+/** An alert ready to send: the document, and how to build it again with shorter values (for SNS). */
+export interface AlertToSend {
+  readonly document: AlertDocument;
+  readonly withFieldCap?: (maxFieldLength: number) => AlertDocument;
 }
 
 /** The destinations the configuration turns on, in delivery order. */
@@ -60,17 +65,17 @@ export function destinationsOf(targets: DeliveryTargets, clients: DeliveryClient
   ];
 }
 
-/** Sends the alert to one destination; returns the destination's id for it. */
+/** Renders the alert in the destination's format and sends it; returns the destination's id for it. */
 export async function sendTo(
   destination: DestinationName,
-  alert: AlertDocument,
-  sns: SnsAlertMessage,
+  alert: AlertToSend,
   targets: DeliveryTargets,
   clients: DeliveryClients,
   now: Date,
 ): Promise<string> {
   switch (destination) {
     case 'sns': {
+      const { sns } = renderSnsMessage(alert.document, alert.withFieldCap);
       const out = await clients.sns.send(
         new PublishCommand({
           TopicArn: targets.topicArn,
@@ -86,20 +91,21 @@ export async function sendTo(
       const out = await clients.sns.send(
         new PublishCommand({
           TopicArn: targets.chatTopicArn,
-          Message: JSON.stringify(buildChatNotification(alert)),
-          MessageAttributes: messageAttributes(sns.attributes),
+          Message: JSON.stringify(buildChatNotification(alert.document)),
+          MessageAttributes: messageAttributes(snsAttributes(alert.document)),
         }),
       );
       return out.MessageId ?? '';
     }
     case 'securityHub': {
-      const finding = buildSecurityHubFinding(alert, {
+      const finding = buildSecurityHubFinding(alert.document, {
         account: targets.account,
         region: targets.region,
         partition: targets.partition,
         namePrefix: targets.namePrefix,
         now,
       });
+      const { BatchImportFindingsCommand } = load.securityHub();
       const out = await clients.securityHub!.send(new BatchImportFindingsCommand({ Findings: [finding as never] }));
       if ((out.FailedCount ?? 0) > 0) {
         const f = out.FailedFindings?.[0];
@@ -110,8 +116,9 @@ export async function sendTo(
       return finding.Id;
     }
     case 'soar': {
+      const { PutEventsCommand } = load.eventBridge();
       const out = await clients.eventBridge!.send(
-        new PutEventsCommand({ Entries: [buildSoarEntry(alert, targets.soarEventBusArn!)] }),
+        new PutEventsCommand({ Entries: [buildSoarEntry(alert.document, targets.soarEventBusArn!)] }),
       );
       const entry = out.Entries?.[0];
       if ((out.FailedEntryCount ?? 0) > 0 || !entry?.EventId) {
@@ -140,28 +147,59 @@ export interface DeliveryKey {
 }
 
 /**
+ * The idempotency store, or how to make it the first time it is needed (undefined: there is none,
+ * and nothing is de-duplicated).
+ */
+export type IdempotencyStore =
+  BasePersistenceLayer | (() => BasePersistenceLayer | undefined | Promise<BasePersistenceLayer | undefined>);
+
+export interface Deliverer {
+  /**
+   * Sends once per key (when a store is given). If the store is unreachable before a send, the live
+   * path (`failOpen`) sends anyway, since a possible duplicate is better than a late alert, and the
+   * result says so; a sweep (`failOpen: false`) fails instead.
+   */
+  deliver(
+    key: DeliveryKey | undefined,
+    send: () => Promise<string>,
+    failOpen?: boolean,
+  ): Promise<{ id: string; storeProblem?: string }>;
+  /** Lets in-progress records expire with the invocation (Powertools' Lambda-context timeout). */
+  registerLambdaContext(context: Context): void;
+}
+
+/**
  * Delivers to every destination, each at most once per event (when a store is given). A destination
  * that fails does not stop the others; the outcomes say which failed and why.
- *
- * If the store itself is unreachable before a send, the alert is sent anyway (a possible duplicate
- * is better than a late alert) and the outcome says so.
  */
-export function createDeliverer(store: BasePersistenceLayer | undefined, days: number) {
-  const config = new IdempotencyConfig({ expiresAfterSeconds: days * 86_400 });
-  const once = store
-    ? makeIdempotent(async (_key: DeliveryKey, send: () => Promise<string>) => ({ id: await send() }), {
-        persistenceStore: store,
+export function createDeliverer(store: IdempotencyStore | undefined, days: number): Deliverer {
+  type Once = (key: DeliveryKey, send: () => Promise<string>) => Promise<{ id: string }>;
+  let once: Promise<Once | undefined> | undefined;
+  let lambdaContext: Context | undefined;
+  let registerContext: ((context: Context) => void) | undefined;
+  const idempotent = (): Promise<Once | undefined> =>
+    (once ??= (async () => {
+      const persistenceStore = typeof store === 'function' ? await store() : store;
+      if (!persistenceStore) return undefined;
+      const { IdempotencyConfig, makeIdempotent } = load.idempotency();
+      const config = new IdempotencyConfig({ expiresAfterSeconds: days * 86_400 });
+      registerContext = (context) => config.registerLambdaContext(context);
+      if (lambdaContext) registerContext(lambdaContext);
+      return makeIdempotent(async (_key: DeliveryKey, send: () => Promise<string>) => ({ id: await send() }), {
+        persistenceStore,
         config,
-      })
-    : undefined;
+      });
+    })().catch((e: unknown) => {
+      once = undefined;
+      throw e;
+    }));
   return {
-    config,
-    async deliver(
-      key: DeliveryKey | undefined,
-      send: () => Promise<string>,
-      failOpen = true,
-    ): Promise<{ id: string; storeProblem?: string }> {
-      if (!once || !key) return { id: await send() };
+    registerLambdaContext(context) {
+      lambdaContext = context;
+      registerContext?.(context);
+    },
+    async deliver(key, send, failOpen = true) {
+      if (!store || !key) return { id: await send() };
       let sent = false;
       const tracked = async () => {
         const id = await send();
@@ -169,7 +207,9 @@ export function createDeliverer(store: BasePersistenceLayer | undefined, days: n
         return id;
       };
       try {
-        return await once(key, tracked);
+        const sendOnce = await idempotent();
+        if (!sendOnce) return { id: await send() };
+        return await sendOnce(key, tracked);
       } catch (e) {
         const name = (e as Error)?.name ?? '';
         if (name !== 'IdempotencyPersistenceLayerError') throw e;

@@ -1,11 +1,13 @@
-// Lambda entry point: read the configuration and create the clients once per cold start, then
-// delegate to the handler. Every client takes its endpoint from the SDK's own settings
+// Lambda entry point (cold start): read the configuration, create the SNS client, and delegate to
+// the handler. Every other client is created the first time it is used, and only when its feature is
+// on: watched calls are rare, so nearly every alert is a cold start, and what an event does not need
+// should not be loaded before it. Every client takes its endpoint from the SDK's own settings
 // (AWS_ENDPOINT_URL_<SERVICE> / AWS_ENDPOINT_URL), which is how the tests point them at a local server.
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 
 import {
@@ -15,7 +17,8 @@ import {
   parseAlertFunctionConfig,
 } from '../../lib/detection';
 
-import { createHandler } from './handler';
+import { createHandler, type HandlerDependencies } from './handler';
+import { load } from './sdk';
 
 const topicArn = process.env[ALERT_TOPIC_ENV];
 if (!topicArn) throw new Error(`${ALERT_TOPIC_ENV} is not set: the alerting function has nowhere to publish`);
@@ -25,20 +28,45 @@ const idempotencyTable = process.env[IDEMPOTENCY_TABLE_ENV] || undefined;
 // Every request is bounded: a stalled connection must not hold an alert for the function's timeout.
 const http = { requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } };
 
-export const handler = createHandler({
+/** Creates a value on first read, once. */
+function once<T>(make: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: make() }).v;
+}
+
+const s3 = once(
+  (): S3Client =>
+    new (load.s3().S3Client)({
+      // A bucket in another region answers with a redirect; follow it rather than report the check failed.
+      followRegionRedirects: true,
+      forcePathStyle: !!(process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL),
+    }),
+);
+const cloudTrail = once((): CloudTrailClient => new (load.cloudTrail().CloudTrailClient)(http));
+const securityHub = once((): SecurityHubClient => new (load.securityHub().SecurityHubClient)(http));
+const eventBridge = once((): EventBridgeClient => new (load.eventBridge().EventBridgeClient)(http));
+const dynamoDb = once((): DynamoDBClient => new (load.dynamoDb().DynamoDBClient)(http));
+
+const dependencies: HandlerDependencies = {
   sns: new SNSClient(http),
   topicArn,
   config,
-  // A bucket in another region answers with a redirect; follow it rather than report the check failed.
-  s3: config.provenanceCheck
-    ? new S3Client({
-        followRegionRedirects: true,
-        forcePathStyle: !!(process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL),
-      })
-    : undefined,
-  cloudTrail: new CloudTrailClient(http),
-  securityHub: config.outputs.securityHub ? new SecurityHubClient(http) : undefined,
-  eventBridge: config.outputs.soarEventBusArn ? new EventBridgeClient(http) : undefined,
-  dynamoDb: idempotencyTable ? new DynamoDBClient(http) : undefined,
   idempotencyTable,
-});
+  get s3() {
+    return config.provenanceCheck ? s3() : undefined;
+  },
+  get cloudTrail() {
+    return cloudTrail();
+  },
+  get securityHub() {
+    return config.outputs.securityHub ? securityHub() : undefined;
+  },
+  get eventBridge() {
+    return config.outputs.soarEventBusArn ? eventBridge() : undefined;
+  },
+  get dynamoDb() {
+    return idempotencyTable ? dynamoDb() : undefined;
+  },
+};
+
+export const handler = createHandler(dependencies);

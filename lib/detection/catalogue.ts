@@ -6,6 +6,8 @@
  * Lambda, the guardrails and the tests all derive from this file.
  */
 
+import { show } from './values';
+
 /** The CloudTrail `eventSource` of every watched call. */
 export const BEDROCK_EVENT_SOURCE = 'bedrock.amazonaws.com';
 
@@ -171,7 +173,7 @@ export class DetectionConfigError extends Error {
 /** Checks one event name; returns an error message or undefined. */
 export function checkEventName(name: unknown, prop = 'additionalEventNames'): string | undefined {
   if (typeof name !== 'string' || !EVENT_NAME.test(name)) {
-    return `'${prop}' entries must be Bedrock API operation names (PascalCase letters and digits, 3-128 characters, for example 'CreateModelCustomizationJob'), got ${JSON.stringify(name)}`;
+    return `'${prop}' entries must be Bedrock API operation names (PascalCase letters and digits, 3-128 characters, for example 'CreateModelCustomizationJob'), got ${show(name)}`;
   }
   return undefined;
 }
@@ -184,7 +186,7 @@ export function resolveWatchedCalls(options: WatchedCallOptions = {}): WatchedCa
   const profile = options.profile ?? 'default';
   if (!DETECTION_PROFILES.includes(profile)) {
     throw new DetectionConfigError(
-      `'profile' must be one of ${DETECTION_PROFILES.map((p) => `'${p}'`).join(', ')}, got ${JSON.stringify(profile)}`,
+      `'profile' must be one of ${DETECTION_PROFILES.map((p) => `'${p}'`).join(', ')}, got ${show(profile)}`,
     );
   }
   const calls: WatchedCall[] = [...DEFAULT_WATCHED_CALLS];

@@ -1,16 +1,16 @@
-import { ALERT_SEVERITIES, DEFAULT_RISK_SCORE, DEFAULT_SEVERITY, type AlertSeverity } from './alert';
+/**
+ * What the construct tells the alerting function (written at synth into its environment, read at
+ * cold start), with the checks both sides share. Pure.
+ */
+import { DETECTOR_MODES, type DetectorMode } from './actions';
 import { DETECTION_PROFILES, DetectionConfigError, checkEventName, type DetectionProfile } from './catalogue';
-import { DEFAULT_ENRICHMENT, type EnrichmentOptions } from './enrichment';
+import { DEFAULT_ENRICHMENT, ENRICHMENT_BOUNDS, type EnrichmentSettings } from './enrichment';
+import { POLICY_ID } from './ids';
 import { DEFAULT_NAME_PREFIX, checkNamePrefix } from './names';
-import {
-  DEFAULT_VERDICT_SEVERITIES,
-  DETECTOR_MODES,
-  VERDICT_KINDS,
-  checkApprovals,
-  type Approvals,
-  type DetectorMode,
-  type VerdictSeverities,
-} from './verdict';
+import { DEFAULT_RISK_SCORE, DEFAULT_SEVERITY, checkRiskScore, checkSeverity, type AlertSeverity } from './severity';
+import { checkBoolean, checkWhole, show } from './values';
+import { checkApprovals, type Approvals } from './verdict';
+import { DEFAULT_VERDICT_SEVERITIES, checkVerdictSeverities, type VerdictSeverities } from './verdict-kinds';
 
 /** The environment variable that carries {@link AlertFunctionConfig} to the alerting Lambda as JSON. */
 export const ALERT_CONFIG_ENV = 'DETECTOR_CONFIG';
@@ -38,7 +38,7 @@ export interface AlertFunctionConfig {
   /** Check who owns the S3 bucket of a model source (S3 GetBucketLocation with ExpectedBucketOwner). */
   readonly provenanceCheck: boolean;
   /** Look up the principal's earlier Bedrock calls and whether it and its IP are new; null when off. */
-  readonly enrichment: (EnrichmentOptions & { readonly firstSeen: boolean }) | null;
+  readonly enrichment: EnrichmentSettings | null;
   /** Time allowed for each check or lookup request; past it the alert goes out with the check unverifiable. */
   readonly checkTimeoutMs: number;
   /** Destinations besides the SNS alert topic. */
@@ -90,22 +90,11 @@ export const DEFAULT_ALERT_FUNCTION_CONFIG: AlertFunctionConfig = {
   mode: 'alert',
   notifyApproved: false,
   provenanceCheck: true,
-  enrichment: { ...DEFAULT_ENRICHMENT, firstSeen: true },
+  enrichment: DEFAULT_ENRICHMENT,
   checkTimeoutMs: DEFAULT_CHECK_TIMEOUT_MS,
   outputs: { securityHub: false },
   idempotencyDays: DEFAULT_IDEMPOTENCY_DAYS,
 };
-
-/** Returns a message naming the prop, the value and what is allowed, or undefined when valid. */
-export function checkSeverity(value: unknown, prop = 'severity'): string | undefined {
-  if (typeof value === 'string' && (ALERT_SEVERITIES as readonly string[]).includes(value)) return undefined;
-  return `'${prop}' must be one of ${ALERT_SEVERITIES.map((s) => `'${s}'`).join(', ')}, got ${JSON.stringify(value)}`;
-}
-
-export function checkRiskScore(value: unknown, prop = 'riskScore'): string | undefined {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 100) return undefined;
-  return `'${prop}' must be a whole number from 0 to 100, got ${JSON.stringify(value)}`;
-}
 
 /**
  * Parses and checks the Lambda's configuration. A missing value takes its default; a wrong one
@@ -127,30 +116,26 @@ export function parseAlertFunctionConfig(json: string | undefined): AlertFunctio
   const problems = [
     DETECTION_PROFILES.includes(config.profile)
       ? undefined
-      : `'profile' must be one of ${DETECTION_PROFILES.map((p) => `'${p}'`).join(', ')}, got ${JSON.stringify(config.profile)}`,
+      : `'profile' must be one of ${DETECTION_PROFILES.map((p) => `'${p}'`).join(', ')}, got ${show(config.profile)}`,
     Array.isArray(config.additionalEventNames)
       ? config.additionalEventNames.map((n) => checkEventName(n)).find((m) => m !== undefined)
-      : `'additionalEventNames' must be an array, got ${JSON.stringify(config.additionalEventNames)}`,
+      : `'additionalEventNames' must be an array, got ${show(config.additionalEventNames)}`,
     checkNamePrefix(config.namePrefix),
     Array.isArray(config.guardrailPolicyIds) &&
-    config.guardrailPolicyIds.every((id) => typeof id === 'string' && /^p-[0-9a-z]{8,128}$/.test(id))
+    config.guardrailPolicyIds.every((id) => typeof id === 'string' && POLICY_ID.test(id))
       ? undefined
-      : `'guardrailPolicyIds' must be an array of policy ids like 'p-abcd1234', got ${JSON.stringify(config.guardrailPolicyIds)}`,
+      : `'guardrailPolicyIds' must be an array of policy ids like 'p-abcd1234', got ${show(config.guardrailPolicyIds)}`,
     checkSeverity(config.severity),
     checkRiskScore(config.riskScore),
     ...(config.approvals !== null && typeof config.approvals === 'object'
       ? checkApprovals(config.approvals)
-      : [`'approvals' must be an object, got ${JSON.stringify(config.approvals)}`]),
+      : [`'approvals' must be an object, got ${show(config.approvals)}`]),
     ...checkVerdictSeverities(config.verdictSeverities),
     DETECTOR_MODES.includes(config.mode)
       ? undefined
-      : `'mode' must be one of ${DETECTOR_MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(config.mode)}`,
-    typeof config.notifyApproved === 'boolean'
-      ? undefined
-      : `'notifyApproved' must be true or false, got ${JSON.stringify(config.notifyApproved)}`,
-    typeof config.provenanceCheck === 'boolean'
-      ? undefined
-      : `'provenanceCheck' must be true or false, got ${JSON.stringify(config.provenanceCheck)}`,
+      : `'mode' must be one of ${DETECTOR_MODES.map((m) => `'${m}'`).join(', ')}, got ${show(config.mode)}`,
+    checkBoolean(config.notifyApproved, 'notifyApproved'),
+    checkBoolean(config.provenanceCheck, 'provenanceCheck'),
     ...checkEnrichment(config.enrichment),
     checkWhole(config.checkTimeoutMs, 'checkTimeoutMs', 100, 30_000),
     checkWhole(config.idempotencyDays, 'idempotencyDays', 1, 3650),
@@ -176,75 +161,43 @@ export function parseAlertFunctionConfig(json: string | undefined): AlertFunctio
   };
 }
 
-/** A whole number within bounds, or a message naming the option. */
-export function checkWhole(value: unknown, prop: string, min: number, max: number): string | undefined {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return undefined;
-  return `'${prop}' must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`;
-}
-
 /** Checks the enrichment settings (null turns enrichment off). */
 export function checkEnrichment(value: unknown, prop = 'enrichment'): string[] {
   if (value === null) return [];
   if (typeof value !== 'object' || Array.isArray(value) || value === undefined) {
-    return [`'${prop}' must be an object or null, got ${JSON.stringify(value)}`];
+    return [`'${prop}' must be an object or null, got ${show(value)}`];
   }
   const e = value as Record<string, unknown>;
   return [
-    checkWhole(e.windowMinutes, `${prop}.windowMinutes`, 1, 24 * 60),
-    checkWhole(e.maxPages, `${prop}.maxPages`, 1, 10),
+    checkWhole(e.windowMinutes, `${prop}.windowMinutes`, ...ENRICHMENT_BOUNDS.windowMinutes),
+    checkWhole(e.maxPages, `${prop}.maxPages`, ...ENRICHMENT_BOUNDS.maxPages),
     typeof e.firstSeen === 'boolean'
       ? undefined
-      : `'${prop}.firstSeen' must be true or false, got ${JSON.stringify(e.firstSeen)}`,
+      : `'${prop}.firstSeen' must be true or false, got ${show(e.firstSeen)}`,
   ].filter((m): m is string => m !== undefined);
 }
 
 function checkOutputs(value: unknown): string[] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return [`'outputs' must be an object, got ${JSON.stringify(value)}`];
+    return [`'outputs' must be an object, got ${show(value)}`];
   }
   const o = value as Record<string, unknown>;
   const problems: string[] = [];
   if (typeof o.securityHub !== 'boolean') {
-    problems.push(`'outputs.securityHub' must be true or false, got ${JSON.stringify(o.securityHub)}`);
+    problems.push(`'outputs.securityHub' must be true or false, got ${show(o.securityHub)}`);
   }
   if (
     o.chatTopicArn !== undefined &&
     (typeof o.chatTopicArn !== 'string' || !/^arn:[a-z-]+:sns:/.test(o.chatTopicArn))
   ) {
-    problems.push(`'outputs.chatTopicArn' must be an SNS topic ARN, got ${JSON.stringify(o.chatTopicArn)}`);
+    problems.push(`'outputs.chatTopicArn' must be an SNS topic ARN, got ${show(o.chatTopicArn)}`);
   }
   if (
     o.soarEventBusArn !== undefined &&
     (typeof o.soarEventBusArn !== 'string' ||
       !/^arn:[a-z-]+:events:[^:]+:\d{12}:event-bus\/.+$/.test(o.soarEventBusArn))
   ) {
-    problems.push(
-      `'outputs.soarEventBusArn' must be an EventBridge event bus ARN, got ${JSON.stringify(o.soarEventBusArn)}`,
-    );
-  }
-  return problems;
-}
-
-/** Checks a partial verdict-severity mapping. */
-export function checkVerdictSeverities(value: unknown, prop = 'verdictSeverities'): string[] {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return [`'${prop}' must be an object keyed by verdict, got ${JSON.stringify(value)}`];
-  }
-  const problems: string[] = [];
-  for (const [kind, mapping] of Object.entries(value)) {
-    if (!(VERDICT_KINDS as readonly string[]).includes(kind) || kind === 'unverified') {
-      problems.push(
-        `'${prop}' keys must be ${VERDICT_KINDS.filter((k) => k !== 'unverified')
-          .map((k) => `'${k}'`)
-          .join(', ')} ('unverified' is set by 'severity' and 'riskScore'), got ${JSON.stringify(kind)}`,
-      );
-      continue;
-    }
-    const m = (mapping ?? {}) as Record<string, unknown>;
-    const a = checkSeverity(m.severity, `${prop}.${kind}.severity`);
-    const b = checkRiskScore(m.riskScore, `${prop}.${kind}.riskScore`);
-    if (a) problems.push(a);
-    if (b) problems.push(b);
+    problems.push(`'outputs.soarEventBusArn' must be an EventBridge event bus ARN, got ${show(o.soarEventBusArn)}`);
   }
   return problems;
 }

@@ -3,11 +3,9 @@
  * LookupEvents), and whether the principal and source IP are new to the detector. The lookups run
  * in the Lambda; what to ask and what the answers mean are decided here, purely.
  */
-import type { ProvenanceResult } from './provenance';
+import { principalArnOf } from './record';
 import { safeText } from './sanitize';
-import { principalArnOf } from './verdict';
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+import { stringOf as str } from './values';
 
 /** Enrichment settings (all bounded so one alert costs a known number of requests). */
 export interface EnrichmentOptions {
@@ -16,28 +14,22 @@ export interface EnrichmentOptions {
   /** At most this many LookupEvents pages (50 events each) per alert. @default 2 */
   readonly maxPages: number;
 }
-export const DEFAULT_ENRICHMENT: EnrichmentOptions = { windowMinutes: 60, maxPages: 2 };
+
+/** Enrichment settings with the first-seen memory switch, as the function takes them. */
+export interface EnrichmentSettings extends EnrichmentOptions {
+  /** Say whether the principal and the source IP are new to the detector. @default true */
+  readonly firstSeen: boolean;
+}
+
+/** The one set of enrichment defaults: the construct, the function and the docs read them here. */
+export const DEFAULT_ENRICHMENT: EnrichmentSettings = { windowMinutes: 60, maxPages: 2, firstSeen: true };
+
+/** The bounds of each enrichment setting. */
+export const ENRICHMENT_BOUNDS = { windowMinutes: [1, 24 * 60], maxPages: [1, 10] } as const;
 /** CloudTrail LookupEvents allows 2 requests per second per account and region. */
 export const LOOKUP_EVENTS_MIN_INTERVAL_MS = 500;
 /** LookupEvents sees the last 90 days. */
 export const LOOKUP_EVENTS_HORIZON_DAYS = 90;
-
-/**
- * The `Username` LookupEvents filters on for the record's principal: the session name of a role
- * session, the user name of an IAM user, `root` for the root user. Undefined when the record names
- * none (the lookup is then skipped, and the alert says why).
- */
-export function lookupUsernameOf(record: Record<string, unknown>): string | undefined {
-  const identity = record.userIdentity as Record<string, unknown> | undefined;
-  if (!identity || typeof identity !== 'object') return undefined;
-  if (identity.type === 'Root') return 'root';
-  const userName = str(identity.userName);
-  if (userName) return userName;
-  const arn = str(identity.arn);
-  if (!arn) return undefined;
-  const m = /:(?:assumed-role\/[^/]+|user(?:\/.*)?|federated-user)\/([^/]+)$/.exec(arn);
-  return m?.[1];
-}
 
 /** A LookupEvents result entry, reduced to what enrichment reads (SDK-free). */
 export interface LookedUpEvent {
@@ -134,42 +126,4 @@ export function firstSeenKeys(record: Record<string, unknown>): { principal?: st
     // Service principals (bedrock.amazonaws.com) are not addresses; only IPs are remembered.
     sourceIp: ip && /^[0-9a-fA-F:.]{2,45}$/.test(ip) ? `seen#ip#${ip}` : undefined,
   };
-}
-
-/** What enrichment and provenance found, shown in the alert. */
-export interface AlertContext {
-  readonly provenance: readonly ProvenanceResult[];
-  readonly priorActivity: PriorActivity | Unavailable | null;
-  readonly firstSeen: FirstSeenResult | null;
-}
-
-/** The context as display lines (strings already made safe). */
-export function contextLines(context: AlertContext): string[] {
-  const lines: string[] = [];
-  for (const p of context.provenance) {
-    lines.push(
-      `Bucket ${safeText(p.bucket, 64)}: ${p.status}${p.owner ? ` (owner ${p.owner})` : ''}: ${safeText(p.reason, 512)}`,
-    );
-  }
-  const a = context.priorActivity;
-  if (a?.status === 'found') {
-    lines.push(
-      `Bedrock calls by the same principal in the ${a.windowMinutes} minutes before: ${a.bedrockCalls}` +
-        (a.byName.length ? ` (${a.byName.map((n) => `${n.name} x${n.count}`).join(', ')})` : '') +
-        (a.truncated ? `; only the latest ${a.scanned} events were read` : '') +
-        // Event history lags the EventBridge delivery by minutes: "none" may mean "not there yet".
-        (a.bedrockCalls === 0 ? ' (CloudTrail event history can lag the call by several minutes)' : ''),
-    );
-    if (a.enumeration.length) lines.push(`Enumeration before the call: ${a.enumeration.join(', ')}`);
-  } else if (a?.status === 'unavailable') {
-    lines.push(`Earlier activity: unavailable, ${safeText(a.reason, 512)}`);
-  }
-  const f = context.firstSeen;
-  if (f) {
-    lines.push(
-      `Principal: ${f.principal}; source IP: ${f.sourceIp} (first seen by this detector, 90-day memory)` +
-        (f.reason ? `: ${safeText(f.reason, 256)}` : ''),
-    );
-  }
-  return lines;
 }

@@ -1,17 +1,29 @@
 // The one source of truth for detection. Pure: no aws-cdk-lib, constructs or AWS SDK imports
-// (enforced by ESLint), so the construct, the Lambda and the tests can all share it.
+// (enforced by ESLint), so the construct, the Lambda and the tests can all share it. Every import
+// inside points down (enforced by ESLint's import-x/no-cycle): values, ids and regions at the
+// bottom; reading records, the catalogue and the patterns; deciding; judging; the alert document;
+// rendering and the other destinations; the function's configuration.
+export * from './values';
+export * from './ids';
+export * from './regions';
+export * from './severity';
+export * from './verdict-kinds';
+export * from './record';
+export * from './sanitize';
+export * from './leaves';
+export * from './match';
+export * from './names';
 export * from './catalogue';
 export * from './pattern';
-export * from './leaves';
 export * from './classify';
-export * from './sanitize';
-export * from './alert';
-export * from './config';
-export * from './names';
 export * from './tamper';
-export * from './match';
+export * from './decide';
+export * from './actions';
 export * from './verdict';
 export * from './provenance';
 export * from './enrichment';
+export * from './alert';
+export * from './render';
 export * from './outputs';
 export * from './sweep';
+export * from './config';

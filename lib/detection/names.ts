@@ -1,10 +1,16 @@
 /**
- * Physical names of the detector's resources, derived from one prefix. The guardrails and the
+ * Physical names of everything the library deploys, derived from one prefix. The guardrails and the
  * tamper alert find the detector by these names (across accounts and regions, without cross-stack
- * references), so the constructs and the statements both take them from here. Pure.
+ * references), so the constructs, the statements, the function and the tests all take them from
+ * here. Pure.
+ *
+ * Which names are global: IAM role names and CloudWatch dashboard names are global to the account,
+ * so they carry the region; S3 bucket names are global to the partition, so they carry the account
+ * and the region; SCP names are global to the organisation. Everything else is regional.
  */
+import { show } from './values';
 
-/** The default prefix of every detector resource name. */
+/** The default prefix of every resource name. */
 export const DEFAULT_NAME_PREFIX = 'bedrock-supply-chain';
 
 /** Lower-case letters, digits and hyphens (S3 bucket rules), 3-24 characters, starting with a letter. */
@@ -12,10 +18,10 @@ const NAME_PREFIX = /^[a-z][a-z0-9-]{1,22}[a-z0-9]$/;
 
 export function checkNamePrefix(value: unknown, prop = 'namePrefix'): string | undefined {
   if (typeof value === 'string' && NAME_PREFIX.test(value) && !value.includes('--')) return undefined;
-  return `'${prop}' must be 3-24 lower-case letters, digits or single hyphens, starting with a letter and ending with a letter or digit, got ${JSON.stringify(value)}`;
+  return `'${prop}' must be 3-24 lower-case letters, digits or single hyphens, starting with a letter and ending with a letter or digit, got ${show(value)}`;
 }
 
-/** Names that do not depend on the account or region. */
+/** The detector's names. Those that are global to an account have the region appended where used. */
 export interface DetectorNames {
   readonly prefix: string;
   readonly trail: string;
@@ -39,6 +45,16 @@ export interface DetectorNames {
   readonly bucketPrefix: string;
   /** Tag key set to "true" on the guardrail SCPs, so they can be protected by tag. */
   readonly guardrailTagKey: string;
+  /** The organisation's central event bus (in the security account's home region). */
+  readonly organizationBus: string;
+  /** The StackSet that deploys the member accounts' forwarders. */
+  readonly stackSet: string;
+  /** The guardrail SCP; a split policy appends `-1`, `-2`, … (names are global to the organisation). */
+  readonly scp: string;
+  /** The physical id of the backfill's custom resource. */
+  readonly backfill: string;
+  /** CloudWatch dashboard names are global to the account: the region is appended (`<dashboard>-<region>`). */
+  readonly dashboardPrefix: string;
 }
 
 export function detectorNames(prefix: string = DEFAULT_NAME_PREFIX): DetectorNames {
@@ -59,5 +75,63 @@ export function detectorNames(prefix: string = DEFAULT_NAME_PREFIX): DetectorNam
     rolePrefix: `${prefix}-alert`,
     bucketPrefix: `${prefix}-trail`,
     guardrailTagKey: `${prefix}:guardrail`,
+    organizationBus: `${prefix}-org-bus`,
+    stackSet: `${prefix}-forwarders`,
+    scp: `${prefix}-guardrail`,
+    backfill: `${prefix}-backfill`,
+    dashboardPrefix: prefix,
+  };
+}
+
+/** The name of rule set member `i` (0-based): `<name>`, `<name>-2`, `<name>-3`, …. */
+export function ruleSetMemberName(name: string, i: number): string {
+  return i === 0 ? name : `${name}-${i + 1}`;
+}
+
+/** The alarms the detector watches itself with, by what they watch. */
+export const DETECTOR_ALARMS = [
+  'functionErrors',
+  'functionThrottles',
+  'deadLetters',
+  'ruleFailures',
+  'sweepFailures',
+  'deliveryFailures',
+] as const;
+export type DetectorAlarm = (typeof DETECTOR_ALARMS)[number];
+
+/** An alarm's name: `<prefix>-function-errors` and the like. */
+export function alarmName(prefix: string, alarm: DetectorAlarm): string {
+  return `${prefix}-${alarm.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/**
+ * Physical names of a forwarder's resources. They fall under the detector's names (`<prefix>-*`
+ * rules, `<prefix>-alert-*` roles), so the guardrails deny changes to them and the tamper
+ * patterns match changes to them, without a change to either.
+ */
+export interface ForwarderNames {
+  /** The rule that forwards the watched calls. */
+  readonly rule: string;
+  /** The rules that forward tamper events (`<name>`, `<name>-2`, …). */
+  readonly tamperRule: string;
+  /** The rule that forwards IAM and Organizations tamper events (us-east-1 only). */
+  readonly globalTamperRule: string;
+  /** The role of a forwarder of watched calls; the region is appended. */
+  readonly rolePrefix: string;
+  /** The role of a forwarder of tamper events only; the region is appended. */
+  readonly tamperRolePrefix: string;
+  /** The rule-name pattern the forwarder roles' trust policy admits (`aws:SourceArn`). */
+  readonly rulePattern: string;
+}
+
+export function forwarderNames(prefix: string = DEFAULT_NAME_PREFIX): ForwarderNames {
+  const names = detectorNames(prefix);
+  return {
+    rule: `${names.prefix}-forward-rule`,
+    tamperRule: `${names.prefix}-forward-tamper-rule`,
+    globalTamperRule: `${names.prefix}-forward-global-tamper-rule`,
+    rolePrefix: `${names.rolePrefix}-forward`,
+    tamperRolePrefix: `${names.rolePrefix}-forward-tamper`,
+    rulePattern: `${names.prefix}-forward-*`,
   };
 }

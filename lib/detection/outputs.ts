@@ -5,7 +5,7 @@
  * safe (`safeText`), and chat text is additionally kept out of markdown.
  */
 import type { AlertDocument } from './alert';
-import { contextLines } from './enrichment';
+import { contextLines } from './render';
 import { restrictTo, truncate } from './sanitize';
 
 /** `truncate`, with its marker counted inside `max` (for fields with a hard length limit). */

@@ -5,6 +5,14 @@ import {
   type WatchedCall,
 } from './catalogue';
 
+/** EventBridge's default quota on the size of an event pattern, in characters (adjustable to 4,096). */
+export const EVENT_PATTERN_MAX_CHARS = 2048;
+
+/** The size EventBridge counts against {@link EVENT_PATTERN_MAX_CHARS}: the pattern as compact JSON. */
+export function patternSize(pattern: unknown): number {
+  return JSON.stringify(pattern).length;
+}
+
 /** An EventBridge event pattern in its JSON form, as `PutRule` takes it. */
 export interface DetectionEventPattern {
   readonly source: readonly string[];

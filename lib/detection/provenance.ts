@@ -3,10 +3,11 @@
  * (S3 GetBucketLocation with `ExpectedBucketOwner`) lives in the Lambda; what to check and what the
  * answers mean are decided here, purely.
  */
-import { getPath } from './alert';
 import type { WatchedCall } from './catalogue';
+import { S3_BUCKET_NAME, eventAccountOf, getPath, isAccountId, parseS3Uri } from './record';
 import { safeText } from './sanitize';
-import { parseS3Uri, type Approvals, type Verdict, type VerdictKind, type VerdictSeverities } from './verdict';
+import type { Approvals, Verdict } from './verdict';
+import { worseVerdict, type VerdictKind, type VerdictSeverities } from './verdict-kinds';
 
 /**
  * - `verified`: the bucket belongs to the event's account or an approved source account.
@@ -46,16 +47,8 @@ export function provenanceChecks(
   approvals: Approvals,
 ): ProvenanceCheck[] {
   const request = record.requestParameters;
-  const eventAccount =
-    typeof record.recipientAccountId === 'string'
-      ? record.recipientAccountId
-      : (getPath(record, 'userIdentity.accountId') as string | undefined);
-  const all = [
-    ...new Set([
-      ...(typeof eventAccount === 'string' && /^\d{12}$/.test(eventAccount) ? [eventAccount] : []),
-      ...(approvals.sourceAccounts ?? []),
-    ]),
-  ];
+  const eventAccount = eventAccountOf(record);
+  const all = [...new Set([...(isAccountId(eventAccount) ? [eventAccount] : []), ...(approvals.sourceAccounts ?? [])])];
   const accounts = all.slice(0, MAX_OWNER_CANDIDATES);
   const truncated = all.length > accounts.length;
   const checks: ProvenanceCheck[] = [];
@@ -65,7 +58,7 @@ export function provenanceChecks(
     if (typeof value !== 'string') continue;
     const parsed = parseS3Uri(value);
     // Only real bucket names go to S3; anything else is reported, not requested.
-    if (!parsed || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(parsed.bucket)) continue;
+    if (!parsed || !S3_BUCKET_NAME.test(parsed.bucket)) continue;
     if (checks.some((c) => c.bucket === parsed.bucket)) continue;
     checks.push({
       uri: safeText(value, 1024),
@@ -76,13 +69,6 @@ export function provenanceChecks(
   }
   return checks;
 }
-
-const RANK: Readonly<Record<VerdictKind, number>> = {
-  approved: 0,
-  unverified: 1,
-  'unapproved-principal': 2,
-  'untrusted-source': 3,
-};
 
 /**
  * The verdict once the provenance results are known. Only conclusive evidence changes it: a bucket
@@ -101,7 +87,7 @@ export function applyProvenance(
   for (const r of results) {
     reasons.push(`provenance ${safeText(r.uri, 256)}: ${r.status}, ${safeText(r.reason, 512)}`);
     const implied: VerdictKind = r.status === 'not-owned' ? 'untrusted-source' : 'approved';
-    if (RANK[implied] > RANK[kind]) kind = implied;
+    kind = worseVerdict(kind, implied);
   }
   return { kind, ...severities[kind], reasons };
 }

@@ -19,9 +19,18 @@ export interface SweepRequest {
 
 /** Default backfill depth: the whole LookupEvents horizon. */
 export const DEFAULT_BACKFILL_DAYS = LOOKUP_EVENTS_HORIZON_DAYS;
-/** Default reconciliation: hourly, reading back two hours (CloudTrail can take minutes to record an event). */
+/** Default reconciliation: hourly. */
 export const DEFAULT_RECONCILE_INTERVAL_MINUTES = 60;
-export const DEFAULT_RECONCILE_LOOKBACK_MINUTES = 120;
+/** The reconciliation interval's bounds, in minutes. */
+export const RECONCILE_INTERVAL_BOUNDS = [5, 12 * 60] as const;
+
+/**
+ * How far back a reconciliation sweep reads: twice its interval (CloudTrail can take minutes to
+ * record an event, and a sweep can be late), at most a day.
+ */
+export function reconcileLookbackMinutes(intervalMinutes: number): number {
+  return Math.min(2 * intervalMinutes, 24 * 60);
+}
 
 /** The invocation payload of a sweep. */
 export function sweepRequestPayload(request: SweepRequest): Record<string, SweepRequest> {

@@ -4,18 +4,11 @@
  * field that names the detector's resource. Pure; the SCP, the IAM policy, the tamper rules and
  * the tests all derive from this file.
  */
-import {
-  TAMPER_MITRE_ATTACK,
-  TAMPER_RESPONSE_STEPS,
-  TAMPER_RISK_SCORE,
-  TAMPER_SEVERITY,
-  TAMPER_TRIAGE_STEPS,
-  type AlertSpec,
-} from './alert';
 import { CLOUDTRAIL_API_CALL_DETAIL_TYPE } from './catalogue';
 import { leavesAt } from './leaves';
 import { matchesEventPattern, wildcardRegExp } from './match';
 import type { DetectorNames } from './names';
+import { EVENT_PATTERN_MAX_CHARS, patternSize } from './pattern';
 
 /** One call that can disable or blind the detector. */
 export interface TamperCall {
@@ -207,9 +200,6 @@ export interface TamperEventPattern {
   readonly detail: Readonly<Record<string, unknown>>;
 }
 
-/** EventBridge's default quota on the size of an event pattern, in characters (adjustable to 4,096). */
-export const EVENT_PATTERN_MAX_CHARS = 2048;
-
 /**
  * The tamper rules' patterns for one delivery scope: a successful call of a tamper action whose
  * request names one of the detector's resources. `policyIds` adds the guardrail SCPs (us-east-1
@@ -263,11 +253,6 @@ export function buildTamperPatterns(
   return patterns;
 }
 
-/** The size EventBridge counts: the pattern as compact JSON. */
-export function patternSize(pattern: unknown): number {
-  return JSON.stringify(pattern).length;
-}
-
 function tamperPattern(group: readonly { source: string; branch: Record<string, unknown> }[]): TamperEventPattern {
   return {
     source: [...new Set(group.map((g) => g.source))],
@@ -282,36 +267,7 @@ function tamperPattern(group: readonly { source: string; branch: Record<string, 
 
 /** The result of classifying an event as tampering with the detector. */
 export type TamperClassification =
-  | { readonly matched: true; readonly service: TamperService; readonly call: TamperCall; readonly spec: AlertSpec }
-  | { readonly matched: false };
-
-const TAMPER_SPECS = new WeakMap<TamperCall, AlertSpec>();
-
-function tamperSpec(service: TamperService, c: TamperCall): AlertSpec {
-  let spec = TAMPER_SPECS.get(c);
-  if (spec === undefined) {
-    const name = c.action.split(':')[1];
-    spec = {
-      category: 'detector-tampering',
-      eventName: name,
-      eventSource: service.eventSource,
-      profile: 'tamper',
-      title: `Bedrock supply-chain detector tampered with: ${c.action}`,
-      summary: `A call that can stop, blind or remove the Bedrock model supply-chain detector succeeded (${c.action}) on one of its resources.`,
-      mitre: TAMPER_MITRE_ATTACK,
-      severity: TAMPER_SEVERITY,
-      riskScore: TAMPER_RISK_SCORE,
-      triage: TAMPER_TRIAGE_STEPS,
-      response: TAMPER_RESPONSE_STEPS,
-      modelSourceFields: [],
-      newResourceFields: [],
-      targetFields: [c.field],
-      showRequest: false,
-    };
-    TAMPER_SPECS.set(c, spec);
-  }
-  return spec;
-}
+  { readonly matched: true; readonly service: TamperService; readonly call: TamperCall } | { readonly matched: false };
 
 /**
  * Decides in code what the tamper rules' patterns decide (with `matchesEventPattern`), then names
@@ -336,7 +292,7 @@ export class TamperClassifier {
         const re = wildcardRegExp(eventName.wildcard);
         return names.some((n) => re.test(n));
       });
-      if (c) return { matched: true, service, call: c, spec: tamperSpec(service, c) };
+      if (c) return { matched: true, service, call: c };
     }
     return { matched: false };
   }

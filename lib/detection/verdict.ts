@@ -2,30 +2,12 @@
  * Verdicts: is a watched call part of the approved pipeline? Decided from the record and the
  * approvals the construct was given, with the reasons listed. Pure; unit-tested on its own.
  */
-import { getPath, type AlertSeverity } from './alert';
 import type { ModelSourceKind, WatchedCall } from './catalogue';
-
-/** What the detector concluded about one watched call. */
-export type VerdictKind = 'approved' | 'unverified' | 'unapproved-principal' | 'untrusted-source';
-export const VERDICT_KINDS: readonly VerdictKind[] = [
-  'approved',
-  'unverified',
-  'unapproved-principal',
-  'untrusted-source',
-];
-
-/** Severity and risk score per verdict. */
-export type VerdictSeverities = Readonly<
-  Record<VerdictKind, { readonly severity: AlertSeverity; readonly riskScore: number }>
->;
-
-/** The default mapping: the reference rule's MEDIUM/47 when nothing can be verified. */
-export const DEFAULT_VERDICT_SEVERITIES: VerdictSeverities = {
-  approved: { severity: 'INFORMATIONAL', riskScore: 21 },
-  unverified: { severity: 'MEDIUM', riskScore: 47 },
-  'unapproved-principal': { severity: 'HIGH', riskScore: 73 },
-  'untrusted-source': { severity: 'CRITICAL', riskScore: 99 },
-};
+import { ACCOUNT_ID } from './ids';
+import { accountOfArn, eventAccountOf, getPath, parseS3Uri, principalArnOf } from './record';
+import type { AlertSeverity } from './severity';
+import { isObject, show, stringOf } from './values';
+import { DEFAULT_VERDICT_SEVERITIES, worseVerdict, type VerdictKind, type VerdictSeverities } from './verdict-kinds';
 
 /** What counts as the approved pipeline. Every list is optional; what is not given cannot be verified. */
 export interface Approvals {
@@ -46,8 +28,6 @@ export interface Verdict {
   /** Why, one line per check, in the order the checks ran. */
   readonly reasons: readonly string[];
 }
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** Glob match where `*` is any run of characters and `?` one character (IAM ARN-pattern style). */
 export function globMatch(pattern: string, value: string): boolean {
@@ -73,25 +53,6 @@ export function globMatch(pattern: string, value: string): boolean {
   return p === pattern.length;
 }
 
-/**
- * The principal to compare with the approved patterns, as `aws:PrincipalArn` would be: the role's
- * ARN for a role session (not the `assumed-role` session ARN), the user's or root's ARN otherwise.
- */
-export function principalArnOf(record: Record<string, unknown>): string | undefined {
-  const identity = record.userIdentity as Record<string, unknown> | undefined;
-  if (!identity || typeof identity !== 'object') return undefined;
-  const issuer = (identity.sessionContext as Record<string, unknown> | undefined)?.sessionIssuer as
-    Record<string, unknown> | undefined;
-  if (identity.type === 'AssumedRole' && issuer && str(issuer.arn)) return str(issuer.arn);
-  return str(identity.arn);
-}
-
-/** `s3://bucket/key` → bucket and key, or undefined when it is not an S3 URI. */
-export function parseS3Uri(uri: string): { bucket: string; key: string } | undefined {
-  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  return m ? { bucket: m[1], key: m[2] } : undefined;
-}
-
 /** Whether `uri` lies inside one of the approved locations (prefixes end at a `/` boundary). */
 export function inS3Locations(uri: string, locations: readonly string[]): boolean {
   const target = parseS3Uri(uri);
@@ -115,13 +76,6 @@ const SOURCE_KINDS: ReadonlySet<ModelSourceKind> = new Set<ModelSourceKind>([
   'modelArn',
   'modelPackageArn',
 ]);
-
-const ARN_ACCOUNT = /^arn:[^:]+:[^:]+:[^:]*:(\d{12}|aws)?:/;
-
-function accountOfArn(arn: string): string | undefined {
-  const m = ARN_ACCOUNT.exec(arn);
-  return m?.[1];
-}
 
 /**
  * The verdict for a record that `classify` matched to `call`. Checks, in order: the principal,
@@ -154,12 +108,10 @@ export function decideVerdict(
     reasons.push(`principal: ${principal} matches no approved principal pattern`);
   }
 
-  const request = record.requestParameters as Record<string, unknown> | undefined;
-  const eventAccount =
-    str(record.recipientAccountId) ?? str((record.userIdentity as Record<string, unknown> | undefined)?.accountId);
+  const request = record.requestParameters;
+  const eventAccount = eventAccountOf(record);
   let sources = 0;
-  const omitted =
-    record.omitted === true || (request !== null && typeof request === 'object' && request.omitted === true);
+  const omitted = record.omitted === true || (isObject(request) && request.omitted === true);
   if (omitted) {
     unverified = true;
     reasons.push('source: CloudTrail left part of the request out (omitted: true), so a model source may be missing');
@@ -168,7 +120,7 @@ export function decideVerdict(
     if (!SOURCE_KINDS.has(field.kind)) continue;
     const raw = getPath(request, field.path);
     if (raw === undefined || raw === null) continue;
-    const value = str(raw);
+    const value = stringOf(raw);
     if (value === undefined) {
       // Present but not a string: it cannot be checked, so the call cannot be approved.
       unverified = true;
@@ -186,13 +138,10 @@ export function decideVerdict(
     reasons.push('source: the record names no model source the detector can check');
   }
 
-  const kind: VerdictKind = untrusted
-    ? 'untrusted-source'
-    : unapproved
-      ? 'unapproved-principal'
-      : unverified
-        ? 'unverified'
-        : 'approved';
+  let kind: VerdictKind = 'approved';
+  if (unverified) kind = worseVerdict(kind, 'unverified');
+  if (unapproved) kind = worseVerdict(kind, 'unapproved-principal');
+  if (untrusted) kind = worseVerdict(kind, 'untrusted-source');
   return { kind, ...severities[kind], reasons };
 }
 
@@ -229,33 +178,6 @@ function checkSource(
   };
 }
 
-/**
- * How the detector responds. `observe`: log and count, notify no one (to tune approvals first).
- * `alert`: notify. A later `contain` mode will add containing actions in `plannedActions`.
- */
-export type DetectorMode = 'observe' | 'alert';
-export const DETECTOR_MODES: readonly DetectorMode[] = ['observe', 'alert'];
-
-/** What the handler does for one verdict; the seam where containment will go. */
-export interface PlannedActions {
-  readonly notify: boolean;
-  /** Why nothing is sent, when nothing is. */
-  readonly quietReason?: string;
-}
-
-/** `verdict` is undefined for alerts without one (tampering), which are always notified outside observe mode. */
-export function plannedActions(
-  verdict: Verdict | undefined,
-  mode: DetectorMode,
-  notifyApproved: boolean,
-): PlannedActions {
-  if (mode === 'observe') return { notify: false, quietReason: 'observe mode: logged and counted, not notified' };
-  if (verdict?.kind === 'approved' && !notifyApproved) {
-    return { notify: false, quietReason: 'approved: the principal and every model source are approved' };
-  }
-  return { notify: true };
-}
-
 /** Every problem with the approvals, each naming the option, the value and what is allowed. */
 export function checkApprovals(
   a: Approvals,
@@ -266,13 +188,12 @@ export function checkApprovals(
   const each = (list: readonly string[] | undefined, name: string, ok: (v: string) => boolean, what: string) => {
     if (list === undefined || isUnresolved(list)) return;
     if (!Array.isArray(list)) {
-      problems.push(`'${prefix}.${name}' must be a list, got ${JSON.stringify(list)}`);
+      problems.push(`'${prefix}.${name}' must be a list, got ${show(list)}`);
       return;
     }
     for (const v of list) {
       if (isUnresolved(v)) continue;
-      if (typeof v !== 'string' || !ok(v))
-        problems.push(`'${prefix}.${name}' entries must be ${what}, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'string' || !ok(v)) problems.push(`'${prefix}.${name}' entries must be ${what}, got ${show(v)}`);
     }
   };
   each(
@@ -287,7 +208,7 @@ export function checkApprovals(
     (v) => /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v),
     "S3 locations like 's3://acme-models/approved/' (a bucket name with an optional key prefix)",
   );
-  each(a.sourceAccounts, 'sourceAccounts', (v) => /^\d{12}$/.test(v), '12-digit AWS account ids');
+  each(a.sourceAccounts, 'sourceAccounts', (v) => ACCOUNT_ID.test(v), '12-digit AWS account ids');
   each(
     a.modelSourceIdentifiers,
     'modelSourceIdentifiers',

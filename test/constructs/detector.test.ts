@@ -10,16 +10,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 
 import {
   BedrockModelSupplyChainDetector,
-  DEFAULT_ALERT_FUNCTION_CONFIG,
   DetectorTrail,
-  parseAlertFunctionConfig,
   buildEventPattern,
   EVENT_PATTERN_MAX_CHARS,
-  buildTamperPatterns,
   detectorNames,
   resolveWatchedCalls,
   type BedrockModelSupplyChainDetectorProps,
 } from '../../lib';
+import { DEFAULT_ALERT_FUNCTION_CONFIG, buildTamperPatterns, parseAlertFunctionConfig } from '../../lib/detection';
 import { CDK_JSON_CONTEXT, testStack } from '../support/app';
 import { matchesPattern } from '../support/event-pattern';
 import { MANIFEST, envelope, record } from '../support/fixtures';

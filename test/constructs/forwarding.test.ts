@@ -18,15 +18,13 @@ import {
   RegionalForwarder,
   buildEventPattern,
   buildGuardrailStatements,
-  buildTamperPatterns,
   detectorNames,
   forwarderNames,
-  matchesEventPattern,
   planWatchedRegions,
   resolveWatchedCalls,
   type OrganizationForwardersProps,
 } from '../../lib';
-import { REGIONS_BY_PARTITION } from '../../lib/private/regions';
+import { REGIONS_BY_PARTITION, buildTamperPatterns, matchesEventPattern } from '../../lib/detection';
 import { testApp } from '../support/app';
 import { envelope } from '../support/fixtures';
 import { evaluate } from '../support/iam-evaluator';

@@ -163,17 +163,6 @@ describe('ModelSupplyChainGuardrailPolicy', () => {
     ).toBe(true);
     expect(policy.statements().length).toBe(statements.length - 1);
   });
-
-  test('fails for an unknown usage', () => {
-    const { stack } = testStack();
-    expect(
-      () =>
-        new ModelSupplyChainGuardrailPolicy(stack, 'G', {
-          approvedPrincipalArns: APPROVED,
-          usage: 'boundary' as never,
-        }),
-    ).toThrow(`'usage' must be 'attach' or 'permissionsBoundary', got "boundary"`);
-  });
 });
 
 describe('BedrockModelSupplyChainGuard', () => {

@@ -3,11 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as events from 'aws-cdk-lib/aws-events';
 
-import {
-  BedrockModelSupplyChainDetector,
-  parseAlertFunctionConfig,
-  type BedrockModelSupplyChainDetectorProps,
-} from '../../lib';
+import { BedrockModelSupplyChainDetector, type BedrockModelSupplyChainDetectorProps } from '../../lib';
+import { parseAlertFunctionConfig } from '../../lib/detection';
 import { testStack } from '../support/app';
 
 function synth(
@@ -305,7 +302,7 @@ describe('self-monitoring', () => {
         ]),
       },
     });
-    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'bedrock-supply-chain' });
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'bedrock-supply-chain-us-east-1' });
   });
 
   test('monitoring: false creates neither alarms nor dashboard', () => {

@@ -14,19 +14,18 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import fc from 'fast-check';
 
 import {
-  ALERT_CONFIG_ENV,
   BedrockModelSupplyChainDetector,
   BedrockModelSupplyChainGuard,
   DetectorTrail,
   ModelSupplyChainGuardrailPolicy,
   ModelSupplyChainScp,
-  parseAlertFunctionConfig,
   type BedrockModelSupplyChainDetectorProps,
   type BedrockModelSupplyChainGuardProps,
   type GuardrailOptions,
   type ModelSupplyChainGuardrailPolicyProps,
   type ModelSupplyChainScpProps,
 } from '../../lib';
+import { ALERT_CONFIG_ENV, parseAlertFunctionConfig } from '../../lib/detection';
 import { PropValidationError } from '../../lib/private/validation';
 import { testStack } from '../support/app';
 
@@ -163,7 +162,7 @@ const DETECTOR: Row<BedrockModelSupplyChainDetectorProps>[] = [
         ),
       },
     },
-    `'approvals' and 'additionalEventNames' make the function's configuration 3788 characters, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
+    `'approvals' (in BedrockModelSupplyChainGuard, 'approvedPrincipalArns' too) and 'additionalEventNames' make the function's configuration 3788 bytes, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
   ],
   [
     'verdictSeverities',
@@ -354,7 +353,7 @@ const SCP: Row<Partial<ModelSupplyChainScpProps>>[] = [
 ];
 
 const POLICY: Row<Partial<ModelSupplyChainGuardrailPolicyProps>>[] = [
-  ['usage', { usage: 'boundary' as never }, `'usage' must be 'attach' or 'permissionsBoundary', got "boundary"`],
+  ['usage', { usage: 'boundary' as never }, `'usage' must be 'denyPolicy' or 'permissionsBoundary', got "boundary"`],
   [
     'managedPolicyName',
     { managedPolicyName: 'bedrock guardrail' },
@@ -378,7 +377,22 @@ const GUARD: Row<Partial<BedrockModelSupplyChainGuardProps>>[] = [
   [
     'iamGuardrail',
     { iamGuardrail: 'boundary' as never },
-    `'iamGuardrail' must be 'attach', 'permissionsBoundary' or false, got "boundary"`,
+    `'iamGuardrail' must be 'denyPolicy', 'permissionsBoundary' or false, got "boundary"`,
+  ],
+  [
+    'approvals.principalArns',
+    { approvals: { principalArns: ['arn:aws:iam::*:role/someone-else'] } },
+    `'approvals.principalArns' is 'approvedPrincipalArns' in BedrockModelSupplyChainGuard: one list drives the guardrails and the verdicts, so give it only as 'approvedPrincipalArns' (or the same list in both), got ["arn:aws:iam::*:role/someone-else"]`,
+  ],
+  [
+    'approvedPrincipalArns',
+    {
+      approvedPrincipalArns: Array.from(
+        { length: 40 },
+        (_, i) => `arn:aws:iam::111122223333:role/mlops-pipeline-team-${i}-with-a-rather-long-role-name`,
+      ),
+    },
+    `'approvals' (in BedrockModelSupplyChainGuard, 'approvedPrincipalArns' too) and 'additionalEventNames' make the function's configuration 3788 bytes, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
   ],
 ];
 
@@ -409,10 +423,11 @@ function failure(construct: keyof typeof build, props: object): { name: string; 
 }
 
 const cases: (readonly [construct: keyof typeof build, prop: string, props: object, message: string])[] = [
-  // The umbrella takes every detector prop, and passes it on.
+  // The umbrella takes every detector prop, and passes it on, except the approved principals: it
+  // has them as 'approvedPrincipalArns' (its own rows, below).
   ...DETECTOR.flatMap(([prop, props, message]) => [
     ['Detector', prop, props, message] as const,
-    ['Guard', prop, props, message] as const,
+    ...(props.approvals?.principalArns === undefined ? [['Guard', prop, props, message] as const] : []),
   ]),
   ...GUARDRAILS.flatMap(([prop, props, message]) =>
     (['Scp', 'Guard', 'GuardrailPolicy'] as const)

@@ -12,10 +12,15 @@ import {
   alertSubject,
   alertText,
   buildAlert,
+  buildAlertDocument,
   renderSnsMessage,
+  tamperSubject,
+  watchedCallSubject,
   resolveWatchedCalls,
   safeText,
   truncate,
+  type AlertOptions,
+  type AlertSubject,
   type WatchedCall,
 } from '../../lib/detection';
 import { envelope, record } from '../support/fixtures';
@@ -187,11 +192,19 @@ describe('untrusted strings', () => {
   });
 });
 
+/** The SNS message of a record, as the function renders it (with shorter values when it must). */
+function renderSns(record: Record<string, unknown>, what: WatchedCall | AlertSubject, options: AlertOptions = {}) {
+  const subject = 'category' in what ? what : watchedCallSubject(what, options.severity, options.riskScore);
+  return renderSnsMessage(buildAlertDocument(record, subject, options), (maxFieldLength) =>
+    buildAlertDocument(record, subject, { ...options, maxFieldLength }),
+  );
+}
+
 describe('SNS rendering', () => {
   test('every alert kind round-trips: the JSON form equals the alert, member for member', () => {
     const detail = record('pos-import-01.json');
     const call = callOf(detail);
-    const withVerdict = renderSnsMessage(detail, call, {
+    const withVerdict = renderSns(detail, call, {
       verdict: decideVerdict(detail, call, { principalArns: ['arn:aws:iam::*:role/x'] }),
     });
     expect(JSON.parse(JSON.parse(withVerdict.sns.message).https)).toEqual(withVerdict.alert);
@@ -201,7 +214,7 @@ describe('SNS rendering', () => {
     );
     const match = new TamperClassifier(detectorNames()).classifyEvent(envelope(tamperRecord));
     if (!match.matched) throw new Error('tamper fixture did not match');
-    const tamper = renderSnsMessage(tamperRecord, match.spec);
+    const tamper = renderSns(tamperRecord, tamperSubject(match.service, match.call));
     expect(JSON.parse(JSON.parse(tamper.sns.message).sqs)).toEqual(tamper.alert);
     expect(JSON.parse(tamper.sns.message).default).toBe(alertText(tamper.alert));
   });
@@ -210,7 +223,7 @@ describe('SNS rendering', () => {
     const detail = record('pos-import-hostile-strings-01.json');
     detail.userAgent = 'a"b\\c\ud800d\u0007e\u2028f';
     (detail.requestParameters as Record<string, unknown>).roleArn = '\\"}, "injected": "x';
-    const { alert, sns } = renderSnsMessage(detail, callOf(detail));
+    const { alert, sns } = renderSns(detail, callOf(detail));
     const message = JSON.parse(sns.message);
     expect(Object.keys(message).sort()).toEqual([
       'default',
@@ -230,16 +243,16 @@ describe('SNS rendering', () => {
 
   test('subject is printable ASCII under 100 characters, even for a 128-character caller name and a hostile account', () => {
     const [custom] = resolveWatchedCalls({ additionalEventNames: ['C' + 'x'.repeat(127)] }).slice(-1);
-    const { sns } = renderSnsMessage({ recipientAccountId: '1111\n22223333ü', awsRegion: 'us-east-1\u202e' }, custom);
+    const { sns } = renderSns({ recipientAccountId: '1111\n22223333ü', awsRegion: 'us-east-1\u202e' }, custom);
     expect(sns.subject.length).toBeLessThanOrEqual(99);
     expect(sns.subject).toMatch(/^\[MEDIUM\] Bedrock Cx+$/);
-    const normal = renderSnsMessage(record('pos-mkt-create-01.json'), resolveWatchedCalls()[2]).sns;
+    const normal = renderSns(record('pos-mkt-create-01.json'), resolveWatchedCalls()[2]).sns;
     expect(normal.subject).toBe('[MEDIUM] Bedrock CreateMarketplaceModelEndpoint in 111122223333/us-east-1');
   });
 
   test('the message carries text for email and the JSON alert for machines', () => {
     const detail = record('pos-import-01.json');
-    const { alert, sns } = renderSnsMessage(detail, callOf(detail));
+    const { alert, sns } = renderSns(detail, callOf(detail));
     const message = JSON.parse(sns.message);
     expect(message.default).toBe(alertText(alert));
     expect(message.email).toBe(message.default);
@@ -263,7 +276,7 @@ describe('SNS rendering', () => {
     (detail.userIdentity as Record<string, unknown>).arn = huge;
     detail.sourceIPAddress = huge;
     (detail.userIdentity as Record<string, unknown>).accessKeyId = huge;
-    const { alert, sns } = renderSnsMessage(detail, callOf(detail));
+    const { alert, sns } = renderSns(detail, callOf(detail));
     expect(Buffer.byteLength(sns.message, 'utf8')).toBeLessThan(SNS_MESSAGE_MAX_BYTES);
     expect(alert.actor.userAgent).toMatch(/\[truncated: \d+ more characters\]$/);
     expect(alert.event.id).toBe('286400f3-b1ae-5e3b-af87-4f8e84209750');

@@ -10,6 +10,7 @@ import {
   patternSize,
   detectorNames,
   matchesEventPattern,
+  tamperSubject,
   wildcardRegExp,
 } from '../../lib/detection';
 import { buildGuardrailStatements } from '../../lib/prevention';
@@ -43,9 +44,14 @@ describe('tamper rules: patterns and classifier agree on every fixture', () => {
 
   test('the classifier names the call and the field that names the resource', () => {
     const result = classifier.classifyEvent(envelope(record('lambda-concurrency-zero.json')));
-    expect(
-      result.matched && [result.call.action, result.call.field, result.spec.category, result.spec.severity],
-    ).toEqual(['lambda:PutFunctionConcurrency', 'functionName', 'detector-tampering', 'HIGH']);
+    if (!result.matched) throw new Error('fixture did not match');
+    const subject = tamperSubject(result.service, result.call);
+    expect([result.call.action, result.call.field, subject.category, subject.severity]).toEqual([
+      'lambda:PutFunctionConcurrency',
+      'functionName',
+      'detector-tampering',
+      'HIGH',
+    ]);
   });
 
   test('without guardrail policy ids, SCP changes are not matched', () => {

@@ -6,9 +6,8 @@ import {
   buildEventPattern,
   buildTamperPatterns,
   detectorNames,
-  resolveWatchedCalls,
+  resolveWatchedCalls, forwarderNames
 } from '../../lib/detection';
-import { forwarderNames } from '../../lib/forwarder-names';
 import { matchesPattern } from '../support/event-pattern';
 import { envelope, record } from '../support/fixtures';
 import { captureTelemetry } from '../support/telemetry';

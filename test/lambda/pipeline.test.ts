@@ -8,8 +8,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 
-import { MinInterval, firstSeen } from '../../lambda/alert/checks';
+import { firstSeen } from '../../lambda/alert/checks';
 import { DeliveryFailedError, SweepIncompleteError, createHandler } from '../../lambda/alert/handler';
+import { MinInterval } from '../../lambda/alert/lookup';
 import { DEFAULT_ALERT_FUNCTION_CONFIG, type AlertFunctionConfig } from '../../lib/detection';
 import { startLocalAws, type LocalAws, type Service } from '../support/aws-server';
 import { bundledAlertFunction } from '../support/bundle';

@@ -16,7 +16,7 @@ import {
 import type { IConstruct } from 'constructs';
 
 import { BedrockModelSupplyChainDetector, BedrockModelSupplyChainGuard, DetectorTrail } from '../../lib';
-import { COMPLIANCE_ACKNOWLEDGMENTS } from '../../lib/private/compliance';
+import { COMPLIANCE_ACKNOWLEDGMENTS } from '../../lib/detector/compliance';
 import { CDK_JSON_CONTEXT } from '../support/app';
 import { controlTowerValidator } from '../support/control-tower';
 import { violations, type Violation } from '../support/validation';
@@ -77,7 +77,7 @@ beforeAll(() => {
     mode: 'observe',
   });
 
-  const optedOut = new Stack(app, 'OptedOut', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const optedOut = new Stack(app, 'OptedOut', { env: { account: '210987654321', region: 'eu-west-1' } });
   new BedrockModelSupplyChainDetector(optedOut, 'Detector', {
     namePrefix: 'opted-out',
     reservedConcurrentExecutions: false,

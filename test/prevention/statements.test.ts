@@ -1,9 +1,9 @@
+import { utf8Bytes } from '../../lib/detection';
 import {
   buildGuardrailStatements,
   checkGuardrailOptions,
   packStatements,
   policyDocumentJson,
-  utf8Bytes,
   type PolicyStatementJson,
 } from '../../lib/prevention';
 

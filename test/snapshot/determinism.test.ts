@@ -16,7 +16,7 @@ import * as path from 'node:path';
 
 import type { App } from 'aws-cdk-lib';
 
-import { bundleAlertFunction } from '../../lib/private/alert-function-code';
+import { bundleAlertFunction } from '../../lib/detector/function-code';
 import { CDK_JSON_CONTEXT } from '../support/app';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -83,7 +83,7 @@ describe('deterministic synthesis', () => {
 
     // And the check can fail: a change to the function's code changes the asset hash, and nothing else.
     const changed = copy(path.join(tmp, 'changed'), sources);
-    const handler = path.join(changed, 'lambda', 'alert', 'handler.ts');
+    const handler = path.join(changed, 'lambda', 'alert', 'pipeline.ts');
     const source = fs.readFileSync(handler, 'utf8');
     const changedSource = source.replace('`not notified: ${', '`not notified, ${');
     expect(changedSource).not.toBe(source);

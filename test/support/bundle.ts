@@ -4,7 +4,7 @@ import * as path from 'node:path';
 
 import { buildSync } from 'esbuild';
 
-import { ALERT_FUNCTION_SOURCE, alertFunctionBuildOptions } from '../../lib/private/alert-function-code';
+import { ALERT_FUNCTION_SOURCE, alertFunctionBuildOptions } from '../../lib/detector/function-code';
 
 /**
  * The alert function bundled exactly as the package ships it, in a temporary folder that sees this

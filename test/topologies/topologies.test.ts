@@ -12,8 +12,13 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 
 // Pure modules only: this file loads none of the constructs (the apps do, in their own process).
-import { buildEventPattern, buildTamperPatterns, detectorNames, resolveWatchedCalls } from '../../lib/detection';
-import { forwarderNames } from '../../lib/forwarder-names';
+import {
+  buildEventPattern,
+  buildTamperPatterns,
+  detectorNames,
+  forwarderNames,
+  resolveWatchedCalls,
+} from '../../lib/detection';
 import { CDK_JSON_CONTEXT } from '../support/app';
 
 const ROOT = path.join(__dirname, '..', '..');

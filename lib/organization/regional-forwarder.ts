@@ -5,18 +5,21 @@ import { Construct } from 'constructs';
 
 import {
   DEFAULT_NAME_PREFIX,
-  buildTamperPatterns,
+  checkRegion,
   detectorNames,
+  forwarderNames,
   type DetectionEventPattern,
   type DetectionProfile,
+  type ForwarderNames,
   type WatchedCall,
-} from './detection';
-import type { DetectorTrail } from './detector-trail';
-import { forwarderNames, type ForwarderNames } from './forwarder-names';
-import { cdkEventPattern } from './private/event-pattern';
-import { declaredTrail, watchedCallsAndPattern } from './private/forwarding';
-import { checkRegion } from './private/regions';
-import { assertValid, show } from './private/validation';
+} from '../detection';
+import type { DetectorTrail } from '../detector';
+import { nagFindingIds } from '../private/compliance-packs';
+import { createWatchRules } from '../private/rules';
+import { assertValid, show } from '../private/validation';
+import { watchedCallsAndPattern } from '../private/watched-calls';
+
+import { declaredTrail } from './trail-declaration';
 
 /** Props of {@link RegionalForwarder}. */
 export interface RegionalForwarderProps {
@@ -110,9 +113,9 @@ export class RegionalForwarder extends Construct {
   /** The rule that forwards the watched calls (absent with `forwardWatchedCalls: false`). */
   readonly rule?: events.Rule;
   /** The rules that forward tamper events of this region. */
-  readonly tamperRules: events.Rule[] = [];
+  readonly tamperRules: events.Rule[];
   /** The rules that forward IAM and Organizations tamper events (us-east-1 only). */
-  readonly globalTamperRules: events.Rule[] = [];
+  readonly globalTamperRules: events.Rule[];
   /** The role EventBridge assumes to put events on the target bus. */
   readonly role: iam.Role;
   /** The target bus. */
@@ -155,7 +158,7 @@ export class RegionalForwarder extends Construct {
           'aws:SourceArn': stack.formatArn({
             service: 'events',
             resource: 'rule',
-            resourceName: `${detector.prefix}-forward-*`,
+            resourceName: names.rulePattern,
           }),
         },
       }),
@@ -173,55 +176,20 @@ export class RegionalForwarder extends Construct {
       bind: () => ({ arn: props.targetEventBus.eventBusArn, role: this.role }),
     };
 
-    if (forwardCalls) {
-      this.rule = new events.Rule(this, 'Rule', {
-        ruleName: names.rule,
-        description:
-          `Forwards successful Bedrock calls that bring in an outside model to the detector's bus: ${calls.map((c) => c.eventName).join(', ')}`.slice(
-            0,
-            512,
-          ),
-        eventPattern: cdkEventPattern(pattern),
-        targets: [target],
-      });
-    }
+    const rules = createWatchRules(this, {
+      purpose: 'forward',
+      watched: forwardCalls ? { calls, pattern } : undefined,
+      tamper: forwardTamper ? { detector, guardrailPolicyIds: props.guardrailPolicyIds ?? [] } : undefined,
+      ruleNames: { rule: names.rule, tamperRule: names.tamperRule, globalTamperRule: names.globalTamperRule },
+      target: () => target,
+    });
+    this.rule = rules.rule;
+    this.tamperRules = rules.tamperRules;
+    this.globalTamperRules = rules.globalTamperRules;
 
-    if (forwardTamper) {
-      const rules = (patterns: ReturnType<typeof buildTamperPatterns>, ruleId: string, name: string, what: string) =>
-        patterns.map(
-          (p, i) =>
-            new events.Rule(this, i === 0 ? ruleId : `${ruleId}${i + 1}`, {
-              ruleName: i === 0 ? name : `${name}-${i + 1}`,
-              description: what,
-              eventPattern: cdkEventPattern(p),
-              targets: [target],
-            }),
-        );
-      this.tamperRules.push(
-        ...rules(
-          buildTamperPatterns(detector, 'regional'),
-          'TamperRule',
-          names.tamperRule,
-          "Forwards calls that stop, blind or remove the Bedrock model supply-chain detector to the detector's bus",
-        ),
-      );
-      // IAM and Organizations events reach EventBridge only in us-east-1; an environment-agnostic
-      // stack gets the rule everywhere, where it simply never matches outside us-east-1.
-      const elsewhere = !Token.isUnresolved(stack.region) && stack.region !== 'us-east-1';
-      if (!elsewhere) {
-        this.globalTamperRules.push(
-          ...rules(
-            buildTamperPatterns(detector, 'us-east-1', props.guardrailPolicyIds ?? []),
-            'GlobalTamperRule',
-            names.globalTamperRule,
-            "Forwards IAM and Organizations calls that change the detector's roles or guardrail SCPs (us-east-1 only)",
-          ),
-        );
-      }
-    }
     // Compliance packs (see the README's Compliance section): the forwarder stays a rule and a role.
-    const inline = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({
-      id: `${pack}-IAMNoInlinePolicy`,
+    const inline = nagFindingIds('IAMNoInlinePolicy').map((id) => ({
+      id,
       reason:
         "The role's one inline statement allows events:PutEvents on the detector's bus and nothing else; inline, it lives and dies with the role and keeps a member account-region at two resources.",
     }));
@@ -242,14 +210,23 @@ export class RegionalForwarder extends Construct {
   }
 }
 
-/** A rule on the default bus cannot target that same bus: the event would loop. */
+/**
+ * A rule on the default bus cannot target that same bus: the event would loop. The bus is compared
+ * by account, region and name, resolved or not, so a reference to the stack's own default bus made
+ * any way (`EventBus.fromEventBusName(scope, id, 'default')`, an ARN with the stack's tokens) is
+ * caught.
+ */
 function checkNotSelf(stack: Stack, bus: events.IEventBus): void {
   const arn = bus.eventBusArn;
-  if (Token.isUnresolved(arn) || Token.isUnresolved(stack.region) || Token.isUnresolved(stack.account)) return;
-  const parts = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
-  if (parts.region === stack.region && parts.account === stack.account && parts.resourceName === 'default') {
+  const own = stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' });
+  let self = JSON.stringify(stack.resolve(arn)) === JSON.stringify(stack.resolve(own));
+  if (!self && !Token.isUnresolved(arn) && !Token.isUnresolved(stack.region) && !Token.isUnresolved(stack.account)) {
+    const parts = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
+    self = parts.region === stack.region && parts.account === stack.account && parts.resourceName === 'default';
+  }
+  if (self) {
     assertValid(
-      `'targetEventBus' ${show(arn)} is this stack's own default bus: the forwarder's rule listens there and would loop; forward to another region's or account's bus`,
+      `'targetEventBus' ${show(Token.isUnresolved(arn) ? stack.resolve(arn) : arn)} is this stack's own default bus: the forwarder's rule listens there and would loop; forward to another region's or account's bus`,
     );
   }
 }

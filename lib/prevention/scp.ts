@@ -2,22 +2,61 @@ import { Annotations, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import { Construct } from 'constructs';
 
-import { DEFAULT_NAME_PREFIX, detectorNames } from './detection';
+import { DEFAULT_NAME_PREFIX, checkPolicyTargetIds, detectorNames, utf8Bytes } from '../detection';
+import { claimGlobalName } from '../private/global-names';
+import { assertAllValid, isToken, show } from '../private/validation';
+
+import { checkGuardrailOptions, type GuardrailOptions } from './options';
 import {
-  buildGuardrailStatements,
-  checkGuardrailOptions,
+  DEFAULT_SCP_BUDGET_BYTES,
+  SCP_MAX_BYTES,
+  checkScpBudget,
   packStatements,
   policyDocumentJson,
-  utf8Bytes,
-  type GuardrailOptions,
   type PolicyStatementJson,
-} from './prevention';
-import { assertValid, checkScpBudget, checkTargetIds, show } from './private/validation';
+} from './policy-document';
+import { buildGuardrailStatements } from './statements';
 
-/** The SCP size quota since May 2026 (it was 5,120 before). */
-export const SCP_MAX_BYTES = 10_240;
-/** The default budget: the old quota, which every tool and older documentation still assume. */
-export const DEFAULT_SCP_BUDGET_BYTES = 5_120;
+/** How the SCP's own props are named where they are given (the umbrella names them `scp…`). */
+export interface ScpPropNames {
+  readonly targetIds: string;
+  readonly sizeBudgetBytes: string;
+  readonly policyName: string;
+}
+const OWN_PROP_NAMES: ScpPropNames = {
+  targetIds: 'targetIds',
+  sizeBudgetBytes: 'sizeBudgetBytes',
+  policyName: 'policyName',
+};
+
+/**
+ * Every problem with the SCP's props, each naming the prop as `propNames` says, the value and what
+ * is allowed; the budget is checked against the statements the options build.
+ */
+export function checkScpProps(props: ModelSupplyChainScpProps, propNames: ScpPropNames = OWN_PROP_NAMES): string[] {
+  const problems: (string | undefined)[] = [
+    checkPolicyTargetIds(props.targetIds, propNames.targetIds, isToken),
+    checkScpBudget(props.sizeBudgetBytes, propNames.sizeBudgetBytes, isToken),
+  ];
+  if (props.policyName !== undefined && !Token.isUnresolved(props.policyName)) {
+    // A split policy appends '-<n>' to the name; Organizations allows 128 characters.
+    if (typeof props.policyName !== 'string' || props.policyName.length < 1 || props.policyName.length > 125) {
+      problems.push(
+        `'${propNames.policyName}' must be 1-125 characters (a split policy appends '-<n>'), got ${show(props.policyName)}`,
+      );
+    }
+  }
+  const options = checkGuardrailOptions(props, isToken);
+  problems.push(...options);
+  if (!problems.some((p) => p !== undefined)) {
+    try {
+      packStatements(buildGuardrailStatements(props), props.sizeBudgetBytes ?? DEFAULT_SCP_BUDGET_BYTES);
+    } catch (e) {
+      problems.push(`'${propNames.sizeBudgetBytes}' is too small: ${(e as Error).message}`);
+    }
+  }
+  return problems.filter((p): p is string => p !== undefined);
+}
 
 /** Props of {@link ModelSupplyChainScp}. */
 export interface ModelSupplyChainScpProps extends GuardrailOptions {
@@ -58,27 +97,10 @@ export class ModelSupplyChainScp extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelSupplyChainScpProps) {
     super(scope, id);
-    assertValid(checkTargetIds(props.targetIds, 'targetIds'));
+    assertAllValid(checkScpProps(props));
     const budget = props.sizeBudgetBytes ?? DEFAULT_SCP_BUDGET_BYTES;
-    assertValid(checkScpBudget(budget, 'sizeBudgetBytes', SCP_MAX_BYTES));
-    if (props.policyName !== undefined && !Token.isUnresolved(props.policyName)) {
-      // A split policy appends '-<n>' to the name; Organizations allows 128 characters.
-      if (typeof props.policyName !== 'string' || props.policyName.length < 1 || props.policyName.length > 125) {
-        assertValid(
-          `'policyName' must be 1-125 characters (a split policy appends '-<n>'), got ${show(props.policyName)}`,
-        );
-      }
-    }
-    for (const problem of checkGuardrailOptions(props, (v) => Token.isUnresolved(v))) assertValid(problem);
-
     this.statements = buildGuardrailStatements(props);
-    let packed: PolicyStatementJson[][];
-    try {
-      packed = packStatements(this.statements, budget);
-    } catch (e) {
-      assertValid(`'sizeBudgetBytes' is too small: ${(e as Error).message}`);
-      throw e;
-    }
+    const packed = packStatements(this.statements, budget);
     // Tokens (a principal ARN from another construct, say) resolve at deploy: the document is
     // rendered then, and its size is checked on the resolved text where it is known at synth.
     const stack = Stack.of(this);
@@ -86,7 +108,15 @@ export class ModelSupplyChainScp extends Construct {
     this.documentBytes = this.documents.map(utf8Bytes);
     this.attachmentSlotsPerTarget = packed.length;
     const names = detectorNames(props.namePrefix ?? DEFAULT_NAME_PREFIX);
-    const baseName = props.policyName ?? `${names.prefix}-guardrail`;
+    const baseName = props.policyName ?? names.scp;
+    // Policy names are global to the organisation.
+    claimGlobalName(this, {
+      what: `create the SCP '${baseName}'`,
+      key: `scp/${baseName}`,
+      scope: 'organization',
+      remedy:
+        "The organisation needs its guardrails once: create the SCP in one stack (give the other umbrella constructs no 'scpTargetIds'), or give each SCP its own policy name.",
+    });
     this.policies = packed.map((statements, i) => {
       const document = this.documents[i];
       const policy = new organizations.CfnPolicy(this, packed.length === 1 ? 'Resource' : `Resource${i + 1}`, {
@@ -111,7 +141,7 @@ export class ModelSupplyChainScp extends Construct {
     if (packed.length > 1) {
       Annotations.of(this).addWarningV2(
         'cdk-bedrock-model-supply-chain:scpSplit',
-        `The guardrail statements (${this.documentBytes.join(' + ')} bytes) do not fit one ${budget}-byte policy, so they are split across ${packed.length} SCPs: that takes ${packed.length} of the 10 SCP attachment slots on every target. Raise 'sizeBudgetBytes' (up to ${SCP_MAX_BYTES}) to use fewer.`,
+        `The guardrail statements (${this.documentBytes.join(' + ')} bytes) do not fit one ${budget}-byte policy, so they are split across ${packed.length} SCPs: that takes ${packed.length} of the 10 SCP attachment slots on every target. Raise the size budget (up to ${SCP_MAX_BYTES}) to use fewer.`,
       );
     }
   }

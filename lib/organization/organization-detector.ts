@@ -2,16 +2,13 @@ import { Stack, Token } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 
-import {
-  BedrockModelSupplyChainDetector,
-  type BedrockModelSupplyChainDetectorProps,
-} from './bedrock-model-supply-chain-detector';
-import { DetectorTrail } from './detector-trail';
-import { OrganizationEventBus } from './organization-event-bus';
-import { declaredTrail } from './private/forwarding';
-import { DEFAULT_HOME_REGION, checkHomeRegion, checkRegion, checkRegionList } from './private/regions';
-import { assertValid, show } from './private/validation';
+import { DEFAULT_HOME_REGION, checkHomeRegion, checkRegion, checkRegionList } from '../detection';
+import { BedrockModelSupplyChainDetector, DetectorTrail, type BedrockModelSupplyChainDetectorProps } from '../detector';
+import { assertAllValid, assertValid, show } from '../private/validation';
+
+import { OrganizationEventBus } from './event-bus';
 import { RegionalForwarder } from './regional-forwarder';
+import { declaredTrail } from './trail-declaration';
 
 /** Props of {@link OrganizationDetector}: the detector's (but its bus and trail), and the organisation's. */
 export interface OrganizationDetectorProps extends Omit<BedrockModelSupplyChainDetectorProps, 'eventBus' | 'trail'> {
@@ -66,7 +63,7 @@ export class OrganizationDetector extends Construct {
     this.homeRegion = props.homeRegion ?? DEFAULT_HOME_REGION;
     if (!Token.isUnresolved(this.homeRegion)) assertValid(checkRegion(this.homeRegion, 'homeRegion'));
     if (props.regions !== undefined) {
-      for (const problem of checkRegionList(props.regions, 'regions', Token.isUnresolved)) assertValid(problem);
+      assertAllValid(checkRegionList(props.regions, 'regions', Token.isUnresolved));
       assertValid(checkHomeRegion(this.homeRegion, props.regions, 'regions', Token.isUnresolved));
     }
     const region = Stack.of(this).region;

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as events from 'aws-cdk-lib/aws-events';
@@ -7,7 +7,14 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
-import { METRIC_NAMESPACE, SERVICE_NAME } from './detection';
+import {
+  DETECTOR_ALARMS,
+  METRIC_NAMESPACE,
+  SERVICE_NAME,
+  alarmName,
+  detectorNames,
+  type DetectorAlarm,
+} from '../detection';
 
 /** Props of {@link DetectorMonitoring}. */
 export interface DetectorMonitoringProps {
@@ -27,8 +34,10 @@ export interface DetectorMonitoringProps {
  */
 export class DetectorMonitoring extends Construct {
   /** By what they watch: `functionErrors`, `functionThrottles`, `deadLetters`, `ruleFailures`, `sweepFailures`, `deliveryFailures`. */
-  readonly alarms: Readonly<Record<string, cloudwatch.Alarm>>;
+  readonly alarms: Readonly<Record<DetectorAlarm, cloudwatch.Alarm>>;
   readonly dashboard: cloudwatch.Dashboard;
+  /** The dashboard's name as given: `<prefix>-<region>` (dashboard names are global to the account). */
+  readonly dashboardName: string;
 
   constructor(scope: Construct, id: string, props: DetectorMonitoringProps) {
     super(scope, id);
@@ -69,7 +78,7 @@ export class DetectorMonitoring extends Construct {
       label: 'Deliveries that failed after retries',
       period,
     });
-    const watch: Record<string, { metric: cloudwatch.IMetric; description: string }> = {
+    const watch: Record<DetectorAlarm, { metric: cloudwatch.IMetric; description: string }> = {
       functionErrors: {
         metric: props.alertFunction.metricErrors({ period, statistic: 'Sum' }),
         description:
@@ -101,10 +110,11 @@ export class DetectorMonitoring extends Construct {
           'A destination (SNS, chat, Security Hub or SOAR bus) refused an alert after the SDK retries. The metric name in the log says which; the other destinations still delivered.',
       },
     };
-    const alarms: Record<string, cloudwatch.Alarm> = {};
-    for (const [name, { metric, description }] of Object.entries(watch)) {
+    const alarms = {} as Record<DetectorAlarm, cloudwatch.Alarm>;
+    for (const name of DETECTOR_ALARMS) {
+      const { metric, description } = watch[name];
       const alarm = new cloudwatch.Alarm(this, `${name[0].toUpperCase()}${name.slice(1)}Alarm`, {
-        alarmName: `${props.namePrefix}-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+        alarmName: alarmName(props.namePrefix, name),
         alarmDescription: description,
         metric,
         threshold: 1,
@@ -118,8 +128,10 @@ export class DetectorMonitoring extends Construct {
     }
     this.alarms = alarms;
 
+    // Dashboard names are global to the account: the region keeps two regions' detectors apart.
+    this.dashboardName = `${detectorNames(props.namePrefix).dashboardPrefix}-${Stack.of(this).region}`;
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: props.namePrefix,
+      dashboardName: this.dashboardName,
       widgets: [
         [
           new cloudwatch.GraphWidget({

@@ -3,7 +3,7 @@
  * props. Pure data: a test compares the list with aws-cdk-lib's region-info, so a CDK upgrade that
  * knows a new region says so.
  */
-import { show } from './validation';
+import { show } from './values';
 
 /** Partitions the landing-zone constructs support. */
 export type SupportedPartition = 'aws' | 'aws-cn' | 'aws-us-gov';
@@ -56,8 +56,23 @@ const PARTITION_OF = new Map<string, SupportedPartition>(
   ),
 );
 
+/**
+ * The one region where EventBridge receives the events of the global services (IAM, Organizations,
+ * account management): rules and forwarders for them are deployed only there.
+ */
+export const GLOBAL_EVENTS_REGION = 'us-east-1';
+
 /** The default home region: IAM and Organizations events reach EventBridge only there. */
-export const DEFAULT_HOME_REGION = 'us-east-1';
+export const DEFAULT_HOME_REGION = GLOBAL_EVENTS_REGION;
+
+/**
+ * Whether a stack in `region` receives the global services' events: true in us-east-1, false in any
+ * other known region, and true when the region is unknown at synth (an environment-agnostic stack
+ * gets the rule everywhere, where it simply never matches outside us-east-1).
+ */
+export function receivesGlobalEvents(region: string, isUnresolved: (v: unknown) => boolean): boolean {
+  return isUnresolved(region) || region === GLOBAL_EVENTS_REGION;
+}
 
 /** The partition of a known region, or undefined. */
 export function partitionOf(region: string): SupportedPartition | undefined {

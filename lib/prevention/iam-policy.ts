@@ -2,16 +2,17 @@ import { Lazy, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
-import {
-  buildGuardrailStatements,
-  checkGuardrailOptions,
-  type GuardrailOptions,
-  type PolicyStatementJson,
-} from './prevention';
-import { assertValid, show } from './private/validation';
+import { assertAllValid, assertValid, show } from '../private/validation';
 
-/** How the IAM guardrail policy is meant to be used. */
-export type GuardrailPolicyUsage = 'attach' | 'permissionsBoundary';
+import { checkGuardrailOptions, type GuardrailOptions } from './options';
+import type { PolicyStatementJson } from './policy-document';
+import { buildGuardrailStatements } from './statements';
+
+/**
+ * How the IAM guardrail policy is meant to be used: `denyPolicy`, deny statements to attach to
+ * principals; `permissionsBoundary`, the same denies as a permissions boundary.
+ */
+export type GuardrailPolicyUsage = 'denyPolicy' | 'permissionsBoundary';
 
 /** Props of {@link ModelSupplyChainGuardrailPolicy}. */
 export interface ModelSupplyChainGuardrailPolicyProps extends Omit<GuardrailOptions, 'approvedPrincipalArns'> {
@@ -22,10 +23,10 @@ export interface ModelSupplyChainGuardrailPolicyProps extends Omit<GuardrailOpti
    */
   readonly approvedPrincipalArns?: string[];
   /**
-   * `attach`: deny statements only, to attach to groups, users or roles (it grants nothing).
+   * `denyPolicy`: deny statements only, to attach to groups, users or roles (it grants nothing).
    * `permissionsBoundary`: the same denies plus an allow of everything else, because a permissions
    * boundary caps what identity policies grant and would otherwise cap them at nothing.
-   * @default 'attach'
+   * @default 'denyPolicy'
    */
   readonly usage?: GuardrailPolicyUsage;
   /** @default - a name CloudFormation generates */
@@ -42,13 +43,14 @@ export class ModelSupplyChainGuardrailPolicy extends Construct {
   /** The CloudFormation resource. */
   readonly resource: iam.CfnManagedPolicy;
   private readonly approved: string[];
+  private attachments = 0;
   private readonly options: ModelSupplyChainGuardrailPolicyProps;
 
   constructor(scope: Construct, id: string, props: ModelSupplyChainGuardrailPolicyProps = {}) {
     super(scope, id);
-    const usage = props.usage ?? 'attach';
-    if (usage !== 'attach' && usage !== 'permissionsBoundary') {
-      assertValid(`'usage' must be 'attach' or 'permissionsBoundary', got ${show(usage)}`);
+    const usage = props.usage ?? 'denyPolicy';
+    if (usage !== 'denyPolicy' && usage !== 'permissionsBoundary') {
+      assertValid(`'usage' must be 'denyPolicy' or 'permissionsBoundary', got ${show(usage)}`);
     }
     if (
       props.managedPolicyName !== undefined &&
@@ -62,12 +64,12 @@ export class ModelSupplyChainGuardrailPolicy extends Construct {
     this.options = props;
     this.approved = [...(props.approvedPrincipalArns ?? [])];
     // Checked now for what is known, and again at synth once every approveImporter() call is in.
-    for (const problem of checkGuardrailOptions(
-      { ...props, approvedPrincipalArns: ['arn:aws:iam::*:role/placeholder'] },
-      Token.isUnresolved,
-    )) {
-      assertValid(problem);
-    }
+    assertAllValid(
+      checkGuardrailOptions(
+        { ...props, approvedPrincipalArns: ['arn:aws:iam::*:role/placeholder'] },
+        Token.isUnresolved,
+      ),
+    );
     this.node.addValidation({
       validate: () =>
         checkGuardrailOptions({ ...this.options, approvedPrincipalArns: this.approved }, Token.isUnresolved),
@@ -77,7 +79,7 @@ export class ModelSupplyChainGuardrailPolicy extends Construct {
     // because the L2 ManagedPolicy rejects a document that is empty at construction.)
     this.resource = new iam.CfnManagedPolicy(this, 'Resource', {
       managedPolicyName: props.managedPolicyName,
-      description: `Bedrock model supply-chain guardrails (${usage === 'attach' ? 'deny-only; attach to principals' : 'permissions boundary'})`,
+      description: `Bedrock model supply-chain guardrails (${usage === 'denyPolicy' ? 'deny-only; attach to principals' : 'permissions boundary'})`,
       policyDocument: Lazy.any({
         produce: () => ({
           Version: '2012-10-17',
@@ -125,8 +127,16 @@ export class ModelSupplyChainGuardrailPolicy extends Construct {
     this.approved.push(role.roleArn);
   }
 
-  /** Attaches the policy to a role, user or group (usage `attach`). */
+  /** How many principals {@link attachTo} attached the policy to. */
+  get attachmentCount(): number {
+    return this.attachments;
+  }
+
+  /** Attaches the policy to a role, user or group (usage `denyPolicy`). */
   attachTo(principal: iam.IRole | iam.IUser | iam.IGroup): void {
-    if ('addManagedPolicy' in principal) principal.addManagedPolicy(this.managedPolicy);
+    if ('addManagedPolicy' in principal) {
+      principal.addManagedPolicy(this.managedPolicy);
+      this.attachments++;
+    }
   }
 }

@@ -7,14 +7,23 @@ import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 
-import { DEFAULT_NAME_PREFIX, detectorNames, type DetectionProfile } from './detection';
-import type { DetectorTrail } from './detector-trail';
-import { organizationEventBusName } from './organization-event-bus';
-import { declaredTrail, watchedCallsAndPattern } from './private/forwarding';
-import { checkAccountId, checkDeploymentTargetId } from './private/organization-ids';
-import { DEFAULT_HOME_REGION, checkHomeRegion, checkRegionList } from './private/regions';
-import { assertValid, checkInteger, isToken, show } from './private/validation';
+import {
+  DEFAULT_HOME_REGION,
+  DEFAULT_NAME_PREFIX,
+  checkAccountId,
+  checkDeploymentTargetId,
+  checkHomeRegion,
+  checkRegionList,
+  detectorNames,
+  utf8Bytes,
+  type DetectionProfile,
+} from '../detection';
+import type { DetectorTrail } from '../detector';
+import { assertAllValid, assertValid, checkInteger, isToken, show } from '../private/validation';
+import { watchedCallsAndPattern } from '../private/watched-calls';
+
 import { RegionalForwarder } from './regional-forwarder';
+import { declaredTrail } from './trail-declaration';
 
 /** CloudFormation's limit on a template passed inline (`TemplateBody`), in bytes. */
 export const STACK_SET_TEMPLATE_BODY_MAX_BYTES = 51_200;
@@ -137,11 +146,11 @@ export class OrganizationForwarders extends Construct {
       account: props.centralAccountId,
       region: homeRegion,
       resource: 'event-bus',
-      resourceName: organizationEventBusName(names.prefix),
+      resourceName: names.organizationBus,
     });
     this.memberTemplate = synthesizeMemberTemplate(this, props);
     this.templateBody = JSON.stringify(this.memberTemplate);
-    const bytes = Buffer.byteLength(this.templateBody, 'utf8');
+    const bytes = utf8Bytes(this.templateBody);
     if (bytes > STACK_SET_TEMPLATE_BODY_MAX_BYTES) {
       assertValid(
         `'additionalEventNames' make the member template ${bytes} bytes, more than the ${STACK_SET_TEMPLATE_BODY_MAX_BYTES} CloudFormation takes inline: watch fewer names`,
@@ -149,7 +158,7 @@ export class OrganizationForwarders extends Construct {
     }
 
     this.stackSet = new cloudformation.CfnStackSet(this, 'Resource', {
-      stackSetName: props.stackSetName ?? `${names.prefix}-forwarders`,
+      stackSetName: props.stackSetName ?? names.stackSet,
       description:
         'Forwards successful Bedrock model-import calls from every member account and region to the organisation detector',
       permissionModel: 'SERVICE_MANAGED',
@@ -179,8 +188,8 @@ export class OrganizationForwarders extends Construct {
 }
 
 function validate(props: OrganizationForwardersProps, homeRegion: string): void {
-  assertValid(checkAccountId(props.centralAccountId, 'centralAccountId'));
-  for (const problem of checkRegionList(props.regions, 'regions', Token.isUnresolved)) assertValid(problem);
+  assertValid(checkAccountId(props.centralAccountId, 'centralAccountId', isToken));
+  assertAllValid(checkRegionList(props.regions, 'regions', Token.isUnresolved));
   assertValid(checkHomeRegion(homeRegion, props.regions, 'regions', Token.isUnresolved));
   if (!isToken(props.organizationalUnitIds)) {
     if (!Array.isArray(props.organizationalUnitIds) || props.organizationalUnitIds.length === 0) {
@@ -188,7 +197,9 @@ function validate(props: OrganizationForwardersProps, homeRegion: string): void 
         `'organizationalUnitIds' must list at least one OU id or the root id, got ${show(props.organizationalUnitIds)}`,
       );
     }
-    for (const ou of props.organizationalUnitIds) assertValid(checkDeploymentTargetId(ou, 'organizationalUnitIds'));
+    for (const ou of props.organizationalUnitIds) {
+      assertValid(checkDeploymentTargetId(ou, 'organizationalUnitIds', isToken));
+    }
   }
   if (props.maxConcurrentPercentage !== undefined) {
     assertValid(checkInteger(props.maxConcurrentPercentage, 'maxConcurrentPercentage', 1, 100));

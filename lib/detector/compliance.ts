@@ -1,6 +1,8 @@
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
+import { cfnGuardFindingId as guard, nagFindingIds as nag } from '../private/compliance-packs';
+
 /**
  * The compliance-pack findings on the detector that it does not fix, acknowledged where they arise
  * with the reason a reviewer needs. The packs: cdk-nag 3's NIST 800-53 R5, HIPAA Security, PCI DSS
@@ -27,10 +29,6 @@ export interface ComplianceAcknowledgment {
   /** Only when the detector is configured this way. */
   readonly when?: 'no access-logs bucket' | 'cloudWatchLogs: false' | 'reservedConcurrentExecutions: false';
 }
-
-const NAG_PACKS = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'] as const;
-const nag = (rule: string, packs: readonly string[] = NAG_PACKS) => packs.map((p) => `${p}-${rule}`);
-const guard = (rule: string) => `cdk-validator-cfnguard::${rule}`;
 
 export const COMPLIANCE_ACKNOWLEDGMENTS: readonly ComplianceAcknowledgment[] = [
   {

@@ -3,14 +3,19 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, type IConstruct } from 'constructs';
 
-import { DEFAULT_NAME_PREFIX, checkNamePrefix } from './detection';
-import { checkAccountId, checkOrganizationId } from './private/organization-ids';
-import { checkRegion } from './private/regions';
-import { assertValid, isToken, show } from './private/validation';
+import {
+  DEFAULT_NAME_PREFIX,
+  checkAccountId,
+  checkNamePrefix,
+  checkOrganizationId,
+  checkRegion,
+  detectorNames,
+} from '../detection';
+import { assertValid, isToken, show } from '../private/validation';
 
 /** The name of the central bus for a name prefix. */
 export function organizationEventBusName(namePrefix: string = DEFAULT_NAME_PREFIX): string {
-  return `${namePrefix}-org-bus`;
+  return detectorNames(namePrefix).organizationBus;
 }
 
 /** Props of {@link OrganizationEventBus}. */
@@ -50,7 +55,7 @@ export interface CentralEventBusLocation {
 export class OrganizationEventBus extends Construct {
   /** The central bus of another account, by the name this construct gives it. */
   static fromCentralAccount(scope: Construct, id: string, location: CentralEventBusLocation): events.IEventBus {
-    assertValid(checkAccountId(location.account, 'account'));
+    assertValid(checkAccountId(location.account, 'account', isToken));
     if (!isToken(location.region)) assertValid(checkRegion(location.region, 'region'));
     if (location.namePrefix !== undefined && !isToken(location.namePrefix)) {
       assertValid(checkNamePrefix(location.namePrefix));
@@ -75,7 +80,7 @@ export class OrganizationEventBus extends Construct {
 
   constructor(scope: Construct, id: string, props: OrganizationEventBusProps) {
     super(scope, id);
-    assertValid(checkOrganizationId(props.organizationId, 'organizationId'));
+    assertValid(checkOrganizationId(props.organizationId, 'organizationId', isToken));
     if (props.namePrefix !== undefined && !isToken(props.namePrefix)) assertValid(checkNamePrefix(props.namePrefix));
     this.organizationId = props.organizationId;
     this.eventBus = new events.EventBus(this, 'Resource', {

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 
-import { DEFAULT_HOME_REGION, checkHomeRegion, checkRegionList, partitionOf } from './private/regions';
-import { assertValid, show } from './private/validation';
+import { DEFAULT_HOME_REGION, checkHomeRegion, checkRegionList, partitionOf } from '../detection';
+import { assertAllValid, assertValid, show } from '../private/validation';
 
 /** The regions a topology watches. */
 export interface WatchedRegionsOptions {
@@ -38,7 +38,7 @@ export interface WatchedRegionPlan {
  */
 export function planWatchedRegions(options: WatchedRegionsOptions): WatchedRegionPlan {
   const homeRegion = options.homeRegion ?? DEFAULT_HOME_REGION;
-  for (const problem of checkRegionList(options.regions, 'regions', Token.isUnresolved)) assertValid(problem);
+  assertAllValid(checkRegionList(options.regions, 'regions', Token.isUnresolved));
   assertValid(checkHomeRegion(homeRegion, options.regions, 'regions', Token.isUnresolved));
   if (Token.isUnresolved(options.regions) || options.regions.some((r) => Token.isUnresolved(r))) {
     assertValid(`'regions' must be known at synth to plan the forwarders, got ${show(options.regions)}`);

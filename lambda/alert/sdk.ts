@@ -1,0 +1,17 @@
+// The modules that only some events need, loaded the first time they are used rather than at cold
+// start: watched calls are rare, so nearly every alert is a cold start, and a feature that is off (or
+// not needed by this event) should cost nothing. Synchronous `require`, so the SDK's CommonJS build is
+// the one loaded (the same module instances the clients use); esbuild keeps the AWS SDK external and
+// wraps the bundled Powertools module so that it too is evaluated on first use.
+/* eslint-disable @typescript-eslint/no-require-imports */
+
+export const load = {
+  s3: (): typeof import('@aws-sdk/client-s3') => require('@aws-sdk/client-s3'),
+  cloudTrail: (): typeof import('@aws-sdk/client-cloudtrail') => require('@aws-sdk/client-cloudtrail'),
+  dynamoDb: (): typeof import('@aws-sdk/client-dynamodb') => require('@aws-sdk/client-dynamodb'),
+  securityHub: (): typeof import('@aws-sdk/client-securityhub') => require('@aws-sdk/client-securityhub'),
+  eventBridge: (): typeof import('@aws-sdk/client-eventbridge') => require('@aws-sdk/client-eventbridge'),
+  idempotency: (): typeof import('@aws-lambda-powertools/idempotency') => require('@aws-lambda-powertools/idempotency'),
+  idempotencyDynamoDb: (): typeof import('@aws-lambda-powertools/idempotency/dynamodb') =>
+    require('@aws-lambda-powertools/idempotency/dynamodb'),
+};

@@ -1,0 +1,106 @@
+// A sweep (the backfill on first deploy, the hourly reconciliation): read the watched calls back from
+// CloudTrail event history, then put each record through the same path as an EventBridge delivery,
+// so idempotency keeps anything from being alerted twice. Whatever could not be read or delivered is
+// counted and reported: the invocation fails with the list, and the dead-letter queue keeps it.
+import type { Context } from 'aws-lambda';
+
+import { sweepEnvelope, type SweepRequest, type WatchedCall } from '../../lib/detection';
+
+import type { DeliveryTargets } from './deliver';
+import { SweepIncompleteError, describeError } from './errors';
+import { lookupEvents } from './lookup';
+import { handleEvent, type PipelineDependencies } from './pipeline';
+
+export interface SweepResult {
+  readonly status: 'swept';
+  readonly kind: SweepRequest['kind'];
+  readonly found: number;
+  readonly alerted: number;
+  readonly quiet: number;
+  readonly ignored: number;
+}
+
+/** A sweep stops this long before the function's timeout and reports itself incomplete. */
+const SWEEP_TIME_MARGIN_MS = 30_000;
+/** At most this many LookupEvents pages (50 events each) per watched call and sweep. */
+const MAX_SWEEP_PAGES = 200;
+
+/**
+ * Reads every watched call's history first, then handles the events oldest first, so that "first
+ * seen" marks the earliest call and a sweep that runs out of time has done the oldest.
+ */
+export async function runSweep(
+  request: SweepRequest,
+  watched: readonly WatchedCall[],
+  targets: DeliveryTargets,
+  deps: PipelineDependencies,
+  lambdaContext?: Context,
+): Promise<SweepResult> {
+  const cloudTrail = deps.clients.cloudTrail;
+  if (!cloudTrail) throw new SweepIncompleteError('no CloudTrail client: cannot sweep');
+  const outOfTime = () =>
+    lambdaContext !== undefined && lambdaContext.getRemainingTimeInMillis() < SWEEP_TIME_MARGIN_MS;
+  const end = deps.now();
+  const start = end - request.lookbackMinutes * 60_000;
+  const tally = { found: 0, alerted: 0, quiet: 0, ignored: 0 };
+  const problems: string[] = [];
+  let stopped: string | undefined;
+
+  const envelopes: Record<string, unknown>[] = [];
+  for (const call of watched) {
+    const read = await lookupEvents(
+      cloudTrail,
+      {
+        attribute: { key: 'EventName', value: call.eventName },
+        start: new Date(start),
+        end: new Date(end),
+        maxPages: MAX_SWEEP_PAGES,
+        shouldStop: () =>
+          outOfTime() ? `stopped before the function timeout while reading ${call.eventName}` : undefined,
+      },
+      deps.lookupLimiter,
+    );
+    for (const looked of read.events) {
+      tally.found++;
+      const envelope = sweepEnvelope(looked);
+      if (typeof envelope === 'string') problems.push(envelope);
+      else envelopes.push(envelope);
+    }
+    if (read.stopped) {
+      stopped = read.stopped;
+      break;
+    }
+    if (read.problem) problems.push(`LookupEvents ${call.eventName}: ${read.problem}`);
+    else if (read.truncated)
+      problems.push(`LookupEvents ${call.eventName}: more than ${MAX_SWEEP_PAGES} pages; stopped`);
+  }
+
+  const timeOf = (e: Record<string, unknown>) => Date.parse(typeof e.time === 'string' ? e.time : '') || 0;
+  envelopes.sort((a, b) => timeOf(a) - timeOf(b));
+  for (const [i, envelope] of envelopes.entries()) {
+    if (outOfTime()) {
+      stopped = `stopped before the function timeout with ${envelopes.length - i} events left, from ${String(envelope.time)}`;
+      break;
+    }
+    try {
+      const result = await handleEvent(envelope, targets, deps, 'sweep');
+      if (result.status === 'alerted') tally.alerted++;
+      else if (result.status === 'quiet') tally.quiet++;
+      else tally.ignored++;
+    } catch (e) {
+      problems.push(`${String(envelope.id)}: ${describeError(e)}`);
+    }
+  }
+
+  deps.logger.info(`${request.kind} sweep`, { ...tally, lookbackMinutes: request.lookbackMinutes, problems, stopped });
+  deps.count('SweepEventsFound', tally.found);
+  if (problems.length || stopped) {
+    deps.count('SweepFailures');
+    throw new SweepIncompleteError(
+      `${request.kind} sweep incomplete (${tally.found} found, ${tally.alerted} alerted): ` +
+        [...(stopped ? [stopped] : []), ...problems.slice(0, 10)].join('; ') +
+        (problems.length > 10 ? `; and ${problems.length - 10} more` : ''),
+    );
+  }
+  return { status: 'swept', kind: request.kind, ...tally };
+}

@@ -1,0 +1,32 @@
+/**
+ * What the detector does with a decided event: the mode, and whether to notify. Decided before
+ * anything is rendered, so a quiet event costs no rendering. The seam where containment goes.
+ */
+import type { VerdictKind } from './verdict-kinds';
+
+/**
+ * How the detector responds. `observe`: log and count, notify no one (to tune approvals first).
+ * `alert`: notify.
+ */
+export type DetectorMode = 'observe' | 'alert';
+export const DETECTOR_MODES: readonly DetectorMode[] = ['observe', 'alert'];
+
+/** What the handler does for one event. */
+export interface PlannedActions {
+  readonly notify: boolean;
+  /** Why nothing is sent, when nothing is. */
+  readonly quietReason?: string;
+}
+
+/** `verdict` is undefined for alerts without one (tampering), which are always notified outside observe mode. */
+export function plannedActions(
+  verdict: { readonly kind: VerdictKind } | undefined,
+  mode: DetectorMode,
+  notifyApproved: boolean,
+): PlannedActions {
+  if (mode === 'observe') return { notify: false, quietReason: 'observe mode: logged and counted, not notified' };
+  if (verdict?.kind === 'approved' && !notifyApproved) {
+    return { notify: false, quietReason: 'approved: the principal and every model source are approved' };
+  }
+  return { notify: true };
+}

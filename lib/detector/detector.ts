@@ -1,0 +1,284 @@
+import { Annotations, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+import { detectorNames, type DetectionEventPattern, type DetectorNames, type WatchedCall } from '../detection';
+import { claimGlobalName } from '../private/global-names';
+import { createWatchRules } from '../private/rules';
+import { watchedCallsAndPattern } from '../private/watched-calls';
+
+import { alertFunctionConfig, createAlertFunction } from './alert-function';
+import { acknowledgeComplianceFindings } from './compliance';
+import { createDetectorKey, detectorKeyStatements, type DetectorKeyUses } from './key';
+import { DetectorMonitoring } from './monitoring';
+import { DETECTOR_DEFAULTS, validateDetectorProps, type BedrockModelSupplyChainDetectorProps } from './props';
+import { createSweeps } from './sweeps';
+import { DetectorTrail, createTrail, createdTrailIdentity } from './trail';
+
+/**
+ * Detects, within about a minute, a successful Amazon Bedrock call that brings a model into the
+ * account from outside the approved pipeline (custom model import, custom model deployment,
+ * marketplace endpoint creation or registration: MITRE ATT&CK T1525), and sends an alert that
+ * carries what a responder needs.
+ *
+ * CloudTrail trail → EventBridge rule (pattern from `lib/detection`) → alerting Lambda → SNS topic;
+ * failed deliveries and failed handling are retried and then kept in a KMS-encrypted dead-letter
+ * queue. Each part is built in its own file of `lib/detector`; this class composes them.
+ */
+export class BedrockModelSupplyChainDetector extends Construct {
+  /** The calls this detector watches. */
+  readonly watchedCalls: readonly WatchedCall[];
+  /** The EventBridge pattern of {@link rule}, exactly as `lib/detection` builds it. */
+  readonly eventPattern: DetectionEventPattern;
+  /** The trail this detector created, if it created one. */
+  readonly trail?: cloudtrail.Trail;
+  /** The bucket of the created trail. */
+  readonly trailBucket?: s3.Bucket;
+  /** How the detector gets its trail. */
+  readonly trailSource: DetectorTrail;
+  /** The ARN of the trail that feeds the detector, when known. */
+  readonly trailArn?: string;
+  /** The KMS key that encrypts the detector's resources. */
+  readonly encryptionKey: kms.IKey;
+  /**
+   * The statements the key policy needs for this detector's uses: on the key the detector creates,
+   * they are there; a key passed as `encryptionKey` must already carry them.
+   */
+  readonly keyPolicyStatements: readonly iam.PolicyStatement[];
+  /** The rule that matches the watched calls. */
+  readonly rule: events.Rule;
+  /** The alerting function. */
+  readonly alertFunction: nodejs.NodejsFunction;
+  /** The alerting function's log group. */
+  readonly logGroup: logs.LogGroup;
+  /** The topic alerts are published to. */
+  readonly alertTopic: sns.ITopic;
+  /** Where events end up that could not be delivered or handled, with the reason. */
+  readonly deadLetterQueue: sqs.Queue;
+  /** The physical names of the detector's resources. */
+  readonly names: DetectorNames;
+  /** The rules that match changes to the detector's regional resources (patterns split to fit EventBridge's size quota). */
+  readonly tamperRules: events.Rule[];
+  /** The rules that match IAM and Organizations changes (deployed only where they can fire: us-east-1). */
+  readonly globalTamperRules: events.Rule[];
+  /** Where each CloudTrail event's deliveries (and first-seen principals and IPs) are remembered. */
+  readonly idempotencyTable: dynamodb.Table;
+  /** The topic AWS Chatbot channels subscribe to (custom notifications), when chat is on. */
+  readonly chatTopic?: sns.Topic;
+  /** The schedule of the reconciliation sweep, when on. */
+  readonly reconciliationRule?: events.Rule;
+  /** The detector's alarms and dashboard, when on. */
+  readonly monitoring?: DetectorMonitoring;
+
+  constructor(scope: Construct, id: string, props: BedrockModelSupplyChainDetectorProps = {}) {
+    super(scope, id);
+    validateDetectorProps(props);
+    const { calls, pattern } = watchedCallsAndPattern(props);
+    this.watchedCalls = calls;
+    this.eventPattern = pattern;
+    this.names = detectorNames(props.namePrefix ?? DETECTOR_DEFAULTS.namePrefix);
+    const names = this.names;
+    this.trailSource = props.trail ?? DetectorTrail.create();
+    const created = this.trailSource.kind === 'create' ? this.trailSource.options : undefined;
+    const ownTopic = props.alertTopic === undefined;
+    const monitoring = props.monitoring ?? DETECTOR_DEFAULTS.monitoring;
+
+    // --- Key: every statement of its policy, from what the detector uses it for ----------------
+    const keyUses: DetectorKeyUses = {
+      createdTrailArn: created && createdTrailIdentity(this, names, created).trailArn,
+      topicDeadLetters: ownTopic && (props.alertEmails?.length ?? 0) > 0,
+      alarms: monitoring,
+    };
+    this.keyPolicyStatements = detectorKeyStatements(this, names, keyUses);
+    this.encryptionKey = props.encryptionKey ?? createDetectorKey(this, names, keyUses);
+    this.warnAboutUnprotected(props);
+
+    // --- Trail ---------------------------------------------------------------------------------
+    if (created) {
+      const trail = createTrail(this, names, created, this.encryptionKey);
+      this.trail = trail.trail;
+      this.trailBucket = trail.bucket;
+      this.trailArn = trail.trailArn;
+      claimGlobalName(this, {
+        what: 'create a multi-region trail',
+        key: 'multi-region trail',
+        scope: 'account',
+        remedy:
+          "One multi-region trail logs every region of an account: give one detector the trail and watch the other regions with forwarders (planWatchedRegions and RegionalForwarder, as bin/app.ts does), or pass 'trail: DetectorTrail.existing(<trail ARN>)' to the others.",
+      });
+    } else {
+      this.trail = this.trailSource.trail;
+      this.trailArn = this.trailSource.trail?.trailArn ?? this.trailSource.trailArn;
+    }
+
+    // --- Where alerts go: the dead-letter queue, the topics ------------------------------------
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      queueName: names.queue,
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.encryptionKey,
+      retentionPeriod: props.deadLetterRetention ?? DETECTOR_DEFAULTS.deadLetterRetention,
+      enforceSSL: true,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the rule target and of the alerting function.',
+    });
+    this.alertTopic =
+      props.alertTopic ??
+      new sns.Topic(this, 'AlertTopic', {
+        topicName: names.topic,
+        displayName: 'Bedrock model supply-chain alerts',
+        masterKey: this.encryptionKey,
+        enforceSSL: true,
+      });
+    // Mail SNS cannot deliver goes to the dead-letter queue too; an SNS dead-letter queue must be in
+    // the topic's account and region, which only the detector's own topic is known to share.
+    for (const email of props.alertEmails ?? []) {
+      this.alertTopic.addSubscription(
+        new subscriptions.EmailSubscription(email, ownTopic ? { deadLetterQueue: this.deadLetterQueue } : {}),
+      );
+    }
+    if (props.slackChannels?.length || props.teamsChannels?.length || props.chatNotifications) {
+      this.chatTopic = new sns.Topic(this, 'ChatTopic', {
+        topicName: names.chatTopic,
+        displayName: 'Bedrock model supply-chain alerts (chat)',
+        masterKey: this.encryptionKey,
+        enforceSSL: true,
+      });
+      for (const channel of props.slackChannels ?? []) channel.addNotificationTopic(this.chatTopic);
+      for (const channel of props.teamsChannels ?? []) {
+        channel.snsTopicArns = [...(channel.snsTopicArns ?? []), this.chatTopic.topicArn];
+      }
+    }
+
+    // --- The alerting function and its memory ---------------------------------------------------
+    this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
+      tableName: names.idempotencyTable,
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'expiration',
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.encryptionKey,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Losing it costs at most a repeated alert; keeping it would block re-creating the stack.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const config = alertFunctionConfig(props, names, { chatTopic: this.chatTopic, soarEventBus: props.soarEventBus });
+    const reconciliation =
+      props.reconciliation === false ? undefined : (props.reconciliation ?? DETECTOR_DEFAULTS.reconciliation);
+    const backfillDays = props.backfillDays ?? DETECTOR_DEFAULTS.backfillDays;
+    const fn = createAlertFunction(this, props, {
+      names,
+      config,
+      encryptionKey: this.encryptionKey,
+      alertTopic: this.alertTopic,
+      chatTopic: this.chatTopic,
+      soarEventBus: props.soarEventBus,
+      deadLetterQueue: this.deadLetterQueue,
+      idempotencyTable: this.idempotencyTable,
+      readsCloudTrail: config.enrichment !== null || reconciliation !== undefined || backfillDays > 0,
+    });
+    this.alertFunction = fn.function;
+    this.logGroup = fn.logGroup;
+    claimGlobalName(this, {
+      what: `claim the IAM role name '${fn.roleName}'`,
+      key: `role/${fn.roleName}`,
+      scope: 'account',
+      remedy: "Two detectors in one account and region need two 'namePrefix' values.",
+    });
+
+    // --- Rules: the watched calls and the changes to the detector ------------------------------
+    const rules = createWatchRules(this, {
+      purpose: 'detect',
+      watched: { calls, pattern },
+      tamper:
+        (props.tamperAlerts ?? DETECTOR_DEFAULTS.tamperAlerts)
+          ? { detector: names, guardrailPolicyIds: props.guardrailPolicyIds ?? [] }
+          : undefined,
+      ruleNames: names,
+      eventBus: props.eventBus,
+      target: () =>
+        new targets.LambdaFunction(this.alertFunction, {
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts: props.ruleRetryAttempts ?? DETECTOR_DEFAULTS.ruleRetryAttempts,
+          maxEventAge: props.ruleMaxEventAge ?? DETECTOR_DEFAULTS.ruleMaxEventAge,
+        }),
+    });
+    this.rule = rules.rule!;
+    this.tamperRules = rules.tamperRules;
+    this.globalTamperRules = rules.globalTamperRules;
+
+    // --- Sweeps: what EventBridge did not deliver, and what happened before the detector --------
+    const sweeps = createSweeps(this, {
+      names,
+      alertFunction: this.alertFunction,
+      deadLetterQueue: this.deadLetterQueue,
+      reconciliation,
+      backfillDays,
+    });
+    this.reconciliationRule = sweeps.reconciliationRule;
+
+    // --- Self-monitoring ------------------------------------------------------------------------
+    if (monitoring) {
+      this.monitoring = new DetectorMonitoring(this, 'Monitoring', {
+        namePrefix: names.prefix,
+        alertFunction: this.alertFunction,
+        deadLetterQueue: this.deadLetterQueue,
+        rules: [
+          this.rule,
+          ...this.tamperRules,
+          ...this.globalTamperRules,
+          ...(this.reconciliationRule ? [this.reconciliationRule] : []),
+        ],
+        alarmTopic: this.alertTopic,
+      });
+      claimGlobalName(this, {
+        what: `claim the CloudWatch dashboard name '${this.monitoring.dashboardName}'`,
+        key: `dashboard/${this.monitoring.dashboardName}`,
+        scope: 'account',
+        remedy: "Two detectors in one account and region need two 'namePrefix' values.",
+      });
+    }
+
+    acknowledgeComplianceFindings({
+      function: this.alertFunction,
+      functionRole: fn.role,
+      deadLetterQueue: this.deadLetterQueue,
+      trail: created && this.trail,
+      trailBucket: this.trailBucket,
+      idempotencyTable: this.idempotencyTable,
+      backfill: sweeps.backfill,
+      backfillProvider: sweeps.backfillProvider,
+      accessLogsBucket: created?.accessLogsBucket !== undefined,
+      cloudWatchLogs: created?.cloudWatchLogs !== false,
+      reservedConcurrency: props.reservedConcurrentExecutions !== false,
+    });
+  }
+
+  /** Warns where the guardrails cannot protect what the detector was given instead of creating. */
+  private warnAboutUnprotected(props: BedrockModelSupplyChainDetectorProps): void {
+    if (props.encryptionKey) {
+      Annotations.of(this).addWarningV2(
+        'cdk-bedrock-model-supply-chain:keyNotProtected',
+        `The guardrails protect the detector's key by its alias '${this.names.keyAlias}': give the key you passed that alias, or it is not protected from deletion.`,
+      );
+    }
+    if (props.alertTopic) {
+      Annotations.of(this).addWarningV2(
+        'cdk-bedrock-model-supply-chain:topicNotProtected',
+        `The guardrails and the tamper alert protect the alert topic by its name '${this.names.topic}': a topic you pass under another name is not protected.`,
+      );
+    }
+  }
+}

@@ -1,0 +1,162 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
+import { Construct } from 'constructs';
+
+import { GLOBAL_EVENTS_REGION, type DetectionProfile } from '../detection';
+import type { DetectorTrail } from '../detector';
+import { assertValid, isToken, show } from '../private/validation';
+
+import { OrganizationEventBus } from './event-bus';
+import { RegionalForwarder } from './regional-forwarder';
+import { planWatchedRegions, type WatchedRegionPlan } from './watched-regions';
+
+/** Props of {@link AccountForwarders}. */
+export interface AccountForwardersProps {
+  /**
+   * Every watched region (EventBridge sees a CloudTrail event only in the region of the call).
+   * Known region names of one partition.
+   */
+  readonly regions: string[];
+  /**
+   * Where the alert function runs (the detector's, or the organisation detector's region).
+   * @default 'us-east-1'
+   */
+  readonly homeRegion?: string;
+  /**
+   * The account that runs the `OrganizationDetector`: forward to its central bus, from every watched
+   * region, the home region included (this is the organisation's management account, which
+   * service-managed StackSets never reach). Without it, the forwarders send to the default bus of
+   * the home region in this same account, from every watched region but the home region (a single
+   * account whose detector runs in the home region).
+   * @default - a single account: forward to the home region's default bus
+   */
+  readonly centralAccountId?: string;
+  /**
+   * The account the forwarders deploy to.
+   * @default - the account of the app's environment (CDK_DEFAULT_ACCOUNT when it is set)
+   */
+  readonly account?: string;
+  /**
+   * The stack for the home region's forwarder (with `centralAccountId`), when it should go into a
+   * stack the app already deploys there; every other region gets a stack of its own.
+   * @default - a stack of its own too
+   */
+  readonly homeRegionStack?: Stack;
+  /**
+   * The id (and name) of each region's stack is `<stackNamePrefix>-<region>`.
+   * @default 'BedrockSupplyChain-Forwarder'
+   */
+  readonly stackNamePrefix?: string;
+  /**
+   * The construct id of each forwarder in its stack.
+   * @default 'Forwarder'
+   */
+  readonly forwarderId?: string;
+  /** Props for each region's stack (its `env` is set here). @default - a description only */
+  readonly stackProps?: Omit<StackProps, 'env'>;
+  /**
+   * The trail that logs this account's management events in every watched region: the organisation
+   * trail, or the home detector's multi-region trail. A forwarder never creates one.
+   * @default - none declared: each forwarder warns
+   */
+  readonly trail?: DetectorTrail;
+  /** @default 'default' */
+  readonly profile?: DetectionProfile;
+  /** @default - none */
+  readonly additionalEventNames?: string[];
+  /** @default 'bedrock-supply-chain' */
+  readonly namePrefix?: string;
+  /**
+   * Forward changes to the detector's resources and roles in this account too (and, in us-east-1,
+   * IAM and Organizations changes): SCPs do not bind the management account, so its changes are
+   * watched instead.
+   * @default true
+   */
+  readonly forwardTamperEvents?: boolean;
+  /**
+   * Ids (`p-…`) of the guardrail SCPs, whose changes the us-east-1 forwarder sends (Organizations
+   * events are logged in the management account, and delivered only in us-east-1).
+   * @default - none
+   */
+  readonly guardrailPolicyIds?: string[];
+}
+
+/**
+ * A {@link RegionalForwarder} in every watched region of one account, each in a stack of its own:
+ * the forwarders an app would otherwise write a loop for. With `centralAccountId` they are the
+ * organisation's management-account forwarders (to the central bus, every region); without it, a
+ * single account's forwarders (to the home region's bus, every region but the home region).
+ *
+ * Create it in an App or a Stage (not in a stack): the stacks are created beside it, under the ids
+ * `<stackNamePrefix>-<region>`.
+ */
+export class AccountForwarders extends Construct {
+  /** The region plan the forwarders follow. */
+  readonly plan: WatchedRegionPlan;
+  /** Each region's forwarder, by region. */
+  readonly forwarders: Readonly<Record<string, RegionalForwarder>>;
+  /** Each region's stack, by region (the home region's is `homeRegionStack` when given). */
+  readonly stacks: Readonly<Record<string, Stack>>;
+
+  constructor(scope: Construct, id: string, props: AccountForwardersProps) {
+    super(scope, id);
+    if (scope.node.scopes.some((c) => Stack.isStack(c))) {
+      assertValid(
+        `AccountForwarders creates a stack per region, so it must be created in an App or a Stage, not inside the stack ${show(Stack.of(scope).stackName)}; pass that stack as 'homeRegionStack' if the home region's forwarder belongs there`,
+      );
+    }
+    this.plan = planWatchedRegions({ regions: props.regions, homeRegion: props.homeRegion });
+    const central = props.centralAccountId;
+    if (props.homeRegionStack && central === undefined) {
+      assertValid(
+        `'homeRegionStack' is for the home region's forwarder to the organisation's central bus, which needs 'centralAccountId'; a single account needs no forwarder in its home region`,
+      );
+    }
+    if (
+      props.homeRegionStack &&
+      !isToken(props.homeRegionStack.region) &&
+      props.homeRegionStack.region !== this.plan.homeRegion
+    ) {
+      assertValid(
+        `'homeRegionStack' must deploy to the home region ${show(this.plan.homeRegion)}, got a stack in ${show(props.homeRegionStack.region)}`,
+      );
+    }
+    const prefix = props.stackNamePrefix ?? 'BedrockSupplyChain-Forwarder';
+    const regions = central === undefined ? this.plan.forwardedRegions : this.plan.regions;
+    const forwarders: Record<string, RegionalForwarder> = {};
+    const stacks: Record<string, Stack> = {};
+    for (const region of regions) {
+      const stack =
+        region === this.plan.homeRegion && props.homeRegionStack
+          ? props.homeRegionStack
+          : new Stack(scope, `${prefix}-${region}`, {
+              description:
+                central === undefined
+                  ? `Forwards the Bedrock model supply-chain events of ${region} to the detector in ${this.plan.homeRegion}`
+                  : `Bedrock model supply chain: the management account's forwarder in ${region}`,
+              ...props.stackProps,
+              env: { account: props.account, region },
+            });
+      const targetEventBus: events.IEventBus =
+        central === undefined
+          ? RegionalForwarder.homeRegionBus(stack, 'HomeBus', this.plan.homeRegion)
+          : OrganizationEventBus.fromCentralAccount(stack, 'CentralBus', {
+              account: central,
+              region: this.plan.homeRegion,
+              namePrefix: props.namePrefix,
+            });
+      forwarders[region] = new RegionalForwarder(stack, props.forwarderId ?? 'Forwarder', {
+        targetEventBus,
+        profile: props.profile,
+        additionalEventNames: props.additionalEventNames,
+        namePrefix: props.namePrefix,
+        forwardTamperEvents: props.forwardTamperEvents ?? true,
+        guardrailPolicyIds: region === GLOBAL_EVENTS_REGION ? props.guardrailPolicyIds : undefined,
+        trail: props.trail,
+      });
+      stacks[region] = stack;
+    }
+    this.forwarders = forwarders;
+    this.stacks = stacks;
+  }
+}

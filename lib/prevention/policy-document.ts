@@ -1,0 +1,72 @@
+/**
+ * Policy documents: the JSON form of a statement, the minified document that SCP quotas count, the
+ * quotas, and packing statements into as few documents as fit a budget. Pure.
+ */
+import { show, utf8Bytes, type IsUnresolved } from '../detection';
+
+/** An IAM policy statement in its JSON form. */
+export interface PolicyStatementJson {
+  readonly Sid?: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action?: string | readonly string[];
+  readonly NotAction?: string | readonly string[];
+  readonly Resource?: string | readonly string[];
+  readonly NotResource?: string | readonly string[];
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+}
+
+/** The SCP size quota since May 2026 (it was 5,120 before). */
+export const SCP_MAX_BYTES = 10_240;
+/** The default budget: the old quota, which every tool and older documentation still assume. */
+export const DEFAULT_SCP_BUDGET_BYTES = 5_120;
+
+/** An SCP size budget: a whole number of bytes up to the quota. */
+export function checkScpBudget(
+  value: unknown,
+  prop: string,
+  isUnresolved: IsUnresolved = () => false,
+): string | undefined {
+  if (value === undefined || isUnresolved(value)) return undefined;
+  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= SCP_MAX_BYTES
+    ? undefined
+    : `'${prop}' must be a whole number from 1 to ${SCP_MAX_BYTES} (the SCP quota), got ${show(value)}`;
+}
+
+/** A policy document as minified JSON, the form SCP size quotas count. */
+export function policyDocumentJson(statements: readonly PolicyStatementJson[]): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+/**
+ * Packs statements into as few policy documents as fit `budgetBytes` each (first-fit decreasing,
+ * keeping each document's statements in their original order).
+ * @throws Error naming the statement, its size and the budget when one statement alone does not fit
+ */
+export function packStatements(
+  statements: readonly PolicyStatementJson[],
+  budgetBytes: number,
+): PolicyStatementJson[][] {
+  const empty = utf8Bytes(policyDocumentJson([]));
+  const sized = statements.map((s, index) => ({ s, index, bytes: utf8Bytes(JSON.stringify(s)) }));
+  for (const x of sized) {
+    if (empty + x.bytes > budgetBytes) {
+      throw new Error(
+        `statement ${x.s.Sid ?? `#${x.index + 1}`} alone needs ${empty + x.bytes} bytes in a policy document, more than the ${budgetBytes}-byte budget: raise the budget (SCPs allow up to 10,240 characters) or shorten the principal and role patterns`,
+      );
+    }
+  }
+  const bins: { items: typeof sized; bytes: number }[] = [];
+  for (const x of [...sized].sort((a, b) => b.bytes - a.bytes || a.index - b.index)) {
+    const bin = bins.find((b) => b.bytes + 1 + x.bytes <= budgetBytes);
+    if (bin) {
+      bin.items.push(x);
+      bin.bytes += 1 + x.bytes; // the comma between statements
+    } else {
+      bins.push({ items: [x], bytes: empty + x.bytes });
+    }
+  }
+  return bins
+    .map((b) => b.items.sort((a, c) => a.index - c.index))
+    .sort((a, b) => a[0].index - b[0].index)
+    .map((items) => items.map((x) => x.s));
+}
