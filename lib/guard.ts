@@ -1,4 +1,4 @@
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 import { BedrockModelSupplyChainDetector, type BedrockModelSupplyChainDetectorProps } from './detector';
@@ -6,6 +6,7 @@ import {
   ModelSupplyChainGuardrailPolicy,
   ModelSupplyChainScp,
   checkGuardrailOptions,
+  DEFAULT_SCP_BUDGET_BYTES,
   checkScpBudget,
   checkScpProps,
   type GuardrailOptions,
@@ -46,6 +47,12 @@ export interface BedrockModelSupplyChainGuardProps
    */
   readonly iamGuardrail?: GuardrailPolicyUsage | false;
 }
+
+/** {@link BedrockModelSupplyChainGuardProps}' own defaults (a test checks the JSDoc against them). */
+export const GUARD_DEFAULTS = {
+  scpSizeBudgetBytes: DEFAULT_SCP_BUDGET_BYTES,
+  iamGuardrail: 'denyPolicy' as GuardrailPolicyUsage,
+} as const;
 
 /** The warning given when no guardrail binds anyone. */
 export const PREVENTION_NOT_ENFORCED = 'cdk-bedrock-model-supply-chain:preventionNotEnforced';
@@ -111,7 +118,7 @@ export class BedrockModelSupplyChainGuard extends Construct {
       this.guardrailPolicy = new ModelSupplyChainGuardrailPolicy(this, 'GuardrailPolicy', {
         ...guardrails,
         approvedPrincipalArns: [...props.approvedPrincipalArns],
-        usage: props.iamGuardrail ?? 'denyPolicy',
+        usage: props.iamGuardrail ?? GUARD_DEFAULTS.iamGuardrail,
       });
     }
     this.detector = new BedrockModelSupplyChainDetector(this, 'Detector', {
@@ -119,18 +126,17 @@ export class BedrockModelSupplyChainGuard extends Construct {
       approvals: { ...props.approvals, principalArns: [...props.approvedPrincipalArns] },
       guardrailPolicyIds: [...(props.guardrailPolicyIds ?? []), ...(this.scp?.policies.map((p) => p.attrId) ?? [])],
     });
-    // Known only once the app is built: whether anything binds principals to the guardrails.
-    this.node.addValidation({
-      validate: () => {
-        if (this.scp === undefined && (this.guardrailPolicy?.attachmentCount ?? 0) === 0) {
-          Annotations.of(this).addWarningV2(
-            PREVENTION_NOT_ENFORCED,
-            this.guardrailPolicy
-              ? "No guardrail binds anyone: there is no SCP (no 'scpTargetIds') and the IAM guardrail policy is attached to nothing. Give 'scpTargetIds' (in the management account), or attach the policy with guard.guardrailPolicy.attachTo(...), or acknowledge this warning if you attach it elsewhere."
-              : "No guardrail binds anyone: there is no SCP (no 'scpTargetIds') and no IAM guardrail policy ('iamGuardrail: false'). The watched calls are detected, not prevented.",
-          );
-        }
-        return [];
+    // Known only once the app is built: whether anything binds principals to the guardrails. An
+    // aspect runs at every synthesis (validation may be skipped, as in assertion tests).
+    Aspects.of(this).add({
+      visit: (node) => {
+        if (node !== this || this.scp !== undefined || (this.guardrailPolicy?.attachmentCount ?? 0) > 0) return;
+        Annotations.of(this).addWarningV2(
+          PREVENTION_NOT_ENFORCED,
+          this.guardrailPolicy
+            ? "No guardrail binds anyone: there is no SCP (no 'scpTargetIds') and the IAM guardrail policy is attached to nothing. Give 'scpTargetIds' (in the management account), or attach the policy with guard.guardrailPolicy.attachTo(...), or acknowledge this warning if you attach it elsewhere."
+            : "No guardrail binds anyone: there is no SCP (no 'scpTargetIds') and no IAM guardrail policy ('iamGuardrail: false'). The watched calls are detected, not prevented.",
+        );
       },
     });
   }

@@ -181,7 +181,7 @@ export function createDeliverer(store: IdempotencyStore | undefined, days: numbe
     (once ??= (async () => {
       const persistenceStore = typeof store === 'function' ? await store() : store;
       if (!persistenceStore) return undefined;
-      const { IdempotencyConfig, makeIdempotent } = load.idempotency();
+      const { IdempotencyConfig, makeIdempotent } = await load.idempotency();
       const config = new IdempotencyConfig({ expiresAfterSeconds: days * 86_400 });
       registerContext = (context) => config.registerLambdaContext(context);
       if (lambdaContext) registerContext(lambdaContext);

@@ -112,10 +112,10 @@ export function createHandler(
 function idempotencyStore(deps: HandlerDependencies): IdempotencyStore | undefined {
   const tableName = deps.idempotencyTable;
   if (!tableName) return undefined;
-  return () => {
+  return async () => {
     const client = deps.dynamoDb;
     if (!client) return undefined;
-    const { DynamoDBPersistenceLayer } = load.idempotencyDynamoDb();
+    const { DynamoDBPersistenceLayer } = await load.idempotencyDynamoDb();
     return new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client });
   };
 }

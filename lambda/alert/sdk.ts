@@ -1,9 +1,12 @@
 // The modules that only some events need, loaded the first time they are used rather than at cold
 // start: watched calls are rare, so nearly every alert is a cold start, and a feature that is off (or
-// not needed by this event) should cost nothing. Synchronous `require`, so the SDK's CommonJS build is
-// the one loaded (the same module instances the clients use); esbuild keeps the AWS SDK external and
-// wraps the bundled Powertools module so that it too is evaluated on first use.
+// not needed by this event) should cost nothing. The AWS SDK (external to the bundle) is loaded with a
+// synchronous `require`, so its CommonJS build is the one loaded: the same module instances the
+// clients use.
 /* eslint-disable @typescript-eslint/no-require-imports */
+
+type Idempotency = typeof import('@aws-lambda-powertools/idempotency');
+type IdempotencyDynamoDb = typeof import('@aws-lambda-powertools/idempotency/dynamodb');
 
 export const load = {
   s3: (): typeof import('@aws-sdk/client-s3') => require('@aws-sdk/client-s3'),
@@ -11,7 +14,10 @@ export const load = {
   dynamoDb: (): typeof import('@aws-sdk/client-dynamodb') => require('@aws-sdk/client-dynamodb'),
   securityHub: (): typeof import('@aws-sdk/client-securityhub') => require('@aws-sdk/client-securityhub'),
   eventBridge: (): typeof import('@aws-sdk/client-eventbridge') => require('@aws-sdk/client-eventbridge'),
-  idempotency: (): typeof import('@aws-lambda-powertools/idempotency') => require('@aws-lambda-powertools/idempotency'),
-  idempotencyDynamoDb: (): typeof import('@aws-lambda-powertools/idempotency/dynamodb') =>
-    require('@aws-lambda-powertools/idempotency/dynamodb'),
+  // Bundled, not external: a dynamic import lets esbuild keep the ESM build (smaller) and still
+  // evaluate it on first use. Typed as the CommonJS declarations the rest of the function uses.
+  idempotency: async (): Promise<Idempotency> =>
+    (await import('@aws-lambda-powertools/idempotency')) as unknown as Idempotency,
+  idempotencyDynamoDb: async (): Promise<IdempotencyDynamoDb> =>
+    (await import('@aws-lambda-powertools/idempotency/dynamodb')) as unknown as IdempotencyDynamoDb,
 };

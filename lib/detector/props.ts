@@ -69,7 +69,7 @@ export interface BedrockModelSupplyChainDetectorProps {
 
   /**
    * Where the CloudTrail events come from.
-   * @default DetectorTrail.create() - a new multi-region, KMS-encrypted trail
+   * @default - `DetectorTrail.create()`: a new multi-region, KMS-encrypted trail
    */
   readonly trail?: DetectorTrail;
 

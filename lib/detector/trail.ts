@@ -17,7 +17,7 @@ export interface NewTrailOptions {
   /**
    * The trail's name (it also goes into the bucket policy's `aws:SourceArn`). Only the default name
    * is protected by the guardrails and the tamper alert.
-   * @default '<namePrefix>-trail'
+   * @default - '<namePrefix>-trail'
    */
   readonly trailName?: string;
   /**

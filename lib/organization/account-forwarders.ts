@@ -2,13 +2,23 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 
-import { GLOBAL_EVENTS_REGION, type DetectionProfile } from '../detection';
+import { DEFAULT_HOME_REGION, DEFAULT_NAME_PREFIX, GLOBAL_EVENTS_REGION, type DetectionProfile } from '../detection';
 import type { DetectorTrail } from '../detector';
 import { assertValid, isToken, show } from '../private/validation';
 
 import { OrganizationEventBus } from './event-bus';
 import { RegionalForwarder } from './regional-forwarder';
 import { planWatchedRegions, type WatchedRegionPlan } from './watched-regions';
+
+/** {@link AccountForwardersProps}' defaults, in one place (a test checks the JSDoc against them). */
+export const ACCOUNT_FORWARDERS_DEFAULTS = {
+  homeRegion: DEFAULT_HOME_REGION,
+  stackNamePrefix: 'BedrockSupplyChain-Forwarder',
+  forwarderId: 'Forwarder',
+  profile: 'default' as DetectionProfile,
+  namePrefix: DEFAULT_NAME_PREFIX,
+  forwardTamperEvents: true,
+} as const;
 
 /** Props of {@link AccountForwarders}. */
 export interface AccountForwardersProps {
@@ -105,7 +115,10 @@ export class AccountForwarders extends Construct {
         `AccountForwarders creates a stack per region, so it must be created in an App or a Stage, not inside the stack ${show(Stack.of(scope).stackName)}; pass that stack as 'homeRegionStack' if the home region's forwarder belongs there`,
       );
     }
-    this.plan = planWatchedRegions({ regions: props.regions, homeRegion: props.homeRegion });
+    this.plan = planWatchedRegions({
+      regions: props.regions,
+      homeRegion: props.homeRegion ?? ACCOUNT_FORWARDERS_DEFAULTS.homeRegion,
+    });
     const central = props.centralAccountId;
     if (props.homeRegionStack && central === undefined) {
       assertValid(
@@ -121,7 +134,7 @@ export class AccountForwarders extends Construct {
         `'homeRegionStack' must deploy to the home region ${show(this.plan.homeRegion)}, got a stack in ${show(props.homeRegionStack.region)}`,
       );
     }
-    const prefix = props.stackNamePrefix ?? 'BedrockSupplyChain-Forwarder';
+    const prefix = props.stackNamePrefix ?? ACCOUNT_FORWARDERS_DEFAULTS.stackNamePrefix;
     const regions = central === undefined ? this.plan.forwardedRegions : this.plan.regions;
     const forwarders: Record<string, RegionalForwarder> = {};
     const stacks: Record<string, Stack> = {};
@@ -145,12 +158,12 @@ export class AccountForwarders extends Construct {
               region: this.plan.homeRegion,
               namePrefix: props.namePrefix,
             });
-      forwarders[region] = new RegionalForwarder(stack, props.forwarderId ?? 'Forwarder', {
+      forwarders[region] = new RegionalForwarder(stack, props.forwarderId ?? ACCOUNT_FORWARDERS_DEFAULTS.forwarderId, {
         targetEventBus,
         profile: props.profile,
         additionalEventNames: props.additionalEventNames,
         namePrefix: props.namePrefix,
-        forwardTamperEvents: props.forwardTamperEvents ?? true,
+        forwardTamperEvents: props.forwardTamperEvents ?? ACCOUNT_FORWARDERS_DEFAULTS.forwardTamperEvents,
         guardrailPolicyIds: region === GLOBAL_EVENTS_REGION ? props.guardrailPolicyIds : undefined,
         trail: props.trail,
       });

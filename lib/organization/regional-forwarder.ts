@@ -21,6 +21,14 @@ import { watchedCallsAndPattern } from '../private/watched-calls';
 
 import { declaredTrail } from './trail-declaration';
 
+/** {@link RegionalForwarderProps}' defaults, in one place (a test checks the JSDoc against them). */
+export const REGIONAL_FORWARDER_DEFAULTS = {
+  profile: 'default' as DetectionProfile,
+  namePrefix: DEFAULT_NAME_PREFIX,
+  forwardWatchedCalls: true,
+  forwardTamperEvents: false,
+} as const;
+
 /** Props of {@link RegionalForwarder}. */
 export interface RegionalForwarderProps {
   /**
@@ -131,8 +139,8 @@ export class RegionalForwarder extends Construct {
     const { calls, pattern } = watchedCallsAndPattern(props);
     this.watchedCalls = calls;
     this.eventPattern = pattern;
-    const forwardCalls = props.forwardWatchedCalls ?? true;
-    const forwardTamper = props.forwardTamperEvents ?? false;
+    const forwardCalls = props.forwardWatchedCalls ?? REGIONAL_FORWARDER_DEFAULTS.forwardWatchedCalls;
+    const forwardTamper = props.forwardTamperEvents ?? REGIONAL_FORWARDER_DEFAULTS.forwardTamperEvents;
     if (!forwardCalls && !forwardTamper) {
       assertValid(
         `'forwardWatchedCalls' and 'forwardTamperEvents' are both false: the forwarder would forward nothing`,
@@ -143,7 +151,7 @@ export class RegionalForwarder extends Construct {
     this.trailSource = props.trail;
     this.targetEventBus = props.targetEventBus;
 
-    const detector = detectorNames(props.namePrefix ?? DEFAULT_NAME_PREFIX);
+    const detector = detectorNames(props.namePrefix ?? REGIONAL_FORWARDER_DEFAULTS.namePrefix);
     this.names = forwarderNames(detector.prefix);
     const names = this.names;
 

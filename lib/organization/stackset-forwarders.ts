@@ -31,6 +31,17 @@ export const STACK_SET_TEMPLATE_BODY_MAX_BYTES = 51_200;
 /** The member template's parameter that carries the central bus's ARN. */
 export const CENTRAL_EVENT_BUS_ARN_PARAMETER = 'CentralEventBusArn';
 
+/** {@link OrganizationForwardersProps}' defaults, in one place (a test checks the JSDoc against them). */
+export const ORGANIZATION_FORWARDERS_DEFAULTS = {
+  homeRegion: DEFAULT_HOME_REGION,
+  profile: 'default' as DetectionProfile,
+  namePrefix: DEFAULT_NAME_PREFIX,
+  callAs: 'SELF' as 'SELF' | 'DELEGATED_ADMIN',
+  maxConcurrentPercentage: 100,
+  failureTolerancePercentage: 10,
+  regionConcurrency: 'PARALLEL' as 'PARALLEL' | 'SEQUENTIAL',
+} as const;
+
 /** Props of {@link OrganizationForwarders}. */
 export interface OrganizationForwardersProps {
   /** The security account that runs the `OrganizationDetector` (its central bus). */
@@ -81,7 +92,7 @@ export interface OrganizationForwardersProps {
 
   /**
    * The StackSet's name.
-   * @default '<namePrefix>-forwarders'
+   * @default - '<namePrefix>-forwarders'
    */
   readonly stackSetName?: string;
 
@@ -133,12 +144,12 @@ export class OrganizationForwarders extends Construct {
 
   constructor(scope: Construct, id: string, props: OrganizationForwardersProps) {
     super(scope, id);
-    const homeRegion = props.homeRegion ?? DEFAULT_HOME_REGION;
+    const homeRegion = props.homeRegion ?? ORGANIZATION_FORWARDERS_DEFAULTS.homeRegion;
     validate(props, homeRegion);
     // Checked here, with this construct's props, before the member stack is built from them.
     watchedCallsAndPattern(props);
     declaredTrail(this, props.trail, 'The organisation forwarders StackSet');
-    const names = detectorNames(props.namePrefix ?? DEFAULT_NAME_PREFIX);
+    const names = detectorNames(props.namePrefix ?? ORGANIZATION_FORWARDERS_DEFAULTS.namePrefix);
     const stack = Stack.of(this);
 
     this.centralEventBusArn = stack.formatArn({
@@ -162,14 +173,16 @@ export class OrganizationForwarders extends Construct {
       description:
         'Forwards successful Bedrock model-import calls from every member account and region to the organisation detector',
       permissionModel: 'SERVICE_MANAGED',
-      callAs: props.callAs ?? 'SELF',
+      callAs: props.callAs ?? ORGANIZATION_FORWARDERS_DEFAULTS.callAs,
       autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
       managedExecution: { Active: true },
       capabilities: ['CAPABILITY_NAMED_IAM'],
       operationPreferences: {
-        regionConcurrencyType: props.regionConcurrency ?? 'PARALLEL',
-        maxConcurrentPercentage: props.maxConcurrentPercentage ?? 100,
-        failureTolerancePercentage: props.failureTolerancePercentage ?? 10,
+        regionConcurrencyType: props.regionConcurrency ?? ORGANIZATION_FORWARDERS_DEFAULTS.regionConcurrency,
+        maxConcurrentPercentage:
+          props.maxConcurrentPercentage ?? ORGANIZATION_FORWARDERS_DEFAULTS.maxConcurrentPercentage,
+        failureTolerancePercentage:
+          props.failureTolerancePercentage ?? ORGANIZATION_FORWARDERS_DEFAULTS.failureTolerancePercentage,
         concurrencyMode: 'SOFT_FAILURE_TOLERANCE',
       },
       parameters: [{ parameterKey: CENTRAL_EVENT_BUS_ARN_PARAMETER, parameterValue: this.centralEventBusArn }],

@@ -14,6 +14,9 @@ import { buildGuardrailStatements } from './statements';
  */
 export type GuardrailPolicyUsage = 'denyPolicy' | 'permissionsBoundary';
 
+/** {@link ModelSupplyChainGuardrailPolicyProps}' defaults (a test checks the JSDoc against them). */
+export const GUARDRAIL_POLICY_DEFAULTS = { usage: 'denyPolicy' as GuardrailPolicyUsage } as const;
+
 /** Props of {@link ModelSupplyChainGuardrailPolicy}. */
 export interface ModelSupplyChainGuardrailPolicyProps extends Omit<GuardrailOptions, 'approvedPrincipalArns'> {
   /**
@@ -48,7 +51,7 @@ export class ModelSupplyChainGuardrailPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelSupplyChainGuardrailPolicyProps = {}) {
     super(scope, id);
-    const usage = props.usage ?? 'denyPolicy';
+    const usage = props.usage ?? GUARDRAIL_POLICY_DEFAULTS.usage;
     if (usage !== 'denyPolicy' && usage !== 'permissionsBoundary') {
       assertValid(`'usage' must be 'denyPolicy' or 'permissionsBoundary', got ${show(usage)}`);
     }

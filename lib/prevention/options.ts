@@ -3,6 +3,7 @@
  * imports (enforced by ESLint).
  */
 import {
+  DEFAULT_NAME_PREFIX,
   ORGANIZATION_ID,
   checkAccountIds,
   checkNamePrefix,
@@ -32,6 +33,17 @@ export const DEFAULT_DEPLOYMENT_PRINCIPAL_ARNS: readonly string[] = [
   'arn:aws:iam::*:role/stacksets-exec-*',
 ];
 
+/** {@link GuardrailOptions}' defaults, in one place (a test checks the JSDoc against them). */
+export const GUARDRAIL_DEFAULTS = {
+  profile: 'default' as DetectionProfile,
+  passRoleServices: DEFAULT_PASS_ROLE_SERVICES,
+  exemptBucketArns: DEFAULT_EXEMPT_BUCKET_ARNS,
+  tamperProtection: true,
+  deploymentPrincipalArns: DEFAULT_DEPLOYMENT_PRINCIPAL_ARNS,
+  namePrefix: DEFAULT_NAME_PREFIX,
+  partition: 'aws',
+} as const;
+
 export interface GuardrailOptions {
   /** Which watched calls to deny. @default 'default' */
   readonly profile?: DetectionProfile;
@@ -51,7 +63,7 @@ export interface GuardrailOptions {
    * @default - any role may be passed by an approved principal; no S3 perimeter
    */
   readonly approvedServiceRoleArns?: readonly string[];
-  /** @default DEFAULT_PASS_ROLE_SERVICES (bedrock.amazonaws.com, sagemaker.amazonaws.com) */
+  /** @default DEFAULT_PASS_ROLE_SERVICES - bedrock.amazonaws.com, sagemaker.amazonaws.com */
   readonly passRoleServices?: readonly string[];
   /** The organisation (`o-…`) whose buckets the service roles may read. @default - no S3 perimeter */
   readonly organizationId?: string;
@@ -63,7 +75,7 @@ export interface GuardrailOptions {
   readonly tamperProtection?: boolean;
   /**
    * Principal ARN patterns that may still change the detector (its deployment role, break-glass).
-   * @default DEFAULT_DEPLOYMENT_PRINCIPAL_ARNS (the CDK bootstrap CloudFormation execution role)
+   * @default DEFAULT_DEPLOYMENT_PRINCIPAL_ARNS - the CDK bootstrap CloudFormation execution role
    */
   readonly deploymentPrincipalArns?: readonly string[];
   /** The detector's resource-name prefix. @default 'bedrock-supply-chain' */

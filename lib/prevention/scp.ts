@@ -68,12 +68,12 @@ export interface ModelSupplyChainScpProps extends GuardrailOptions {
   /**
    * Most UTF-8 bytes of one policy document. Statements that do not fit in one policy are split
    * across as few policies as fit, each taking an attachment slot on every target.
-   * @default 5120 (the pre-2026 quota; the current quota is 10,240)
+   * @default 5120 - the pre-2026 quota; the current quota is 10,240
    */
   readonly sizeBudgetBytes?: number;
   /**
    * Name of the policy; a split policy gets `-1`, `-2`, ... appended.
-   * @default '<namePrefix>-guardrail'
+   * @default - '<namePrefix>-guardrail'
    */
   readonly policyName?: string;
 }

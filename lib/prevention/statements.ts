@@ -6,20 +6,15 @@
  * IAM has no condition key for a model's S3 source, marketplace model or SageMaker endpoint, so the
  * statements work through who may call, which roles may be passed, and what those roles may read.
  */
-import { DEFAULT_NAME_PREFIX, TAMPER_SERVICES, detectorNames, resolveWatchedCalls } from '../detection';
+import { TAMPER_SERVICES, detectorNames, resolveWatchedCalls } from '../detection';
 
-import {
-  DEFAULT_DEPLOYMENT_PRINCIPAL_ARNS,
-  DEFAULT_EXEMPT_BUCKET_ARNS,
-  DEFAULT_PASS_ROLE_SERVICES,
-  type GuardrailOptions,
-} from './options';
+import { GUARDRAIL_DEFAULTS, type GuardrailOptions } from './options';
 import type { PolicyStatementJson } from './policy-document';
 
 /** The guardrail statements, in a fixed order, with short Sids. */
 export function buildGuardrailStatements(o: GuardrailOptions): PolicyStatementJson[] {
   const approved = [...o.approvedPrincipalArns];
-  const services = [...(o.passRoleServices ?? DEFAULT_PASS_ROLE_SERVICES)];
+  const services = [...(o.passRoleServices ?? GUARDRAIL_DEFAULTS.passRoleServices)];
   const statements: PolicyStatementJson[] = [
     {
       Sid: 'DenyModelImportUnlessApproved',
@@ -45,7 +40,7 @@ export function buildGuardrailStatements(o: GuardrailOptions): PolicyStatementJs
       Condition: { StringEquals: { 'iam:PassedToService': services } },
     });
     if (o.organizationId) {
-      const exempt = o.exemptBucketArns ?? DEFAULT_EXEMPT_BUCKET_ARNS;
+      const exempt = o.exemptBucketArns ?? GUARDRAIL_DEFAULTS.exemptBucketArns;
       statements.push({
         Sid: 'DenyModelArtifactReadsOutsideOrganization',
         Effect: 'Deny',
@@ -64,7 +59,7 @@ export function buildGuardrailStatements(o: GuardrailOptions): PolicyStatementJs
   if (o.tamperProtection !== false) statements.push(...tamperStatements(o));
   // Approvals and exemptions go by role name: only the deployers may create or re-trust a role with
   // one of those names, so nobody can name themselves into them.
-  const deployers = o.deploymentPrincipalArns ?? DEFAULT_DEPLOYMENT_PRINCIPAL_ARNS;
+  const deployers = o.deploymentPrincipalArns ?? GUARDRAIL_DEFAULTS.deploymentPrincipalArns;
   const named = [...new Set([...approved, ...(o.tamperProtection !== false ? deployers : [])])].filter((a) =>
     /^arn:[^:]+:iam::[^:]+:role\//.test(a),
   );
@@ -81,10 +76,10 @@ export function buildGuardrailStatements(o: GuardrailOptions): PolicyStatementJs
 }
 
 function tamperStatements(o: GuardrailOptions): PolicyStatementJson[] {
-  const names = detectorNames(o.namePrefix ?? DEFAULT_NAME_PREFIX);
-  const partition = o.partition ?? 'aws';
+  const names = detectorNames(o.namePrefix ?? GUARDRAIL_DEFAULTS.namePrefix);
+  const partition = o.partition ?? GUARDRAIL_DEFAULTS.partition;
   const exceptDeployers = {
-    ArnNotLike: { 'aws:PrincipalArn': [...(o.deploymentPrincipalArns ?? DEFAULT_DEPLOYMENT_PRINCIPAL_ARNS)] },
+    ArnNotLike: { 'aws:PrincipalArn': [...(o.deploymentPrincipalArns ?? GUARDRAIL_DEFAULTS.deploymentPrincipalArns)] },
   };
   const named = TAMPER_SERVICES.filter((s) => s.service !== 'kms' && s.service !== 'organizations');
   const actionsOf = (service: string) => TAMPER_SERVICES.find((s) => s.service === service)!.calls.map((c) => c.action);
