@@ -18,8 +18,8 @@ import { buildSync } from 'esbuild';
 
 import { DEFAULT_ALERT_FUNCTION_CONFIG } from '../lib/detection';
 import { ALERT_FUNCTION_SOURCE, alertFunctionBuildOptions } from '../lib/detector/function-code';
-import { startLocalAws } from '../test/support/aws-server';
-import { faultRun } from '../test/support/fault-run';
+import { faultRun } from '../tools/local-aws/fault-run';
+import { startLocalAws } from '../tools/local-aws/server';
 
 const ROOT = path.join(__dirname, '..');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'cloudtrail');

@@ -1,36 +1,58 @@
-// Every construct prop that can be wrong, the bad value, and the exact message it fails with. A new
-// check gets its row here. Each message names the prop as the construct receives it, shows the value
-// and says what is allowed (the messages themselves are the contract users see at synth).
+// Every construct prop that can be wrong, the bad value, and the exact message it fails with: the
+// detector, the umbrella, the guardrails, and the organisation's constructs and functions. A new
+// check gets its row here, and only here. Each message names the prop as the construct receives it,
+// shows the value and says what is allowed (the messages themselves are the contract users see at
+// synth).
 //
 // Not here, because their types leave nothing to get wrong that CDK does not reject itself:
 // `architecture`, `eventBus`, `alertTopic`, `encryptionKey`, `trail` (a DetectorTrail), and
 // `trail.accessLogsBucket`/`bucketRemovalPolicy`. Tokens are accepted wherever a value resolves at
-// deploy (detector.test.ts), except event names, which build the pattern at synth (a row here).
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+// deploy (detector.test.ts), except event names, which build the pattern at synth (a row here). The
+// central bus's resource policy is judged at synth over every statement added to it, not a prop:
+// forwarding.test.ts tests it.
+import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as events from 'aws-cdk-lib/aws-events';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import fc from 'fast-check';
 
 import {
+  AccountForwarders,
   BedrockModelSupplyChainDetector,
   BedrockModelSupplyChainGuard,
   DetectorTrail,
   ModelSupplyChainGuardrailPolicy,
   ModelSupplyChainScp,
+  OrganizationDetector,
+  OrganizationEventBus,
+  OrganizationForwarders,
+  RegionalForwarder,
+  planWatchedRegions,
+  type AccountForwardersProps,
   type BedrockModelSupplyChainDetectorProps,
   type BedrockModelSupplyChainGuardProps,
+  type CentralEventBusLocation,
   type GuardrailOptions,
   type ModelSupplyChainGuardrailPolicyProps,
   type ModelSupplyChainScpProps,
+  type OrganizationDetectorProps,
+  type OrganizationForwardersProps,
+  type RegionalForwarderProps,
+  type WatchedRegionsOptions,
 } from '../../lib';
 import { ALERT_CONFIG_ENV, parseAlertFunctionConfig } from '../../lib/detection';
 import { PropValidationError } from '../../lib/private/validation';
-import { testStack } from '../support/app';
+import { CDK_JSON_CONTEXT, testStack } from '../support/app';
 
 const APPROVED = ['arn:aws:iam::*:role/mlops-pipeline-*'];
 const TOKEN_NAME = Token.asString({ Ref: 'EventName' });
+const ORG = 'o-zzzz9999yy';
+const CENTRAL = '222222222222';
+const MANAGEMENT = '111111111111';
+const MEMBER = '123456789012';
+const TRAIL = DetectorTrail.organizationTrail(`arn:aws:cloudtrail:eu-central-1:${MANAGEMENT}:trail/org-trail`);
 
 /** [prop, props that carry the bad value, the exact message]. */
 type Row<P> = readonly [prop: string, props: P, message: string];
@@ -65,6 +87,7 @@ const DETECTOR: Row<BedrockModelSupplyChainDetectorProps>[] = [
   ],
   ['riskScore', { riskScore: 47.5 }, `'riskScore' must be a whole number from 0 to 100, got 47.5`],
   ['riskScore', { riskScore: 101 }, `'riskScore' must be a whole number from 0 to 100, got 101`],
+  ['riskScore', { riskScore: -1 }, `'riskScore' must be a whole number from 0 to 100, got -1`],
   [
     'alertEmails',
     { alertEmails: ['secops'] },
@@ -120,6 +143,11 @@ const DETECTOR: Row<BedrockModelSupplyChainDetectorProps>[] = [
     'namePrefix',
     { namePrefix: 'a--b' },
     `'namePrefix' must be 3-24 lower-case letters, digits or single hyphens, starting with a letter and ending with a letter or digit, got "a--b"`,
+  ],
+  [
+    'namePrefix',
+    { namePrefix: 'Bedrock_Supply' },
+    `'namePrefix' must be 3-24 lower-case letters, digits or single hyphens, starting with a letter and ending with a letter or digit, got "Bedrock_Supply"`,
   ],
   ['tamperAlerts', { tamperAlerts: 'no' as never }, `'tamperAlerts' must be true or false, got "no"`],
   [
@@ -196,15 +224,31 @@ const DETECTOR: Row<BedrockModelSupplyChainDetectorProps>[] = [
     `'enrichment.maxPages' must be a whole number from 1 to 10, got 11`,
   ],
   [
+    'enrichment.maxPages',
+    { enrichment: { maxPages: 20 } },
+    `'enrichment.maxPages' must be a whole number from 1 to 10, got 20`,
+  ],
+  [
     'enrichment.firstSeen',
     { enrichment: { firstSeen: 'yes' as never } },
     `'enrichment.firstSeen' must be true or false, got "yes"`,
   ],
   ['backfillDays', { backfillDays: 91 }, `'backfillDays' must be a whole number from 0 to 90, got 91`],
+  ['backfillDays', { backfillDays: 1.5 }, `'backfillDays' must be a whole number from 0 to 90, got 1.5`],
   [
     'reconciliation',
     { reconciliation: Duration.minutes(2) },
     `'reconciliation' must be from 5 minutes to 12 hours, got 2 minutes`,
+  ],
+  [
+    'reconciliation',
+    { reconciliation: Duration.minutes(1) },
+    `'reconciliation' must be from 5 minutes to 12 hours, got 1 minute`,
+  ],
+  [
+    'reconciliation',
+    { reconciliation: Duration.days(1) },
+    `'reconciliation' must be from 5 minutes to 12 hours, got 1 day`,
   ],
   [
     'reconciliation',
@@ -396,26 +440,252 @@ const GUARD: Row<Partial<BedrockModelSupplyChainGuardProps>>[] = [
   ],
 ];
 
+const REGION_MESSAGE = (prop: string, region: string) =>
+  `'${prop}' must be an AWS region name of the aws, aws-cn or aws-us-gov partition like 'us-east-1' or 'eu-west-1', got "${region}"`;
+const NOT_WATCHED_MESSAGE = (regions: string[], homeRegion: string) =>
+  `'homeRegion' must be one of the watched 'regions' ${JSON.stringify(regions)}, got "${homeRegion}": the alert function runs there, and events of the home region must be watched too`;
+const OU_MESSAGE = (id: string) =>
+  `'organizationalUnitIds' entries must be organizational unit ids ('ou-' + 4-32 + '-' + 8-32 lower-case letters or digits, like 'ou-ab12-abcdefgh') or the root id ('r-' + 4-32, like 'r-ab12'), got "${id}"`;
+const ORGANIZATION_ID_MESSAGE = (id: string) =>
+  `'organizationId' must be an AWS Organizations id ('o-' and 10-32 lower-case letters or digits, like 'o-a1b2c3d4e5'), got "${id}"`;
+
+/** The organisation the central bus admits: OrganizationEventBus, and OrganizationDetector that makes one. */
+const ORGANIZATION: Row<{ organizationId: string }>[] = [
+  ['organizationId', { organizationId: 'o-abc' }, ORGANIZATION_ID_MESSAGE('o-abc')],
+  ['organizationId', { organizationId: 'o-A1B2C3D4E5' }, ORGANIZATION_ID_MESSAGE('o-A1B2C3D4E5')],
+];
+
+/** The organisation detector deployed to eu-west-1 (its stack's region), away from its home region. */
+const ORGANIZATION_DETECTOR_IN_EU_WEST_1: Row<Partial<OrganizationDetectorProps>>[] = [
+  [
+    'homeRegion',
+    {}, // the default, us-east-1
+    `'homeRegion' is "us-east-1" but this stack deploys to "eu-west-1": deploy the organisation detector in its home region, where the forwarders send the events`,
+  ],
+  ['homeRegion', { homeRegion: 'eu-west-1', regions: ['us-east-1'] }, NOT_WATCHED_MESSAGE(['us-east-1'], 'eu-west-1')],
+];
+
+/** The StackSet's props over regions ['us-east-1', 'eu-west-1'] and one OU. */
+const FORWARDERS: Row<Partial<OrganizationForwardersProps>>[] = [
+  ['regions', { regions: ['us-east-1', 'eu-west-9'] }, REGION_MESSAGE('regions', 'eu-west-9')],
+  ['regions', { regions: ['US-EAST-1'] }, `${REGION_MESSAGE('regions', 'US-EAST-1')} (did you mean 'us-east-1'?)`],
+  ['regions', { regions: [] }, `'regions' must list at least one region, got []`],
+  ['regions', { regions: ['us-east-1', 'us-east-1'] }, `'regions' must not repeat a region, got "us-east-1" twice`],
+  [
+    'regions',
+    { regions: ['us-east-1', 'cn-north-1'] },
+    `'regions' must all be in one partition (events cannot be forwarded between partitions), got ["us-east-1","cn-north-1"] in aws, aws-cn`,
+  ],
+  ['homeRegion', { homeRegion: 'eu-central-1' }, NOT_WATCHED_MESSAGE(['us-east-1', 'eu-west-1'], 'eu-central-1')],
+  ['homeRegion', { homeRegion: 'mars-1' }, REGION_MESSAGE('homeRegion', 'mars-1')],
+  ['organizationalUnitIds', { organizationalUnitIds: ['ou-AB12-abcdefgh'] }, OU_MESSAGE('ou-AB12-abcdefgh')],
+  ['organizationalUnitIds', { organizationalUnitIds: ['123456789012'] }, OU_MESSAGE('123456789012')],
+  [
+    'organizationalUnitIds',
+    { organizationalUnitIds: [] },
+    `'organizationalUnitIds' must list at least one OU id or the root id, got []`,
+  ],
+  [
+    'centralAccountId',
+    { centralAccountId: '12345' },
+    `'centralAccountId' must be a 12-digit AWS account id, got "12345"`,
+  ],
+  [
+    'maxConcurrentPercentage',
+    { maxConcurrentPercentage: 0 },
+    `'maxConcurrentPercentage' must be a whole number from 1 to 100, got 0`,
+  ],
+  [
+    'failureTolerancePercentage',
+    { failureTolerancePercentage: 101 },
+    `'failureTolerancePercentage' must be a whole number from 0 to 100, got 101`,
+  ],
+  ['callAs', { callAs: 'ADMIN' as never }, `'callAs' must be 'SELF' or 'DELEGATED_ADMIN', got "ADMIN"`],
+  [
+    'stackSetName',
+    { stackSetName: 'my stack set' },
+    `'stackSetName' must be 1-128 letters, digits or hyphens starting with a letter, got "my stack set"`,
+  ],
+  [
+    'trail',
+    { trail: DetectorTrail.create() },
+    `'trail' must declare a trail that exists (DetectorTrail.organizationTrail(), .existing() or .fromTrail()), got DetectorTrail.create(): The organisation forwarders StackSet creates no trail; use the organisation trail, or a detector's trail`,
+  ],
+  [
+    'additionalEventNames',
+    { additionalEventNames: ['create-model'] },
+    `'additionalEventNames' entries must be Bedrock API operation names (PascalCase letters and digits, 3-128 characters, for example 'CreateModelCustomizationJob'), got "create-model"`,
+  ],
+];
+
+/** The member account's own default bus in us-east-1, where the RegionalForwarder rows deploy. */
+const MEMBER_DEFAULT_BUS = events.EventBus.fromEventBusArn(
+  testStack().stack, // an imported bus is its ARN: any scope will do
+  'MemberDefaultBus',
+  `arn:aws:events:us-east-1:${MEMBER}:event-bus/default`,
+);
+
+const REGIONAL_FORWARDER: Row<Partial<RegionalForwarderProps>>[] = [
+  [
+    'targetEventBus',
+    { targetEventBus: MEMBER_DEFAULT_BUS },
+    `'targetEventBus' "arn:aws:events:us-east-1:${MEMBER}:event-bus/default" is this stack's own default bus: the forwarder's rule listens there and would loop; forward to another region's or account's bus`,
+  ],
+  [
+    'forwardWatchedCalls',
+    { forwardWatchedCalls: false },
+    `'forwardWatchedCalls' and 'forwardTamperEvents' are both false: the forwarder would forward nothing`,
+  ],
+  [
+    'guardrailPolicyIds',
+    { forwardTamperEvents: true, guardrailPolicyIds: ['policy-1'] },
+    `'guardrailPolicyIds' entries must be SCP ids like 'p-abcd1234', got "policy-1"`,
+  ],
+];
+
+/** RegionalForwarder.homeRegionBus() in a us-east-1 stack. */
+const HOME_REGION_BUS: Row<{ homeRegion: string }>[] = [
+  [
+    'homeRegion',
+    { homeRegion: 'us-east-1' },
+    `'homeRegion' "us-east-1" is this stack's own region: the home region needs no forwarder, its detector listens on the default bus itself`,
+  ],
+  ['homeRegion', { homeRegion: 'us-east-9' }, REGION_MESSAGE('homeRegion', 'us-east-9')],
+];
+
+/** OrganizationEventBus.fromCentralAccount(). */
+const CENTRAL_BUS_LOCATION: Row<Partial<CentralEventBusLocation>>[] = [
+  ['account', { account: 'security' }, `'account' must be a 12-digit AWS account id, got "security"`],
+  ['region', { region: 'useast1' }, REGION_MESSAGE('region', 'useast1')],
+];
+
+/**
+ * RegionalForwarder in an environment-agnostic stack, to a bus named in that stack: its own default
+ * bus, made with `EventBus.fromEventBusName`, must be caught although its ARN is all tokens.
+ */
+const FORWARDER_BY_BUS_NAME: Row<{ busName: string }>[] = [
+  [
+    'targetEventBus',
+    { busName: 'default' },
+    `'targetEventBus' {"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":events:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":event-bus/default"]]} is this stack's own default bus: the forwarder's rule listens there and would loop; forward to another region's or account's bus`,
+  ],
+];
+
+/** AccountForwarders, in an app (or, for the first row, inside a stack). */
+const ACCOUNT_FORWARDERS: Row<Partial<AccountForwardersProps> & { insideStack?: boolean }>[] = [
+  [
+    'scope',
+    { insideStack: true },
+    `AccountForwarders creates a stack per region, so it must be created in an App or a Stage, not inside the stack "Inside"; pass that stack as 'homeRegionStack' if the home region's forwarder belongs there`,
+  ],
+  [
+    'homeRegionStack',
+    { homeRegionStack: 'us-east-1' as never },
+    `'homeRegionStack' is for the home region's forwarder to the organisation's central bus, which needs 'centralAccountId'; a single account needs no forwarder in its home region`,
+  ],
+  [
+    'homeRegionStack',
+    { homeRegionStack: 'eu-west-1' as never, centralAccountId: CENTRAL },
+    `'homeRegionStack' must deploy to the home region "us-east-1", got a stack in "eu-west-1"`,
+  ],
+  ['regions', { regions: ['us-east-1', 'mars-1'] }, REGION_MESSAGE('regions', 'mars-1')],
+];
+
+const WATCHED_REGIONS: Row<WatchedRegionsOptions>[] = [
+  // The default home region, us-east-1, is not in another partition's list.
+  ['homeRegion', { regions: ['us-gov-west-1'] }, NOT_WATCHED_MESSAGE(['us-gov-west-1'], 'us-east-1')],
+];
+
+/**
+ * A stack of its own for each case: environment-agnostic, or in an account and region where the
+ * construct checks them.
+ */
+function stackIn(account?: string, region?: string): Stack {
+  if (account === undefined) return testStack().stack;
+  const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+  return new Stack(app, 'TestStack', { env: { account, region } });
+}
+
 const build = {
-  Detector: (stack: Stack, props: object) =>
-    new BedrockModelSupplyChainDetector(stack, 'Detector', props as BedrockModelSupplyChainDetectorProps),
-  Guard: (stack: Stack, props: object) =>
-    new BedrockModelSupplyChainGuard(stack, 'Guard', { approvedPrincipalArns: APPROVED, ...props }),
-  Scp: (stack: Stack, props: object) =>
-    new ModelSupplyChainScp(stack, 'Scp', {
+  Detector: (props: object) =>
+    new BedrockModelSupplyChainDetector(stackIn(), 'Detector', props as BedrockModelSupplyChainDetectorProps),
+  Guard: (props: object) =>
+    new BedrockModelSupplyChainGuard(stackIn(), 'Guard', { approvedPrincipalArns: APPROVED, ...props }),
+  Scp: (props: object) =>
+    new ModelSupplyChainScp(stackIn(), 'Scp', {
       targetIds: ['ou-ab12-abcdefgh'],
       approvedPrincipalArns: APPROVED,
       ...props,
     }),
-  GuardrailPolicy: (stack: Stack, props: object) =>
-    new ModelSupplyChainGuardrailPolicy(stack, 'Policy', { approvedPrincipalArns: APPROVED, ...props }),
+  GuardrailPolicy: (props: object) =>
+    new ModelSupplyChainGuardrailPolicy(stackIn(), 'Policy', { approvedPrincipalArns: APPROVED, ...props }),
+  OrganizationEventBus: (props: object) =>
+    new OrganizationEventBus(stackIn(CENTRAL, 'us-east-1'), 'Bus', { organizationId: ORG, ...props }),
+  'OrganizationEventBus.fromCentralAccount': (props: object) =>
+    OrganizationEventBus.fromCentralAccount(stackIn(MEMBER, 'eu-west-1'), 'Bus', {
+      account: CENTRAL,
+      region: 'us-east-1',
+      ...props,
+    }),
+  OrganizationDetector: (props: object) =>
+    new OrganizationDetector(stackIn(CENTRAL, 'us-east-1'), 'Org', { organizationId: ORG, trail: TRAIL, ...props }),
+  'OrganizationDetector in eu-west-1': (props: object) =>
+    new OrganizationDetector(stackIn(CENTRAL, 'eu-west-1'), 'Org', { organizationId: ORG, trail: TRAIL, ...props }),
+  OrganizationForwarders: (props: object) =>
+    new OrganizationForwarders(stackIn(MANAGEMENT, 'us-east-1'), 'Forwarders', {
+      centralAccountId: CENTRAL,
+      regions: ['us-east-1', 'eu-west-1'],
+      organizationalUnitIds: ['ou-ab12-abcdefgh'],
+      trail: TRAIL,
+      ...props,
+    }),
+  RegionalForwarder: (props: object) => {
+    const stack = stackIn(MEMBER, 'us-east-1');
+    return new RegionalForwarder(stack, 'Forwarder', {
+      targetEventBus: OrganizationEventBus.fromCentralAccount(stack, 'CentralBus', {
+        account: CENTRAL,
+        region: 'eu-central-1',
+      }),
+      trail: TRAIL,
+      ...props,
+    });
+  },
+  'RegionalForwarder.homeRegionBus': (props: object) =>
+    RegionalForwarder.homeRegionBus(
+      stackIn(MEMBER, 'us-east-1'),
+      'HomeBus',
+      (props as { homeRegion: string }).homeRegion,
+    ),
+  planWatchedRegions: (props: object) => planWatchedRegions(props as WatchedRegionsOptions),
+  'RegionalForwarder to EventBus.fromEventBusName': (props: object) => {
+    const stack = stackIn();
+    return new RegionalForwarder(stack, 'Forwarder', {
+      targetEventBus: events.EventBus.fromEventBusName(stack, 'Bus', (props as { busName: string }).busName),
+      trail: TRAIL,
+    });
+  },
+  AccountForwarders: (props: object) => {
+    const { insideStack, homeRegionStack, ...rest } = props as Partial<AccountForwardersProps> & {
+      insideStack?: boolean;
+      homeRegionStack?: string;
+    };
+    const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+    const scope = insideStack ? new Stack(app, 'Inside') : app;
+    return new AccountForwarders(scope, 'Forwarders', {
+      regions: ['us-east-1', 'eu-west-1'],
+      trail: TRAIL,
+      ...(homeRegionStack
+        ? { homeRegionStack: new Stack(app, 'Home', { env: { account: MANAGEMENT, region: homeRegionStack } }) }
+        : {}),
+      ...rest,
+    });
+  },
 };
 
-/** The exception a construct throws, as { name, message }. */
+/** The exception a construct (or function) throws, as { name, message }. */
 function failure(construct: keyof typeof build, props: object): { name: string; message: string } | undefined {
-  const { stack } = testStack();
   try {
-    build[construct](stack, props);
+    build[construct](props);
   } catch (e) {
     return { name: (e as Error).name, message: (e as Error).message };
   }
@@ -438,18 +708,54 @@ const cases: (readonly [construct: keyof typeof build, prop: string, props: obje
   ...SCP.map(([prop, props, message]) => ['Scp', prop, props, message] as const),
   ...POLICY.map(([prop, props, message]) => ['GuardrailPolicy', prop, props, message] as const),
   ...GUARD.map(([prop, props, message]) => ['Guard', prop, props, message] as const),
+  ...ORGANIZATION.flatMap(([prop, props, message]) =>
+    (['OrganizationEventBus', 'OrganizationDetector'] as const).map(
+      (construct) => [construct, prop, props, message] as const,
+    ),
+  ),
+  ...ORGANIZATION_DETECTOR_IN_EU_WEST_1.map(
+    ([prop, props, message]) => ['OrganizationDetector in eu-west-1', prop, props, message] as const,
+  ),
+  ...FORWARDERS.map(([prop, props, message]) => ['OrganizationForwarders', prop, props, message] as const),
+  ...REGIONAL_FORWARDER.map(([prop, props, message]) => ['RegionalForwarder', prop, props, message] as const),
+  ...HOME_REGION_BUS.map(
+    ([prop, props, message]) => ['RegionalForwarder.homeRegionBus', prop, props, message] as const,
+  ),
+  ...CENTRAL_BUS_LOCATION.map(
+    ([prop, props, message]) => ['OrganizationEventBus.fromCentralAccount', prop, props, message] as const,
+  ),
+  ...WATCHED_REGIONS.map(([prop, props, message]) => ['planWatchedRegions', prop, props, message] as const),
+  ...FORWARDER_BY_BUS_NAME.map(
+    ([prop, props, message]) => ['RegionalForwarder to EventBus.fromEventBusName', prop, props, message] as const,
+  ),
+  ...ACCOUNT_FORWARDERS.map(([prop, props, message]) => ['AccountForwarders', prop, props, message] as const),
+];
+
+/**
+ * The IAM policy judges its principal list at synth, after every approveImporter() call: the shared
+ * rows, and none given at all.
+ */
+const POLICY_AT_SYNTH: Row<Partial<GuardrailOptions>>[] = [
+  ...GUARDRAILS.filter(([prop]) => prop === 'approvedPrincipalArns'),
+  [
+    'approvedPrincipalArns',
+    {},
+    `'approvedPrincipalArns' must list at least one IAM role or user ARN pattern (the MLOps pipeline roles and a break-glass role): an empty list would deny the watched Bedrock calls to everyone, got []`,
+  ],
 ];
 
 describe('validation catalogue: every prop that can be wrong fails at construction with its exact message', () => {
   test.each(cases)('%s fails for a bad %s', (construct, _prop, props, message) => {
     expect(failure(construct, props)).toEqual({ name: PropValidationError.name, message });
   });
+});
 
-  test.each(GUARDRAILS.filter(([prop]) => prop === 'approvedPrincipalArns'))(
+describe('validation catalogue: what is judged at synth fails there with its exact message', () => {
+  test.each(POLICY_AT_SYNTH)(
     'GuardrailPolicy fails at synth for a bad %s (approveImporter() may still add principals before)',
     (_prop, props, message) => {
       const { stack } = testStack();
-      new ModelSupplyChainGuardrailPolicy(stack, 'Policy', props as { approvedPrincipalArns: string[] });
+      new ModelSupplyChainGuardrailPolicy(stack, 'Policy', props as ModelSupplyChainGuardrailPolicyProps);
       expect(() => Template.fromStack(stack)).toThrow(
         new Error(`Validation failed with the following errors:\n  [TestStack/Policy] ${message}`),
       );

@@ -192,6 +192,25 @@ describe('untrusted strings', () => {
   });
 });
 
+// Examples of what test/lambda/fuzz.test.ts checks over hostile events, alert by alert.
+describe('markup in a value is shown, not rendered', () => {
+  test.each([
+    ['<script>alert(1)</script>', '\\u{3C}script\\u{3E}alert(1)\\u{3C}/script\\u{3E}'],
+    ['<!channel> look', '\\u{3C}!channel\\u{3E} look'],
+    ['<https://evil.example|AWS Console>', '\\u{3C}https://evil.example|AWS Console\\u{3E}'],
+    ['[Approve](https://evil.example)', '[Approve\\u{5D}(https://evil.example)'],
+    ['ping @here and @Everyone', 'ping \\u{40}here and \\u{40}Everyone'],
+    ['```code```', '\\u{60}\\u{60}\\u{60}code\\u{60}\\u{60}\\u{60}'],
+    // What is not markup stays as it is.
+    ['ml-engineer@example.com', 'ml-engineer@example.com'],
+    ['user@allianz.example', 'user@allianz.example'],
+    ['s3://acme-models/approved/[v1]/', 's3://acme-models/approved/[v1]/'],
+    ['{"tags":["a","b"]}', '{"tags":["a","b"]}'],
+  ])('%j is shown as %j', (value, shown) => {
+    expect(safeText(value)).toBe(shown);
+  });
+});
+
 /** The SNS message of a record, as the function renders it (with shorter values when it must). */
 function renderSns(record: Record<string, unknown>, what: WatchedCall | AlertSubject, options: AlertOptions = {}) {
   const subject = 'category' in what ? what : watchedCallSubject(what, options.severity, options.riskScore);

@@ -6,7 +6,8 @@ import {
   buildEventPattern,
   buildTamperPatterns,
   detectorNames,
-  resolveWatchedCalls, forwarderNames
+  resolveWatchedCalls,
+  forwarderNames,
 } from '../../lib/detection';
 import { matchesPattern } from '../support/event-pattern';
 import { envelope, record } from '../support/fixtures';

@@ -1,5 +1,5 @@
 // The whole triage pipeline over the wire: every AWS client is the real SDK v3 client, pointed at a
-// local server (test/support/aws-server.ts) that keeps just enough state to behave like the service.
+// local server (tools/local-aws/server.ts) that keeps just enough state to behave like the service.
 
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -12,7 +12,7 @@ import { firstSeen } from '../../lambda/alert/checks';
 import { DeliveryFailedError, SweepIncompleteError, createHandler } from '../../lambda/alert/handler';
 import { MinInterval } from '../../lambda/alert/lookup';
 import { DEFAULT_ALERT_FUNCTION_CONFIG, type AlertFunctionConfig } from '../../lib/detection';
-import { startLocalAws, type LocalAws, type Service } from '../support/aws-server';
+import { startLocalAws, type LocalAws, type Service } from '../../tools/local-aws/server';
 import { bundledAlertFunction } from '../support/bundle';
 import { envelope, record } from '../support/fixtures';
 import { captureTelemetry, type Telemetry } from '../support/telemetry';

@@ -19,6 +19,18 @@ export function record(file: string): Record<string, unknown> {
   return JSON.parse(fs.readFileSync(path.join(FIXTURE_DIR, file), 'utf8'));
 }
 
+export const TAMPER_FIXTURE_DIR = path.join(__dirname, '..', 'fixtures', 'tamper');
+
+/** The tamper fixtures' files (test/fixtures/tamper/manifest.json says what each is). */
+export const TAMPER_FILES: readonly string[] = JSON.parse(
+  fs.readFileSync(path.join(TAMPER_FIXTURE_DIR, 'manifest.json'), 'utf8'),
+).files.map((f: { file: string }) => f.file);
+
+/** One tamper fixture's CloudTrail record, parsed fresh each time. */
+export function tamperRecord(file: string): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(TAMPER_FIXTURE_DIR, file), 'utf8'));
+}
+
 /**
  * The EventBridge event that carries `detail` the way CloudTrail delivers it: `source` is `aws.`
  * plus the service part of `eventSource`, `detail-type` says API call or Insight.

@@ -2,6 +2,9 @@
 // local AWS endpoint that fails a share of requests to each destination. Lambda's asynchronous
 // invocation is reproduced: up to three attempts per event, then the on-failure destination (the
 // dead-letter queue) gets the event with the error. Shared by the fault test and the benchmark.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
@@ -11,8 +14,7 @@ import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { createHandler } from '../../lambda/alert/handler';
 import { DEFAULT_ALERT_FUNCTION_CONFIG, type AlertFunctionConfig } from '../../lib/detection';
 
-import type { FaultKind, LocalAws, Service } from './aws-server';
-import { envelope, record } from './fixtures';
+import type { FaultKind, LocalAws, Service } from './server';
 
 const ACCOUNT = '111122223333';
 export const FAULT_TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:bedrock-supply-chain-alerts`;
@@ -26,6 +28,24 @@ const LAMBDA_CONTEXT = {
   getRemainingTimeInMillis: () => 600_000,
 } as unknown as import('aws-lambda').Context;
 type Destination = (typeof DESTINATIONS)[number];
+
+/** The CloudTrail record every event of the run carries (with its own event id): a model import. */
+const IMPORT_RECORD = path.join(__dirname, '..', '..', 'test', 'fixtures', 'cloudtrail', 'pos-import-01.json');
+
+/** The EventBridge event that carries `detail` as CloudTrail delivers a Bedrock API call. */
+function bedrockEvent(detail: Record<string, unknown>): Record<string, unknown> {
+  return {
+    version: '0',
+    id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
+    'detail-type': 'AWS API Call via CloudTrail',
+    source: 'aws.bedrock',
+    account: detail.recipientAccountId,
+    time: detail.eventTime,
+    region: detail.awsRegion,
+    resources: [],
+    detail,
+  };
+}
 
 export interface FaultRunOptions {
   readonly events: number;
@@ -106,7 +126,7 @@ export async function faultRun(aws: LocalAws, options: FaultRunOptions): Promise
       (options.seed ?? 7) + service.length,
     );
   }
-  const base = record('pos-import-01.json');
+  const base = JSON.parse(fs.readFileSync(IMPORT_RECORD, 'utf8')) as Record<string, unknown>;
   const deadLettered: { eventId: string; error: string }[] = [];
   const started = Date.now();
   let next = 0;
@@ -115,7 +135,7 @@ export async function faultRun(aws: LocalAws, options: FaultRunOptions): Promise
     while (next < options.events) {
       const i = next++;
       const eventId = `fault-${i}`;
-      const event = envelope({ ...base, eventID: eventId });
+      const event = bedrockEvent({ ...base, eventID: eventId });
       let lastError = '';
       for (let attempt = 0; attempt < attempts; attempt++) {
         try {

@@ -1,5 +1,5 @@
-import { startLocalAws, type LocalAws } from '../support/aws-server';
-import { faultRun } from '../support/fault-run';
+import { faultRun } from '../../tools/local-aws/fault-run';
+import { startLocalAws, type LocalAws } from '../../tools/local-aws/server';
 import { captureTelemetry } from '../support/telemetry';
 
 let aws: LocalAws;

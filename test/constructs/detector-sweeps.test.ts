@@ -1,0 +1,57 @@
+// The detector's sweeps: the scheduled reconciliation and the one-off backfill that read CloudTrail's
+// history back, and what is left when sweeps and enrichment are turned off.
+import { Duration } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+
+import { functionStatements, synthDetector as synth } from '../support/detector';
+
+describe('detector sweeps with defaults', () => {
+  const { template } = synth();
+
+  test('an hourly reconciliation sweep reads back two hours, and dead-letters like the rule', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Name: 'bedrock-supply-chain-reconcile',
+      ScheduleExpression: 'rate(1 hour)',
+      Targets: [
+        Match.objectLike({
+          Input: JSON.stringify({ bedrockSupplyChainSweep: { kind: 'reconcile', lookbackMinutes: 120 } }),
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DetectorDeadLetterQueue'), 'Arn'] } },
+        }),
+      ],
+    });
+  });
+
+  test('a 90-day backfill is invoked once, asynchronously, when the stack is created', () => {
+    const [backfill] = Object.values(template.findResources('Custom::BedrockSupplyChainBackfill'));
+    const create = JSON.stringify(backfill.Properties.Create);
+    expect(create).toContain('\\"action\\":\\"invoke\\"');
+    expect(create).toContain('\\"InvocationType\\":\\"Event\\"');
+    expect(create).toContain('bedrockSupplyChainSweep');
+    expect(create).toContain('\\\\\\"lookbackMinutes\\\\\\":129600');
+    expect(backfill.Properties.Update).toBeUndefined();
+    expect(backfill.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^DetectorAlertFunction/)]));
+  });
+});
+
+describe('turning things off', () => {
+  test('no enrichment, no sweeps: no LookupEvents permission, no schedule, no backfill', () => {
+    const { template } = synth({ enrichment: false, reconciliation: false, backfillDays: 0 });
+    expect(functionStatements(template).find((s) => s.Sid === 'ReadCloudTrailHistory')).toBeUndefined();
+    expect(Object.keys(template.findResources('Custom::BedrockSupplyChainBackfill'))).toEqual([]);
+    template.resourcePropertiesCountIs('AWS::Events::Rule', { ScheduleExpression: Match.anyValue() }, 0);
+  });
+
+  test('a 15-minute reconciliation reads back 30 minutes; a 7-day backfill reads back 7 days', () => {
+    const { template } = synth({ reconciliation: Duration.minutes(15), backfillDays: 7 });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      Targets: [
+        Match.objectLike({
+          Input: JSON.stringify({ bedrockSupplyChainSweep: { kind: 'reconcile', lookbackMinutes: 30 } }),
+        }),
+      ],
+    });
+    const [backfill] = Object.values(template.findResources('Custom::BedrockSupplyChainBackfill'));
+    expect(JSON.stringify(backfill.Properties.Create)).toContain('\\\\\\"lookbackMinutes\\\\\\":10080');
+  });
+});
