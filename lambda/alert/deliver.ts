@@ -1,11 +1,11 @@
-// Delivery to each destination, once per CloudTrail event and destination (Powertools idempotency,
-// DynamoDB): a retry after a partial failure re-sends only to the destinations that failed. Each
+// Delivery to each destination, once per CloudTrail event and destination (idempotency.ts, over the
+// detector's DynamoDB table): a retry after a partial failure re-sends only to the destinations that
+// failed. Each
 // destination renders its own format here, in one place, from the alert document.
 //
-// Only SNS is loaded at cold start; the other destinations' clients and commands, and the
-// idempotency library, are loaded the first time they are used (watched calls are rare, so nearly
+// Only SNS is loaded at cold start; the other destinations' clients and commands are loaded the
+// first time they are used (watched calls are rare, so nearly
 // every alert is a cold start, and an option that is off costs nothing).
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
@@ -22,6 +22,13 @@ import {
 } from '../../lib/detection';
 
 import { DestinationRejectedError, describeError } from './errors';
+import {
+  DeliveryInProgressError,
+  StoreUnavailableError,
+  deliveryRecordKey,
+  type Claim,
+  type DeliveryStore,
+} from './idempotency';
 import { load } from './sdk';
 
 export type DestinationName = 'sns' | 'chat' | 'securityHub' | 'soar';
@@ -140,18 +147,14 @@ function messageAttributes(attributes: Readonly<Record<string, string>>): Record
   return out;
 }
 
-/** What the idempotency store keys a delivery by: the CloudTrail event and the destination. */
+/** What a delivery is remembered by: the CloudTrail event and the destination. */
 export interface DeliveryKey {
   readonly eventKey: string;
   readonly destination: DestinationName;
 }
 
-/**
- * The idempotency store, or how to make it the first time it is needed (undefined: there is none,
- * and nothing is de-duplicated).
- */
-export type IdempotencyStore =
-  BasePersistenceLayer | (() => BasePersistenceLayer | undefined | Promise<BasePersistenceLayer | undefined>);
+/** The delivery store, or how to make it the first time it is needed (undefined: nothing is de-duplicated). */
+export type DeliveryStoreSource = DeliveryStore | (() => DeliveryStore | undefined);
 
 export interface Deliverer {
   /**
@@ -164,65 +167,59 @@ export interface Deliverer {
     send: () => Promise<string>,
     failOpen?: boolean,
   ): Promise<{ id: string; storeProblem?: string }>;
-  /** Lets in-progress records expire with the invocation (Powertools' Lambda-context timeout). */
+  /** A claim lasts as long as the invocation that holds it (the function's timeout without one). */
   registerLambdaContext(context: Context): void;
 }
+
+/** How long a claim lasts when no invocation context says how long the invocation has: the function's timeout. */
+export const DEFAULT_CLAIM_MS = 10 * 60_000;
 
 /**
  * Delivers to every destination, each at most once per event (when a store is given). A destination
  * that fails does not stop the others; the outcomes say which failed and why.
  */
-export function createDeliverer(store: IdempotencyStore | undefined, days: number): Deliverer {
-  type Once = (key: DeliveryKey, send: () => Promise<string>) => Promise<{ id: string }>;
-  let once: Promise<Once | undefined> | undefined;
-  let lambdaContext: Context | undefined;
-  let registerContext: ((context: Context) => void) | undefined;
-  const idempotent = (): Promise<Once | undefined> =>
-    (once ??= (async () => {
-      const persistenceStore = typeof store === 'function' ? await store() : store;
-      if (!persistenceStore) return undefined;
-      const { IdempotencyConfig, makeIdempotent } = await load.idempotency();
-      const config = new IdempotencyConfig({ expiresAfterSeconds: days * 86_400 });
-      registerContext = (context) => config.registerLambdaContext(context);
-      if (lambdaContext) registerContext(lambdaContext);
-      return makeIdempotent(async (_key: DeliveryKey, send: () => Promise<string>) => ({ id: await send() }), {
-        persistenceStore,
-        config,
-      });
-    })().catch((e: unknown) => {
-      once = undefined;
-      throw e;
-    }));
+export function createDeliverer(source: DeliveryStoreSource | undefined, now: () => number = Date.now): Deliverer {
+  let store: DeliveryStore | undefined | null = typeof source === 'function' ? null : source;
+  const storeOf = () => (store === null ? (store = (source as () => DeliveryStore | undefined)()) : store);
+  let context: Context | undefined;
   return {
-    registerLambdaContext(context) {
-      lambdaContext = context;
-      registerContext?.(context);
+    registerLambdaContext(lambdaContext) {
+      context = lambdaContext;
     },
     async deliver(key, send, failOpen = true) {
-      if (!store || !key) return { id: await send() };
-      let sent = false;
-      const tracked = async () => {
-        const id = await send();
-        sent = true;
-        return id;
-      };
+      const deliveries = key ? storeOf() : undefined;
+      if (!deliveries || !key) return { id: await send() };
+      const recordKey = deliveryRecordKey(key.eventKey, key.destination);
+      const at = now();
+      let claim: Claim;
       try {
-        const sendOnce = await idempotent();
-        if (!sendOnce) return { id: await send() };
-        return await sendOnce(key, tracked);
+        claim = await deliveries.claim(recordKey, at, at + (context?.getRemainingTimeInMillis() ?? DEFAULT_CLAIM_MS));
       } catch (e) {
-        const name = (e as Error)?.name ?? '';
-        if (name !== 'IdempotencyPersistenceLayerError') throw e;
-        if (sent) {
-          // Sent, but the success could not be recorded: a retry may send it again.
-          return { id: '', storeProblem: `sent, but not recorded as sent: ${describeError(e)}` };
-        }
-        // The store failed before (or while undoing) a send. The live path sends anyway: a
-        // duplicate is better than a late alert. A sweep, which re-reads what was already
-        // delivered, does not: it reports the event instead.
+        if (!(e instanceof StoreUnavailableError)) throw e;
+        // The live path sends anyway: a duplicate is better than a late alert. A sweep, which
+        // re-reads what was already delivered, does not: it reports the event instead.
         if (!failOpen) throw e;
-        return { id: await send(), storeProblem: `idempotency store unavailable: ${describeError(e)}` };
+        return { id: await send(), storeProblem: `idempotency store unavailable: ${e.message}` };
       }
+      if (claim.state === 'done') return { id: claim.id };
+      if (claim.state === 'in-progress') {
+        throw new DeliveryInProgressError(`another invocation is delivering this event to ${key.destination}`);
+      }
+      let id: string;
+      try {
+        id = await send();
+      } catch (e) {
+        // Free the key for the retry; if that fails too, the claim expires with this invocation.
+        await deliveries.release(recordKey).catch(() => undefined);
+        throw e;
+      }
+      try {
+        await deliveries.complete(recordKey, id, now());
+      } catch (e) {
+        // Sent, but the success could not be recorded: a retry may send it again.
+        return { id, storeProblem: `sent, but not recorded as sent: ${describeError(e)}` };
+      }
+      return { id };
     },
   };
 }

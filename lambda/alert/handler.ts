@@ -23,11 +23,11 @@ import {
   type AlertFunctionConfig,
 } from '../../lib/detection';
 
-import { createDeliverer, type DeliveryTargets, type IdempotencyStore } from './deliver';
+import { createDeliverer, type DeliveryStoreSource, type DeliveryTargets } from './deliver';
 import { UnprocessableEventError, describeType } from './errors';
+import { dynamoDbDeliveryStore } from './idempotency';
 import { lookupEventsLimiter, type MinInterval } from './lookup';
 import { handleEvent, type EventResult, type PipelineDependencies } from './pipeline';
-import { load } from './sdk';
 import { runSweep, type SweepResult } from './sweep';
 
 export { DeliveryFailedError, SweepIncompleteError, UnprocessableEventError } from './errors';
@@ -46,7 +46,7 @@ export interface HandlerDependencies {
   readonly eventBridge?: EventBridgeClient;
   /** For idempotency and first-seen; with `idempotencyTable`. Read only when a delivery or first-seen runs. */
   readonly dynamoDb?: DynamoDBClient;
-  /** The DynamoDB table of delivered events (Powertools idempotency). Without it nothing is de-duplicated. */
+  /** The DynamoDB table of delivered events. Without it nothing is de-duplicated. */
   readonly idempotencyTable?: string;
   /** Where Security Hub findings are imported; read from the invocation's function ARN when not given. */
   readonly environment?: { readonly account: string; readonly region: string; readonly partition: string };
@@ -80,7 +80,7 @@ export function createHandler(
     // The clients are read where they are used, never here: index.ts creates each on first use.
     clients: deps,
     idempotencyTable: deps.idempotencyTable,
-    deliverer: createDeliverer(idempotencyStore(deps), config.idempotencyDays),
+    deliverer: createDeliverer(deliveryStore(deps, config.idempotencyDays), deps.now),
     logger: deps.logger ?? new Logger({ serviceName: SERVICE_NAME }),
     count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value),
     lookupLimiter: deps.lookupLimiter ?? lookupEventsLimiter,
@@ -108,15 +108,13 @@ export function createHandler(
   };
 }
 
-/** The idempotency store, made on first delivery (Powertools' DynamoDB layer over the table). */
-function idempotencyStore(deps: HandlerDependencies): IdempotencyStore | undefined {
+/** The delivery store over the detector's table, made on first delivery (the DynamoDB client with it). */
+function deliveryStore(deps: HandlerDependencies, days: number): DeliveryStoreSource | undefined {
   const tableName = deps.idempotencyTable;
   if (!tableName) return undefined;
-  return async () => {
+  return () => {
     const client = deps.dynamoDb;
-    if (!client) return undefined;
-    const { DynamoDBPersistenceLayer } = await load.idempotencyDynamoDb();
-    return new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client });
+    return client ? dynamoDbDeliveryStore(client, tableName, days) : undefined;
   };
 }
 

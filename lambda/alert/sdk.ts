@@ -5,19 +5,10 @@
 // clients use.
 /* eslint-disable @typescript-eslint/no-require-imports */
 
-type Idempotency = typeof import('@aws-lambda-powertools/idempotency');
-type IdempotencyDynamoDb = typeof import('@aws-lambda-powertools/idempotency/dynamodb');
-
 export const load = {
   s3: (): typeof import('@aws-sdk/client-s3') => require('@aws-sdk/client-s3'),
   cloudTrail: (): typeof import('@aws-sdk/client-cloudtrail') => require('@aws-sdk/client-cloudtrail'),
   dynamoDb: (): typeof import('@aws-sdk/client-dynamodb') => require('@aws-sdk/client-dynamodb'),
   securityHub: (): typeof import('@aws-sdk/client-securityhub') => require('@aws-sdk/client-securityhub'),
   eventBridge: (): typeof import('@aws-sdk/client-eventbridge') => require('@aws-sdk/client-eventbridge'),
-  // Bundled, not external: a dynamic import lets esbuild keep the ESM build (smaller) and still
-  // evaluate it on first use. Typed as the CommonJS declarations the rest of the function uses.
-  idempotency: async (): Promise<Idempotency> =>
-    (await import('@aws-lambda-powertools/idempotency')) as unknown as Idempotency,
-  idempotencyDynamoDb: async (): Promise<IdempotencyDynamoDb> =>
-    (await import('@aws-lambda-powertools/idempotency/dynamodb')) as unknown as IdempotencyDynamoDb,
 };

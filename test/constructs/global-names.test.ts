@@ -21,9 +21,9 @@ function guardIn(
   return stack;
 }
 
-/** Every physical name of a type in the assembly, with the stack it is in. */
-function names(app: App, type: string, property: string): string[] {
-  return app.synth().stacks.flatMap((s) =>
+/** Every physical name of a type in a synthesized assembly. */
+function names(assembly: ReturnType<App['synth']>, type: string, property: string): string[] {
+  return assembly.stacks.flatMap((s) =>
     Object.values(s.template.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>)
       .filter((r) => r.Type === type)
       .map((r) => JSON.stringify(r.Properties[property])),
@@ -44,8 +44,9 @@ describe('the umbrella in two regions of one account', () => {
     const app = testApp();
     guardIn(app, 'us-east-1');
     guardIn(app, 'eu-west-1', { trail: DetectorTrail.existing(TRAIL_ARN) });
-    const roles = names(app, 'AWS::IAM::Role', 'RoleName').filter((n) => n !== undefined && n !== 'undefined');
-    const dashboards = names(app, 'AWS::CloudWatch::Dashboard', 'DashboardName');
+    const assembly = app.synth();
+    const roles = names(assembly, 'AWS::IAM::Role', 'RoleName').filter((n) => n !== undefined && n !== 'undefined');
+    const dashboards = names(assembly, 'AWS::CloudWatch::Dashboard', 'DashboardName');
     expect(dashboards.sort()).toEqual(['"bedrock-supply-chain-eu-west-1"', '"bedrock-supply-chain-us-east-1"']);
     expect(roles.sort()).toEqual(['"bedrock-supply-chain-alert-eu-west-1"', '"bedrock-supply-chain-alert-us-east-1"']);
     expect(new Set([...roles, ...dashboards]).size).toBe(roles.length + dashboards.length);

@@ -1,63 +1,111 @@
-import { BasePersistenceLayer, type IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
+import { DEFAULT_CLAIM_MS, createDeliverer } from '../../lambda/alert/deliver';
+import {
+  DeliveryInProgressError,
+  StoreUnavailableError,
+  deliveryRecordKey,
+  type Claim,
+  type DeliveryStore,
+} from '../../lambda/alert/idempotency';
 
-import { createDeliverer } from '../../lambda/alert/deliver';
-
-/** A store that records in memory and can be told to fail one operation. */
-class FlakyStore extends BasePersistenceLayer {
-  readonly records = new Map<string, IdempotencyRecord>();
-  failOn?: 'put' | 'delete' | 'update';
-  protected async _putRecord(record: IdempotencyRecord): Promise<void> {
-    if (this.failOn === 'put') throw new Error('store down');
-    this.records.set(record.idempotencyKey, record);
+/** A store that keeps deliveries in memory, as the DynamoDB one does, and can be told to fail one step. */
+class FlakyStore implements DeliveryStore {
+  readonly records = new Map<string, { status: 'INPROGRESS' | 'COMPLETED'; until: number; id?: string }>();
+  failOn?: 'claim' | 'complete' | 'release';
+  private fail(step: NonNullable<FlakyStore['failOn']>) {
+    if (this.failOn === step) throw new StoreUnavailableError(`${step}: store down`);
   }
-  protected async _getRecord(key: string): Promise<IdempotencyRecord> {
-    return this.records.get(key)!;
+  async claim(key: string, nowMs: number, untilMs: number): Promise<Claim> {
+    this.fail('claim');
+    const old = this.records.get(key);
+    if (old?.status === 'COMPLETED') return { state: 'done', id: old.id ?? '' };
+    if (old && old.until >= nowMs) return { state: 'in-progress' };
+    this.records.set(key, { status: 'INPROGRESS', until: untilMs });
+    return { state: 'claimed' };
   }
-  protected async _updateRecord(record: IdempotencyRecord): Promise<void> {
-    if (this.failOn === 'update') throw new Error('store down');
-    this.records.set(record.idempotencyKey, record);
+  async complete(key: string, id: string): Promise<void> {
+    this.fail('complete');
+    this.records.set(key, { status: 'COMPLETED', until: 0, id });
   }
-  protected async _deleteRecord(record: IdempotencyRecord): Promise<void> {
-    if (this.failOn === 'delete') throw new Error('store down');
-    this.records.delete(record.idempotencyKey);
+  async release(key: string): Promise<void> {
+    this.fail('release');
+    this.records.delete(key);
   }
 }
 
 const KEY = { eventKey: 'e-1', destination: 'securityHub' as const };
 
-describe('delivery with the idempotency store failing at each step', () => {
-  test('a send that fails is a failure even when the store cannot undo its in-progress record', async () => {
+describe('delivery, once per event and destination', () => {
+  test('a repeat sends nothing and returns the first delivery id', async () => {
     const store = new FlakyStore();
-    store.failOn = 'delete';
-    const { deliver } = createDeliverer(store, 100);
+    const sent: string[] = [];
+    const { deliver } = createDeliverer(store);
+    const send = async () => {
+      sent.push('x');
+      return `id-${sent.length}`;
+    };
+    await expect(deliver(KEY, send)).resolves.toEqual({ id: 'id-1' });
+    await expect(deliver(KEY, send)).resolves.toEqual({ id: 'id-1' });
+    await expect(deliver({ ...KEY, destination: 'sns' }, send)).resolves.toEqual({ id: 'id-2' });
+    expect(sent).toHaveLength(2);
+  });
+
+  test('a claim held by a running invocation fails the delivery (Lambda retries it); one that expired is taken over', async () => {
+    const store = new FlakyStore();
+    let now = 1_000_000;
+    // The first invocation claimed the key and died before it finished.
+    await store.claim(deliveryRecordKey(KEY.eventKey, KEY.destination), now, now + DEFAULT_CLAIM_MS);
+    const second = createDeliverer(store, () => now);
+    await expect(second.deliver(KEY, async () => 'id-2')).rejects.toThrow(DeliveryInProgressError);
+    now += DEFAULT_CLAIM_MS + 1;
+    await expect(second.deliver(KEY, async () => 'id-2')).resolves.toEqual({ id: 'id-2' });
+  });
+});
+
+describe('delivery with the idempotency store failing at each step', () => {
+  test('a send that fails is a failure even when the store cannot undo its claim', async () => {
+    const store = new FlakyStore();
+    store.failOn = 'release';
+    const { deliver } = createDeliverer(store);
+    await expect(
+      deliver(KEY, async () => {
+        throw new Error('Security Hub 503');
+      }),
+    ).rejects.toThrow('Security Hub 503');
+  });
+
+  test('a send that fails releases the claim, so the retry sends', async () => {
+    const store = new FlakyStore();
+    const { deliver } = createDeliverer(store);
     await expect(
       deliver(KEY, async () => {
         throw new Error('Security Hub 503');
       }),
     ).rejects.toThrow();
+    expect(store.records.size).toBe(0);
+    await expect(deliver(KEY, async () => 'id-3')).resolves.toEqual({ id: 'id-3' });
   });
 
   test('store down before the send: the live path sends anyway and says so; a sweep does not send', async () => {
     const store = new FlakyStore();
-    store.failOn = 'put';
+    store.failOn = 'claim';
     const sent: string[] = [];
     const send = async () => {
       sent.push('x');
       return 'id-1';
     };
-    await expect(createDeliverer(store, 100).deliver(KEY, send)).resolves.toEqual({
+    await expect(createDeliverer(store).deliver(KEY, send)).resolves.toEqual({
       id: 'id-1',
       storeProblem: expect.stringMatching(/^idempotency store unavailable: /),
     });
-    await expect(createDeliverer(store, 100).deliver(KEY, send, false)).rejects.toThrow();
+    await expect(createDeliverer(store).deliver(KEY, send, false)).rejects.toThrow(StoreUnavailableError);
     expect(sent).toHaveLength(1);
   });
 
   test('sent but not recorded: reported as delivered, with the problem', async () => {
     const store = new FlakyStore();
-    store.failOn = 'update';
-    await expect(createDeliverer(store, 100).deliver(KEY, async () => 'id-2')).resolves.toEqual({
-      id: '',
+    store.failOn = 'complete';
+    await expect(createDeliverer(store).deliver(KEY, async () => 'id-2')).resolves.toEqual({
+      id: 'id-2',
       storeProblem: expect.stringMatching(/^sent, but not recorded as sent: /),
     });
   });
