@@ -9,13 +9,7 @@
 import { Annotations, App, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 
-import {
-  AccountForwarders,
-  BedrockModelSupplyChainGuard,
-  DetectorTrail,
-  PREVENTION_NOT_ENFORCED,
-  planWatchedRegions,
-} from '../lib';
+import { AccountForwarders, DetectorTrail, SupplyChainGuard, WatchedRegions } from '../lib';
 
 // CDK's built-in CloudFormation schema validation costs about 3 s of every synth of this app; the
 // test suite runs it over the same constructs and fails on any finding (test/nag), so the example
@@ -31,7 +25,7 @@ const list = (key: string): string[] | undefined => {
 // a forwarder in each other watched region. Without -c watchedRegions, one environment-agnostic stack.
 const watchedRegions = list('watchedRegions');
 const regions = watchedRegions
-  ? planWatchedRegions({ regions: watchedRegions, homeRegion: app.node.tryGetContext('homeRegion') })
+  ? WatchedRegions.plan({ regions: watchedRegions, homeRegion: app.node.tryGetContext('homeRegion') })
   : undefined;
 
 const stack = new Stack(app, 'BedrockModelSupplyChain', {
@@ -39,7 +33,7 @@ const stack = new Stack(app, 'BedrockModelSupplyChain', {
   env: regions ? { region: regions.homeRegion } : undefined,
 });
 
-const guard = new BedrockModelSupplyChainGuard(stack, 'Guard', {
+const guard = new SupplyChainGuard(stack, 'Guard', {
   // Who may bring models in: replace with your MLOps pipeline roles and a break-glass role.
   approvedPrincipalArns: list('approvedPrincipalArns') ?? [
     'arn:aws:iam::*:role/mlops-pipeline-*',
@@ -53,7 +47,7 @@ if (!guard.scp) {
   // Without -c scpTargetIds the guardrails are an IAM policy for you to attach to the principals it
   // must bind (its ARN is an output below): synth would warn that it binds nobody yet.
   Annotations.of(guard).acknowledgeWarning(
-    PREVENTION_NOT_ENFORCED,
+    SupplyChainGuard.PREVENTION_NOT_ENFORCED,
     'The quick start deploys the IAM guardrail policy for you to attach; give -c scpTargetIds in the management account for the SCP.',
   );
 }

@@ -18,15 +18,11 @@ import type { Construct } from 'constructs';
 import {
   AccountForwarders,
   DetectorTrail,
+  GuardrailStatements,
   OrganizationDetector,
   OrganizationForwarders,
-  SCP_MAX_BYTES,
-  buildGuardrailStatements,
-  detectorNames,
-  planWatchedRegions,
-  policyDocumentJson,
-  utf8Bytes,
-  type PolicyStatementJson,
+  SupplyChainDetector,
+  WatchedRegions,
 } from '../lib';
 
 // --- What the landing zone already has (stand-ins for its own stacks) -------------------------------
@@ -58,7 +54,7 @@ class LandingZoneAuditStack extends Stack {
 /** The landing zone's stack in the management account: an SCP it attaches to the workload OUs. */
 class LandingZoneManagementStack extends Stack {
   readonly guardrails: organizations.CfnPolicy;
-  private readonly statements: PolicyStatementJson[] = [
+  private readonly statements: object[] = [
     { Sid: 'DenyLeavingTheOrganization', Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' },
     {
       Sid: 'DenyRootUser',
@@ -78,19 +74,22 @@ class LandingZoneManagementStack extends Stack {
       content: { Version: '2012-10-17', Statement: [] },
     });
     // Submitted as the minified text, so the size counted below is the size Organizations counts.
-    this.guardrails.addPropertyOverride('Content', Lazy.string({ produce: () => policyDocumentJson(this.statements) }));
+    this.guardrails.addPropertyOverride(
+      'Content',
+      Lazy.string({ produce: () => GuardrailStatements.documentJson(this.statements) }),
+    );
     this.node.addValidation({
       validate: () => {
-        const bytes = utf8Bytes(policyDocumentJson(this.statements));
-        return bytes > SCP_MAX_BYTES
-          ? [`the merged SCP is ${bytes} bytes, more than the ${SCP_MAX_BYTES} allowed`]
+        const bytes = GuardrailStatements.utf8Bytes(GuardrailStatements.documentJson(this.statements));
+        return bytes > GuardrailStatements.SCP_MAX_BYTES
+          ? [`the merged SCP is ${bytes} bytes, more than the ${GuardrailStatements.SCP_MAX_BYTES} allowed`]
           : [];
       },
     });
   }
 
   /** Appends statements to the landing zone's SCP (no new attachment slot). */
-  addStatements(statements: readonly PolicyStatementJson[]): void {
+  addStatements(statements: object[]): void {
     this.statements.push(...statements);
   }
 }
@@ -111,7 +110,7 @@ const organizationId = text('organizationId') ?? 'o-a1b2c3d4e5';
 const managementAccountId = text('managementAccountId') ?? '111111111111';
 const auditAccountId = text('auditAccountId') ?? '333333333333';
 const workloadOus = list('organizationalUnitIds') ?? ['ou-ab12-33333333'];
-const regions = planWatchedRegions({ regions: list('watchedRegions') ?? ['us-east-1', 'eu-west-1'] });
+const regions = WatchedRegions.plan({ regions: list('watchedRegions') ?? ['us-east-1', 'eu-west-1'] });
 const trail = DetectorTrail.organizationTrail(
   text('organizationTrailArn') ??
     `arn:aws:cloudtrail:${regions.homeRegion}:${managementAccountId}:trail/aws-controltower-BaselineCloudTrail`,
@@ -146,8 +145,8 @@ new CfnOutput(audit, 'BedrockSupplyChainEventBusArn', { value: detector.eventBus
 
 // Management account: the guardrails merged into the landing zone's SCP (tagged, so the guardrails
 // protect it), the members' StackSet, and the management account's own forwarders.
-management.addStatements(buildGuardrailStatements({ approvedPrincipalArns }));
-management.guardrails.tags.setTag(detectorNames().guardrailTagKey, 'true');
+management.addStatements(GuardrailStatements.toJson({ approvedPrincipalArns }));
+management.guardrails.tags.setTag(SupplyChainDetector.namesFor().guardrailTagKey, 'true');
 new OrganizationForwarders(management, 'BedrockSupplyChainForwarders', {
   centralAccountId: auditAccountId,
   homeRegion: regions.homeRegion,

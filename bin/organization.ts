@@ -20,10 +20,10 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   AccountForwarders,
   DetectorTrail,
-  ModelSupplyChainScp,
+  SupplyChainScp,
   OrganizationDetector,
   OrganizationForwarders,
-  planWatchedRegions,
+  WatchedRegions,
 } from '../lib';
 
 // CDK's built-in CloudFormation schema validation is left to the tests (see bin/app.ts).
@@ -42,7 +42,7 @@ const organizationId = text('organizationId') ?? 'o-a1b2c3d4e5';
 const managementAccountId = text('managementAccountId') ?? '111111111111';
 const securityAccountId = text('securityAccountId') ?? '222222222222';
 const organizationalUnitIds = list('organizationalUnitIds') ?? ['ou-ab12-11111111', 'ou-ab12-22222222'];
-const regions = planWatchedRegions({
+const regions = WatchedRegions.plan({
   regions: list('watchedRegions') ?? ['us-east-1', 'us-west-2', 'eu-west-1'],
   homeRegion: text('homeRegion'),
 });
@@ -80,7 +80,7 @@ const management = new Stack(app, 'BedrockSupplyChain-Management', {
   description: 'Bedrock model supply chain: guardrail SCP and the forwarders of every member account',
   env: { account: managementAccountId, region: regions.homeRegion },
 });
-const scp = new ModelSupplyChainScp(management, 'Scp', { targetIds: organizationalUnitIds, approvedPrincipalArns });
+const scp = new SupplyChainScp(management, 'Scp', { targetIds: organizationalUnitIds, approvedPrincipalArns });
 new CfnOutput(management, 'GuardrailPolicyIds', { value: scp.policies.map((p) => p.attrId).join(',') });
 new OrganizationForwarders(management, 'MemberForwarders', {
   centralAccountId: securityAccountId,

@@ -1,31 +1,21 @@
 import { Annotations, Aspects, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
-import { BedrockModelSupplyChainDetector, type BedrockModelSupplyChainDetectorProps } from './detector';
+import { SupplyChainDetector, type SupplyChainDetectorProps } from './detector';
 import {
-  ModelSupplyChainGuardrailPolicy,
-  ModelSupplyChainScp,
-  checkGuardrailOptions,
   DEFAULT_SCP_BUDGET_BYTES,
+  GuardrailPolicyUsage,
+  SupplyChainGuardrailPolicy,
+  SupplyChainScp,
+  checkGuardrailOptions,
   checkScpBudget,
   checkScpProps,
-  type GuardrailOptions,
-  type GuardrailPolicyUsage,
+  type GuardrailProps,
 } from './prevention';
-import { assertAllValid, assertValid, isToken, show } from './private/validation';
+import { assertAllValid, assertValid, checkBoolean, isToken, show } from './private/validation';
 
-/** Props of {@link BedrockModelSupplyChainGuard}: the detector's, plus the guardrails'. */
-export interface BedrockModelSupplyChainGuardProps
-  extends
-    BedrockModelSupplyChainDetectorProps,
-    Omit<GuardrailOptions, 'profile' | 'additionalEventNames' | 'namePrefix'> {
-  /**
-   * IAM role or user ARN patterns that may import models, deploy them and create or register
-   * marketplace endpoints (the MLOps pipeline roles and a break-glass role). Required: the
-   * guardrails deny those calls to everyone else, and the detector's verdicts approve these
-   * principals (`approvals.principalArns` is this list: give it only here).
-   */
-  readonly approvedPrincipalArns: string[];
+/** Props of `SupplyChainGuard`: the detector's, plus the guardrails'. */
+export interface SupplyChainGuardProps extends SupplyChainDetectorProps, GuardrailProps {
   /**
    * Attach the guardrails as an SCP to these roots, OUs or accounts. Deploy the stack in the
    * management account (or an Organizations delegated administrator for SCPs).
@@ -39,23 +29,25 @@ export interface BedrockModelSupplyChainGuardProps
   readonly scpSizeBudgetBytes?: number;
   /**
    * Also create the guardrails as a customer-managed IAM policy (for accounts without Organizations,
-   * or in addition to the SCP): `denyPolicy` is a deny-only policy to attach to principals
-   * (`guardrailPolicy.attachTo()`), `permissionsBoundary` the same denies as a permissions boundary;
-   * `false` for none. The policy binds nobody until it is attached: without `scpTargetIds` and
+   * or in addition to the SCP). It binds nobody until it is attached: without `scpTargetIds` and
    * without an attachment, synth warns that prevention is not enforced.
-   * @default 'denyPolicy'
+   * @default true
    */
-  readonly iamGuardrail?: GuardrailPolicyUsage | false;
+  readonly iamGuardrail?: boolean;
+  /**
+   * How the IAM guardrail policy is used: a deny-only policy to attach to principals
+   * (`guardrailPolicy.attachTo()`), or a permissions boundary.
+   * @default GuardrailPolicyUsage.DENY_POLICY
+   */
+  readonly iamGuardrailUsage?: GuardrailPolicyUsage;
 }
 
-/** {@link BedrockModelSupplyChainGuardProps}' own defaults (a test checks the JSDoc against them). */
+/** `SupplyChainGuardProps`' own defaults (a test checks the JSDoc against them). */
 export const GUARD_DEFAULTS = {
   scpSizeBudgetBytes: DEFAULT_SCP_BUDGET_BYTES,
-  iamGuardrail: 'denyPolicy' as GuardrailPolicyUsage,
+  iamGuardrail: true,
+  iamGuardrailUsage: GuardrailPolicyUsage.DENY_POLICY,
 } as const;
-
-/** The warning given when no guardrail binds anyone. */
-export const PREVENTION_NOT_ENFORCED = 'cdk-bedrock-model-supply-chain:preventionNotEnforced';
 
 /** The umbrella's SCP props under the names it gives them. */
 const SCP_PROP_NAMES = {
@@ -65,19 +57,26 @@ const SCP_PROP_NAMES = {
 } as const;
 
 /**
- * Detection and prevention together, with sensible defaults: the
- * {@link BedrockModelSupplyChainDetector} (with its tamper alerts), the guardrails as an IAM
- * managed policy, and, given `scpTargetIds`, as an SCP. One list of approved principals drives the
- * SCP, the IAM policy and the detector's verdicts. Each piece can also be used alone.
+ * Detection and prevention together, with sensible defaults: the `SupplyChainDetector` (with its
+ * tamper alerts), the guardrails as an IAM managed policy, and, given `scpTargetIds`, as an SCP. One
+ * list of approved principals drives the SCP, the IAM policy and the detector's verdicts. Each piece
+ * can also be used alone.
  */
-export class BedrockModelSupplyChainGuard extends Construct {
-  readonly detector: BedrockModelSupplyChainDetector;
-  readonly scp?: ModelSupplyChainScp;
-  readonly guardrailPolicy?: ModelSupplyChainGuardrailPolicy;
+export class SupplyChainGuard extends Construct {
+  /** The id of the warning given when no guardrail binds anyone, to acknowledge it. */
+  public static readonly PREVENTION_NOT_ENFORCED = 'cdk-bedrock-model-supply-chain:preventionNotEnforced';
 
-  constructor(scope: Construct, id: string, props: BedrockModelSupplyChainGuardProps) {
+  /** The detector. */
+  readonly detector: SupplyChainDetector;
+  /** The SCP, with `scpTargetIds`. */
+  readonly scp?: SupplyChainScp;
+  /** The IAM guardrail policy, unless `iamGuardrail` is false. */
+  readonly guardrailPolicy?: SupplyChainGuardrailPolicy;
+
+  constructor(scope: Construct, id: string, props: SupplyChainGuardProps) {
     super(scope, id);
-    const guardrails: GuardrailOptions = {
+    const guardrails: GuardrailProps &
+      Pick<SupplyChainDetectorProps, 'profile' | 'additionalEventNames' | 'namePrefix'> = {
       profile: props.profile,
       additionalEventNames: props.additionalEventNames,
       namePrefix: props.namePrefix,
@@ -95,33 +94,31 @@ export class BedrockModelSupplyChainGuard extends Construct {
     const given = props.approvals?.principalArns;
     if (given !== undefined && !sameList(given, props.approvedPrincipalArns)) {
       assertValid(
-        `'approvals.principalArns' is 'approvedPrincipalArns' in BedrockModelSupplyChainGuard: one list drives the guardrails and the verdicts, so give it only as 'approvedPrincipalArns' (or the same list in both), got ${show(given)}`,
+        `'approvals.principalArns' is 'approvedPrincipalArns' in SupplyChainGuard: one list drives the guardrails and the verdicts, so give it only as 'approvedPrincipalArns' (or the same list in both), got ${show(given)}`,
       );
     }
-    const iamGuardrail: unknown = props.iamGuardrail;
-    if (
-      iamGuardrail !== undefined &&
-      iamGuardrail !== false &&
-      iamGuardrail !== 'denyPolicy' &&
-      iamGuardrail !== 'permissionsBoundary'
-    ) {
-      assertValid(`'iamGuardrail' must be 'denyPolicy', 'permissionsBoundary' or false, got ${show(iamGuardrail)}`);
+    assertValid(checkBoolean(props.iamGuardrail, 'iamGuardrail'));
+    const usage: unknown = props.iamGuardrailUsage;
+    if (usage !== undefined && !(Object.values(GuardrailPolicyUsage) as unknown[]).includes(usage)) {
+      assertValid(
+        `'iamGuardrailUsage' must be GuardrailPolicyUsage.DENY_POLICY ('denyPolicy') or GuardrailPolicyUsage.PERMISSIONS_BOUNDARY ('permissionsBoundary'), got ${show(usage)}`,
+      );
     }
     if (props.scpTargetIds !== undefined) {
       const scpProps = { ...guardrails, targetIds: props.scpTargetIds, sizeBudgetBytes: props.scpSizeBudgetBytes };
       assertAllValid(checkScpProps(scpProps, SCP_PROP_NAMES));
-      this.scp = new ModelSupplyChainScp(this, 'Scp', scpProps);
+      this.scp = new SupplyChainScp(this, 'Scp', scpProps);
     } else {
       assertValid(checkScpBudget(props.scpSizeBudgetBytes, SCP_PROP_NAMES.sizeBudgetBytes, isToken));
     }
-    if (props.iamGuardrail !== false) {
-      this.guardrailPolicy = new ModelSupplyChainGuardrailPolicy(this, 'GuardrailPolicy', {
+    if (props.iamGuardrail ?? GUARD_DEFAULTS.iamGuardrail) {
+      this.guardrailPolicy = new SupplyChainGuardrailPolicy(this, 'GuardrailPolicy', {
         ...guardrails,
         approvedPrincipalArns: [...props.approvedPrincipalArns],
-        usage: props.iamGuardrail ?? GUARD_DEFAULTS.iamGuardrail,
+        usage: props.iamGuardrailUsage ?? GUARD_DEFAULTS.iamGuardrailUsage,
       });
     }
-    this.detector = new BedrockModelSupplyChainDetector(this, 'Detector', {
+    this.detector = new SupplyChainDetector(this, 'Detector', {
       ...props,
       approvals: { ...props.approvals, principalArns: [...props.approvedPrincipalArns] },
       guardrailPolicyIds: [...(props.guardrailPolicyIds ?? []), ...(this.scp?.policies.map((p) => p.attrId) ?? [])],
@@ -132,7 +129,7 @@ export class BedrockModelSupplyChainGuard extends Construct {
       visit: (node) => {
         if (node !== this || this.scp !== undefined || (this.guardrailPolicy?.attachmentCount ?? 0) > 0) return;
         Annotations.of(this).addWarningV2(
-          PREVENTION_NOT_ENFORCED,
+          SupplyChainGuard.PREVENTION_NOT_ENFORCED,
           this.guardrailPolicy
             ? "No guardrail binds anyone: there is no SCP (no 'scpTargetIds') and the IAM guardrail policy is attached to nothing. Give 'scpTargetIds' (in the management account), or attach the policy with guard.guardrailPolicy.attachTo(...), or acknowledge this warning if you attach it elsewhere."
             : "No guardrail binds anyone: there is no SCP (no 'scpTargetIds') and no IAM guardrail policy ('iamGuardrail: false'). The watched calls are detected, not prevented.",

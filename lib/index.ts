@@ -1,57 +1,50 @@
-// The public API: the constructs, their props, and the contracts users build on (the alert document
-// and its schema id, the watched-call catalogue and its pattern, the physical names, the guardrail
-// statements for merging into an existing SCP). Everything else is internal.
+// The public API, compiled by jsii for TypeScript, Python, Java and .NET: the constructs, their props,
+// the enums they take and the helpers users need, as classes with static methods. The TypeScript-only
+// contracts (the alert document's types, the catalogue, the pure guardrail builder) are in
+// `contracts.ts`. Everything else is internal.
 
 // --- Detection and prevention together -------------------------------------------------------------
-export { BedrockModelSupplyChainGuard, PREVENTION_NOT_ENFORCED, type BedrockModelSupplyChainGuardProps } from './guard';
+export { SupplyChainGuard, type SupplyChainGuardProps } from './guard';
 
 // --- Detection ---------------------------------------------------------------------------------------
 export {
-  BedrockModelSupplyChainDetector,
-  DETECTOR_DEFAULTS,
   DetectorMonitoring,
   DetectorTrail,
-  ENRICHMENT_DEFAULTS,
-  NEW_TRAIL_DEFAULTS,
-  type BedrockModelSupplyChainDetectorProps,
+  DetectorTrailKind,
+  SupplyChainDetector,
+  type Approvals,
   type DetectorMonitoringProps,
-  type DetectorTrailKind,
-  type EnrichmentProps,
   type NewTrailOptions,
+  type SeverityAndRisk,
+  type SupplyChainDetectorProps,
+  type VerdictSeverities,
+  type WatchOptions,
 } from './detector';
+export { DetectionProfile, DetectorMode, Severity, type DetectorNames, type ForwarderNames } from './detection';
 
 // --- Prevention --------------------------------------------------------------------------------------
 export {
-  DEFAULT_DEPLOYMENT_PRINCIPAL_ARNS,
-  DEFAULT_EXEMPT_BUCKET_ARNS,
-  DEFAULT_PASS_ROLE_SERVICES,
-  DEFAULT_SCP_BUDGET_BYTES,
-  ModelSupplyChainGuardrailPolicy,
-  ModelSupplyChainScp,
-  SCP_MAX_BYTES,
-  buildGuardrailStatements,
-  checkGuardrailOptions,
-  packStatements,
-  policyDocumentJson,
-  type GuardrailOptions,
-  type GuardrailPolicyUsage,
-  type ModelSupplyChainGuardrailPolicyProps,
-  type ModelSupplyChainScpProps,
-  type PolicyStatementJson,
+  GuardrailPolicyUsage,
+  GuardrailStatements,
+  SupplyChainGuardrailPolicy,
+  SupplyChainScp,
+  type GuardrailProps,
+  type GuardrailSettings,
+  type GuardrailStatementsProps,
+  type SupplyChainGuardrailPolicyProps,
+  type SupplyChainScpProps,
 } from './prevention';
 
 // --- Organisation and regions ------------------------------------------------------------------------
 export {
   AccountForwarders,
-  CENTRAL_EVENT_BUS_ARN_PARAMETER,
-  NO_TRAIL_DECLARED,
   OrganizationDetector,
   OrganizationEventBus,
   OrganizationForwarders,
   RegionalForwarder,
-  STACK_SET_TEMPLATE_BODY_MAX_BYTES,
-  organizationEventBusName,
-  planWatchedRegions,
+  StackSetCallAs,
+  StackSetRegionConcurrency,
+  WatchedRegions,
   type AccountForwardersProps,
   type CentralEventBusLocation,
   type OrganizationDetectorProps,
@@ -61,46 +54,3 @@ export {
   type WatchedRegionPlan,
   type WatchedRegionsOptions,
 } from './organization';
-
-// --- Contracts: the alert, the catalogue, the names ----------------------------------------------------
-export {
-  ALERT_SCHEMA,
-  ALERT_SEVERITIES,
-  DEFAULT_NAME_PREFIX,
-  DEFAULT_WATCHED_CALLS,
-  DETECTION_PROFILES,
-  DETECTOR_MODES,
-  EVENT_PATTERN_MAX_CHARS,
-  EXTENDED_WATCHED_CALLS,
-  FINDING_TYPES,
-  MITRE_ATTACK,
-  SOAR_DETAIL_TYPES,
-  SOAR_EVENT_SOURCE,
-  TAMPER_MITRE_ATTACK,
-  VERDICT_KINDS,
-  buildEventPattern,
-  classify,
-  detectorNames,
-  forwarderNames,
-  resolveWatchedCalls,
-  utf8Bytes,
-  type AlertCategory,
-  type AlertContext,
-  type AlertDocument,
-  type AlertField,
-  type AlertSeverity,
-  type Approvals,
-  type Classification,
-  type DetectionEventPattern,
-  type DetectionProfile,
-  type DetectorMode,
-  type DetectorNames,
-  type ForwarderNames,
-  type MitreMapping,
-  type ModelSourceField,
-  type ModelSourceKind,
-  type VerdictKind,
-  type VerdictSeverities,
-  type WatchedCall,
-  type WatchedCallOptions,
-} from './detection';

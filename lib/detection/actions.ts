@@ -4,12 +4,17 @@
  */
 import type { VerdictKind } from './verdict-kinds';
 
-/**
- * How the detector responds. `observe`: log and count, notify no one (to tune approvals first).
- * `alert`: notify.
- */
-export type DetectorMode = 'observe' | 'alert';
-export const DETECTOR_MODES: readonly DetectorMode[] = ['observe', 'alert'];
+/** How the detector responds. */
+export enum DetectorMode {
+  /** Log and count every alert, notify no one (to tune the approvals first). */
+  OBSERVE = 'observe',
+  /** Notify. */
+  ALERT = 'alert',
+}
+
+/** A mode's name, as the function's configuration carries it. */
+export type DetectorModeName = `${DetectorMode}`;
+export const DETECTOR_MODES: readonly DetectorModeName[] = Object.values(DetectorMode);
 
 /** What the handler does for one event. */
 export interface PlannedActions {
@@ -21,7 +26,7 @@ export interface PlannedActions {
 /** `verdict` is undefined for alerts without one (tampering), which are always notified outside observe mode. */
 export function plannedActions(
   verdict: { readonly kind: VerdictKind } | undefined,
-  mode: DetectorMode,
+  mode: DetectorModeName,
   notifyApproved: boolean,
 ): PlannedActions {
   if (mode === 'observe') return { notify: false, quietReason: 'observe mode: logged and counted, not notified' };

@@ -138,11 +138,19 @@ export const EXTENDED_WATCHED_CALLS: readonly WatchedCall[] = [
   },
 ];
 
-/** Which catalogue a detector watches. */
-export type DetectionProfile = 'default' | 'extended';
+/** Which catalogue of calls a detector watches. */
+export enum DetectionProfile {
+  /** The four calls of the reference rule. */
+  DEFAULT = 'default',
+  /** The default calls, and the calls in `EXTENDED_WATCHED_CALLS`. */
+  EXTENDED = 'extended',
+}
+
+/** A profile's name, as the function's configuration carries it. */
+export type DetectionProfileName = `${DetectionProfile}`;
 
 /** The allowed values of {@link DetectionProfile}. */
-export const DETECTION_PROFILES: readonly DetectionProfile[] = ['default', 'extended'];
+export const DETECTION_PROFILES: readonly DetectionProfileName[] = Object.values(DetectionProfile);
 
 /** Options that select the watched calls. */
 export interface WatchedCallOptions {
@@ -151,7 +159,7 @@ export interface WatchedCallOptions {
    * {@link EXTENDED_WATCHED_CALLS}.
    * @default 'default'
    */
-  readonly profile?: DetectionProfile;
+  readonly profile?: DetectionProfileName;
   /**
    * Further `bedrock.amazonaws.com` event names to watch, exact and case-sensitive.
    * @default - none

@@ -2,8 +2,8 @@
  * What the construct tells the alerting function (written at synth into its environment, read at
  * cold start), with the checks both sides share. Pure.
  */
-import { DETECTOR_MODES, type DetectorMode } from './actions';
-import { DETECTION_PROFILES, DetectionConfigError, checkEventName, type DetectionProfile } from './catalogue';
+import { DETECTOR_MODES, type DetectorModeName } from './actions';
+import { DETECTION_PROFILES, DetectionConfigError, checkEventName, type DetectionProfileName } from './catalogue';
 import { DEFAULT_ENRICHMENT, ENRICHMENT_BOUNDS, type EnrichmentSettings } from './enrichment';
 import { POLICY_ID } from './ids';
 import { DEFAULT_NAME_PREFIX, checkNamePrefix } from './names';
@@ -19,7 +19,7 @@ export const ALERT_TOPIC_ENV = 'ALERT_TOPIC_ARN';
 
 /** What the construct tells the alerting Lambda; written at synth, read at cold start. */
 export interface AlertFunctionConfig {
-  readonly profile: DetectionProfile;
+  readonly profile: DetectionProfileName;
   /** The detector's resource-name prefix, to recognise tampering with its resources. */
   readonly namePrefix: string;
   /** Ids of the guardrail SCPs (`p-…`), to recognise their detachment or change (us-east-1 only). */
@@ -32,7 +32,7 @@ export interface AlertFunctionConfig {
   readonly approvals: Approvals;
   /** Severity and risk for the other verdicts. */
   readonly verdictSeverities: Partial<VerdictSeverities>;
-  readonly mode: DetectorMode;
+  readonly mode: DetectorModeName;
   /** Notify approved calls too (they are always logged and counted). */
   readonly notifyApproved: boolean;
   /** Check who owns the S3 bucket of a model source (S3 GetBucketLocation with ExpectedBucketOwner). */

@@ -3,9 +3,18 @@
  */
 import { show } from './values';
 
-/** Alert severities, lowest first. */
-export type AlertSeverity = 'INFORMATIONAL' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
-export const ALERT_SEVERITIES: readonly AlertSeverity[] = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+/** Alert severities, lowest first (the reference rule's scale, and Security Hub's labels). */
+export enum Severity {
+  INFORMATIONAL = 'INFORMATIONAL',
+  LOW = 'LOW',
+  MEDIUM = 'MEDIUM',
+  HIGH = 'HIGH',
+  CRITICAL = 'CRITICAL',
+}
+
+/** A severity's name, as the alert carries it. */
+export type AlertSeverity = `${Severity}`;
+export const ALERT_SEVERITIES: readonly AlertSeverity[] = Object.values(Severity);
 
 /** The reference rule's severity and risk score: what a call gets when nothing can be verified. */
 export const DEFAULT_SEVERITY: AlertSeverity = 'MEDIUM';

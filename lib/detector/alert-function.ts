@@ -32,30 +32,38 @@ import {
 import { assertValid } from '../private/validation';
 
 import { alertFunctionCode } from './function-code';
-import { DETECTOR_DEFAULTS, ENRICHMENT_DEFAULTS, type BedrockModelSupplyChainDetectorProps } from './props';
+import { DETECTOR_DEFAULTS, WATCH_DEFAULTS, type SupplyChainDetectorProps } from './props';
+import { verdictSeverityMap } from './validate-props';
 
 /** Lambda allows 4 KB of environment variables in all; the approvals travel in DETECTOR_CONFIG. */
 export const ALERT_CONFIG_MAX_BYTES = 3584;
 
 /** What the function is told, from the props: written at synth into its environment. */
 export function alertFunctionConfig(
-  props: BedrockModelSupplyChainDetectorProps,
+  props: SupplyChainDetectorProps,
   names: DetectorNames,
   outputs: { readonly chatTopic?: sns.ITopic; readonly soarEventBus?: events.IEventBus },
 ): AlertFunctionConfig {
   const config: AlertFunctionConfig = {
-    profile: props.profile ?? DETECTOR_DEFAULTS.profile,
+    profile: props.profile ?? WATCH_DEFAULTS.profile,
     namePrefix: names.prefix,
     guardrailPolicyIds: props.guardrailPolicyIds ?? [],
     additionalEventNames: props.additionalEventNames ?? [],
     severity: props.severity ?? DETECTOR_DEFAULTS.severity,
     riskScore: props.riskScore ?? DETECTOR_DEFAULTS.riskScore,
     approvals: props.approvals ?? {},
-    verdictSeverities: props.verdictSeverities ?? {},
+    verdictSeverities: verdictSeverityMap(props.verdictSeverities),
     mode: props.mode ?? DETECTOR_DEFAULTS.mode,
     notifyApproved: props.notifyApproved ?? DETECTOR_DEFAULTS.notifyApproved,
     provenanceCheck: props.provenanceCheck ?? DETECTOR_DEFAULTS.provenanceCheck,
-    enrichment: props.enrichment === false ? null : { ...ENRICHMENT_DEFAULTS, ...props.enrichment },
+    enrichment:
+      (props.enrichment ?? DETECTOR_DEFAULTS.enrichment) === false
+        ? null
+        : {
+            windowMinutes: (props.enrichmentWindow ?? DETECTOR_DEFAULTS.enrichmentWindow).toMinutes(),
+            maxPages: props.enrichmentMaxPages ?? DETECTOR_DEFAULTS.enrichmentMaxPages,
+            firstSeen: props.firstSeen ?? DETECTOR_DEFAULTS.firstSeen,
+          },
     checkTimeoutMs: DEFAULT_CHECK_TIMEOUT_MS,
     outputs: {
       securityHub: props.securityHub ?? DETECTOR_DEFAULTS.securityHub,
@@ -67,7 +75,7 @@ export function alertFunctionConfig(
   const size = utf8Bytes(JSON.stringify(config));
   if (size > ALERT_CONFIG_MAX_BYTES) {
     assertValid(
-      `'approvals' (in BedrockModelSupplyChainGuard, 'approvedPrincipalArns' too) and 'additionalEventNames' make the function's configuration ${size} bytes, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
+      `'approvals' (in SupplyChainGuard, 'approvedPrincipalArns' too) and 'additionalEventNames' make the function's configuration ${size} bytes, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
     );
   }
   return config;
@@ -99,7 +107,7 @@ export interface AlertFunction {
 /** Creates the function with its log group and role, in `scope` (the detector). */
 export function createAlertFunction(
   scope: Construct,
-  props: BedrockModelSupplyChainDetectorProps,
+  props: SupplyChainDetectorProps,
   parts: AlertFunctionParts,
 ): AlertFunction {
   const stack = Stack.of(scope);
@@ -117,7 +125,10 @@ export function createAlertFunction(
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
   });
-  const reserved = props.reservedConcurrentExecutions ?? DETECTOR_DEFAULTS.reservedConcurrentExecutions;
+  const reserved =
+    (props.reserveConcurrency ?? DETECTOR_DEFAULTS.reserveConcurrency)
+      ? (props.reservedConcurrentExecutions ?? DETECTOR_DEFAULTS.reservedConcurrentExecutions)
+      : undefined;
   const fn = new nodejs.NodejsFunction(scope, 'AlertFunction', {
     ...alertFunctionCode(),
     functionName: names.function,
@@ -128,7 +139,7 @@ export function createAlertFunction(
     memorySize: 256,
     // Sweeps read CloudTrail at 2 requests per second; an alert's own checks are capped at 2 s each.
     timeout: Duration.minutes(10),
-    reservedConcurrentExecutions: reserved === false ? undefined : reserved,
+    reservedConcurrentExecutions: reserved,
     logGroup,
     environment: {
       [ALERT_TOPIC_ENV]: parts.alertTopic.topicArn,

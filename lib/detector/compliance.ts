@@ -1,14 +1,22 @@
-import { Validations } from 'aws-cdk-lib';
+import { CfnResource, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
-import { cfnGuardFindingId as guard, nagFindingIds as nag } from '../private/compliance-packs';
+import {
+  cfnGuardFindingId as guard,
+  cfnLintRuleId as cfnLint,
+  checkovCheckId as checkov,
+  nagFindingIds as nag,
+  suppressInTemplate,
+} from '../private/compliance-packs';
 
 /**
  * The compliance-pack findings on the detector that it does not fix, acknowledged where they arise
  * with the reason a reviewer needs. The packs: cdk-nag 3's NIST 800-53 R5, HIPAA Security, PCI DSS
  * 3.2.1 and Serverless, and the AWS Control Tower proactive controls that
- * `@cdklabs/cdk-validator-cfnguard` runs (AwsSolutions is acknowledged in the constructs themselves).
- * README.md lists the same table; a test keeps the two in step.
+ * `@cdklabs/cdk-validator-cfnguard` runs (AwsSolutions is acknowledged in the constructs themselves),
+ * and the template scanners platform pipelines run, cfn-lint and checkov (suppressed in the
+ * resource's template metadata, where those tools read it). README.md lists the same table; a test
+ * keeps the two in step.
  */
 export interface ComplianceAcknowledgment {
   /** Where it applies, for the README. */
@@ -27,19 +35,20 @@ export interface ComplianceAcknowledgment {
   readonly ids: readonly string[];
   readonly reason: string;
   /** Only when the detector is configured this way. */
-  readonly when?: 'no access-logs bucket' | 'cloudWatchLogs: false' | 'reservedConcurrentExecutions: false';
+  readonly when?:
+    'no access-logs bucket' | 'cloudWatchLogs: true' | 'cloudWatchLogs: false' | 'reserveConcurrency: false';
 }
 
 export const COMPLIANCE_ACKNOWLEDGMENTS: readonly ComplianceAcknowledgment[] = [
   {
     resource: 'function',
-    ids: [...nag('LambdaInsideVPC'), guard('lambda_inside_vpc_check')],
+    ids: [...nag('LambdaInsideVPC'), guard('lambda_inside_vpc_check'), checkov('CKV_AWS_117')],
     reason:
       'The function reaches only AWS APIs (SNS, DynamoDB, S3, CloudTrail, Security Hub, EventBridge; over TLS, signed with its role); it has no resource in a VPC to reach. A VPC would need an interface endpoint for each, or a NAT gateway, in every account and region, at a monthly cost, for no change in what the function can reach.',
   },
   {
     resource: 'function',
-    ids: [...nag('LambdaDLQ', ['NIST.800.53.R5', 'HIPAA.Security', 'Serverless'])],
+    ids: [...nag('LambdaDLQ', ['NIST.800.53.R5', 'HIPAA.Security', 'Serverless']), checkov('CKV_AWS_116')],
     reason:
       "Failed events are not lost: the function's on-failure destination (EventInvokeConfig DestinationConfig.OnFailure) sends each one, with the error and the request context, to the detector's KMS-encrypted dead-letter queue. The rule looks only for the older DeadLetterConfig, which carries less.",
   },
@@ -51,10 +60,22 @@ export const COMPLIANCE_ACKNOWLEDGMENTS: readonly ComplianceAcknowledgment[] = [
   },
   {
     resource: 'function',
-    ids: nag('LambdaConcurrency', ['NIST.800.53.R5', 'HIPAA.Security']),
-    when: 'reservedConcurrentExecutions: false',
+    ids: [...nag('LambdaConcurrency', ['NIST.800.53.R5', 'HIPAA.Security']), checkov('CKV_AWS_115')],
+    when: 'reserveConcurrency: false',
     reason:
-      'Reserved concurrency was turned off (reservedConcurrentExecutions: false), for accounts whose concurrency quota leaves nothing to reserve. Throttled events are not lost: EventBridge and Lambda retry them (ruleMaxEventAge, functionMaxEventAge), then the dead-letter queue keeps them.',
+      'Reserved concurrency was turned off (reserveConcurrency: false), for accounts whose concurrency quota leaves nothing to reserve. Throttled events are not lost: EventBridge and Lambda retry them (ruleMaxEventAge, functionMaxEventAge), then the dead-letter queue keeps them.',
+  },
+  {
+    resource: 'function',
+    ids: [checkov('CKV_AWS_173')],
+    reason:
+      "The environment holds the detector's configuration (name prefix, watched calls, approval patterns, settings), no secret, and Lambda encrypts it at rest with its own key. The detector key there would make every deployment of the function need kms:CreateGrant on a key you may bring yourself, for no secret to protect.",
+  },
+  {
+    resource: 'function',
+    ids: [cfnLint('W3005')],
+    reason:
+      "aws-cdk-lib's Function declares DependsOn on its role and the role's default policy, so that the policy exists before the first invocation; the reference to the role already orders one of them, which cfn-lint reports as redundant. It changes nothing in the deployment.",
   },
   {
     resource: 'function role',
@@ -77,10 +98,17 @@ export const COMPLIANCE_ACKNOWLEDGMENTS: readonly ComplianceAcknowledgment[] = [
   },
   {
     resource: 'trail bucket',
-    ids: [...nag('S3BucketLoggingEnabled'), guard('s3_bucket_logging_enabled_check')],
+    ids: [...nag('S3BucketLoggingEnabled'), guard('s3_bucket_logging_enabled_check'), checkov('CKV_AWS_18')],
     when: 'no access-logs bucket',
     reason:
       'Only CloudTrail writes to the bucket, and every log file is covered by the signed digests of log file validation. Give NewTrailOptions.accessLogsBucket (a landing zone usually has one) to turn server access logging on.',
+  },
+  {
+    resource: 'trail',
+    ids: [cfnLint('W3005')],
+    when: 'cloudWatchLogs: true',
+    reason:
+      "aws-cdk-lib's Trail declares DependsOn on its CloudWatch Logs role and that role's policy, so that CloudTrail can deliver from the first event; the trail's reference to the role already orders one of them, which cfn-lint reports as redundant. It changes nothing in the deployment.",
   },
   {
     resource: 'trail bucket',
@@ -127,13 +155,17 @@ export const COMPLIANCE_ACKNOWLEDGMENTS: readonly ComplianceAcknowledgment[] = [
       ...nag('LambdaConcurrency', ['NIST.800.53.R5', 'HIPAA.Security']),
       'Serverless-LambdaTracing',
       'Serverless-LambdaDefaultMemorySize',
+      checkov('CKV_AWS_115'),
+      checkov('CKV_AWS_116'),
+      checkov('CKV_AWS_117'),
+      cfnLint('W3005'),
     ],
     reason:
-      "aws-cdk-lib's AwsCustomResource provider function, run by CloudFormation once when the stack is created to invoke the backfill asynchronously. It calls only the Lambda API, and CloudFormation reports its failure on the stack, so a VPC, a dead-letter queue, reserved concurrency, tracing or memory tuning would change nothing.",
+      "aws-cdk-lib's AwsCustomResource provider function, run by CloudFormation once when the stack is created to invoke the backfill asynchronously. It calls only the Lambda API, and CloudFormation reports its failure on the stack, so a VPC, a dead-letter queue, reserved concurrency, tracing or memory tuning would change nothing (and the DependsOn on its role that cfn-lint reports as redundant is aws-cdk-lib's).",
   },
   {
     resource: 'backfill provider log group',
-    ids: [...nag('CloudWatchLogGroupEncrypted'), guard('cloudwatch_log_group_encrypted_check')],
+    ids: [...nag('CloudWatchLogGroupEncrypted'), guard('cloudwatch_log_group_encrypted_check'), checkov('CKV_AWS_158')],
     reason:
       "The log group of aws-cdk-lib's AwsCustomResource provider, which logs only the Lambda Invoke request that starts the backfill (function name and sweep window): no event data. CloudWatch Logs encrypts it at rest with its own keys.",
   },
@@ -165,8 +197,9 @@ export interface ComplianceScope {
 export function acknowledgeComplianceFindings(scope: ComplianceScope): void {
   const applies: Record<NonNullable<ComplianceAcknowledgment['when']>, boolean> = {
     'no access-logs bucket': !scope.accessLogsBucket,
+    'cloudWatchLogs: true': scope.cloudWatchLogs,
     'cloudWatchLogs: false': !scope.cloudWatchLogs,
-    'reservedConcurrentExecutions: false': !scope.reservedConcurrency,
+    'reserveConcurrency: false': !scope.reservedConcurrency,
   };
   const logsRole = scope.trail?.node.tryFindChild('LogsRole');
   const targets: Record<ComplianceAcknowledgment['resource'], IConstruct | undefined> = {
@@ -184,6 +217,16 @@ export function acknowledgeComplianceFindings(scope: ComplianceScope): void {
   for (const ack of COMPLIANCE_ACKNOWLEDGMENTS) {
     const target = targets[ack.resource];
     if (target === undefined || (ack.when !== undefined && !applies[ack.when])) continue;
-    Validations.of(target).acknowledge(...ack.ids.map((id) => ({ id, reason: ack.reason })));
+    const [scanners, packs] = partition(ack.ids, (id) => suppressInTemplate(id) !== undefined);
+    if (packs.length > 0) Validations.of(target).acknowledge(...packs.map((id) => ({ id, reason: ack.reason })));
+    if (scanners.length > 0) {
+      const resource = target instanceof CfnResource ? target : target.node.defaultChild;
+      if (!(resource instanceof CfnResource)) throw new Error(`no CloudFormation resource at ${target.node.path}`);
+      for (const id of scanners) suppressInTemplate(id)!(resource, ack.reason);
+    }
   }
+}
+
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((i) => !test(i))];
 }

@@ -13,18 +13,20 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
-import { detectorNames, type DetectionEventPattern, type DetectorNames, type WatchedCall } from '../detection';
+import { ALERT_SCHEMA, SOAR_EVENT_SOURCE, checkNamePrefix, detectorNames, type DetectorNames } from '../detection';
 import { claimGlobalName } from '../private/global-names';
 import { createWatchRules } from '../private/rules';
+import { assertValid } from '../private/validation';
 import { watchedCallsAndPattern } from '../private/watched-calls';
 
 import { alertFunctionConfig, createAlertFunction } from './alert-function';
 import { acknowledgeComplianceFindings } from './compliance';
 import { createDetectorKey, detectorKeyStatements, type DetectorKeyUses } from './key';
 import { DetectorMonitoring } from './monitoring';
-import { DETECTOR_DEFAULTS, validateDetectorProps, type BedrockModelSupplyChainDetectorProps } from './props';
+import { DETECTOR_DEFAULTS, WATCH_DEFAULTS, type SupplyChainDetectorProps } from './props';
 import { createSweeps } from './sweeps';
-import { DetectorTrail, createTrail, createdTrailIdentity } from './trail';
+import { DetectorTrail, DetectorTrailKind, createTrail, createdTrailIdentity } from './trail';
+import { validateDetectorProps } from './validate-props';
 
 /**
  * Detects, within about a minute, a successful Amazon Bedrock call that brings a model into the
@@ -36,11 +38,26 @@ import { DetectorTrail, createTrail, createdTrailIdentity } from './trail';
  * failed deliveries and failed handling are retried and then kept in a KMS-encrypted dead-letter
  * queue. Each part is built in its own file of `lib/detector`; this class composes them.
  */
-export class BedrockModelSupplyChainDetector extends Construct {
-  /** The calls this detector watches. */
-  readonly watchedCalls: readonly WatchedCall[];
-  /** The EventBridge pattern of {@link rule}, exactly as `lib/detection` builds it. */
-  readonly eventPattern: DetectionEventPattern;
+export class SupplyChainDetector extends Construct {
+  /** The schema id every JSON alert carries (`schema`); it changes only with a breaking change of the alert. */
+  public static readonly ALERT_SCHEMA: string = ALERT_SCHEMA;
+  /** The `source` of the alerts put on a SOAR bus. */
+  public static readonly SOAR_EVENT_SOURCE: string = SOAR_EVENT_SOURCE;
+
+  /**
+   * The physical names a detector with this name prefix gives its resources (and the guardrails
+   * protect), known before the detector exists: for tags, policies and cross-account references.
+   */
+  public static namesFor(namePrefix?: string): DetectorNames {
+    if (namePrefix !== undefined) assertValid(checkNamePrefix(namePrefix));
+    return detectorNames(namePrefix ?? WATCH_DEFAULTS.namePrefix);
+  }
+
+  /** The CloudTrail event names this detector watches. */
+  readonly watchedEventNames: string[];
+  /** The EventBridge pattern of `rule` in its JSON form, exactly as `lib/detection` builds it. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON in the jsii API (a dict in Python, a Map in Java), as aws-cdk has it
+  readonly eventPattern: { [key: string]: any };
   /** The trail this detector created, if it created one. */
   readonly trail?: cloudtrail.Trail;
   /** The bucket of the created trail. */
@@ -55,7 +72,7 @@ export class BedrockModelSupplyChainDetector extends Construct {
    * The statements the key policy needs for this detector's uses: on the key the detector creates,
    * they are there; a key passed as `encryptionKey` must already carry them.
    */
-  readonly keyPolicyStatements: readonly iam.PolicyStatement[];
+  readonly keyPolicyStatements: iam.PolicyStatement[];
   /** The rule that matches the watched calls. */
   readonly rule: events.Rule;
   /** The alerting function. */
@@ -81,16 +98,16 @@ export class BedrockModelSupplyChainDetector extends Construct {
   /** The detector's alarms and dashboard, when on. */
   readonly monitoring?: DetectorMonitoring;
 
-  constructor(scope: Construct, id: string, props: BedrockModelSupplyChainDetectorProps = {}) {
+  constructor(scope: Construct, id: string, props: SupplyChainDetectorProps = {}) {
     super(scope, id);
     validateDetectorProps(props);
     const { calls, pattern } = watchedCallsAndPattern(props);
-    this.watchedCalls = calls;
+    this.watchedEventNames = calls.map((c) => c.eventName);
     this.eventPattern = pattern;
-    this.names = detectorNames(props.namePrefix ?? DETECTOR_DEFAULTS.namePrefix);
+    this.names = detectorNames(props.namePrefix ?? WATCH_DEFAULTS.namePrefix);
     const names = this.names;
     this.trailSource = props.trail ?? DetectorTrail.create();
-    const created = this.trailSource.kind === 'create' ? this.trailSource.options : undefined;
+    const created = this.trailSource.kind === DetectorTrailKind.CREATE ? this.trailSource.options : undefined;
     const ownTopic = props.alertTopic === undefined;
     const monitoring = props.monitoring ?? DETECTOR_DEFAULTS.monitoring;
 
@@ -115,7 +132,7 @@ export class BedrockModelSupplyChainDetector extends Construct {
         key: 'multi-region trail',
         scope: 'account',
         remedy:
-          "One multi-region trail logs every region of an account: give one detector the trail and watch the other regions with forwarders (planWatchedRegions and RegionalForwarder, as bin/app.ts does), or pass 'trail: DetectorTrail.existing(<trail ARN>)' to the others.",
+          "One multi-region trail logs every region of an account: give one detector the trail and watch the other regions with forwarders (AccountForwarders, or WatchedRegions.plan and RegionalForwarder, as bin/app.ts does), or pass 'trail: DetectorTrail.existing(<trail ARN>)' to the others.",
       });
     } else {
       this.trail = this.trailSource.trail;
@@ -176,8 +193,13 @@ export class BedrockModelSupplyChainDetector extends Construct {
     });
     const config = alertFunctionConfig(props, names, { chatTopic: this.chatTopic, soarEventBus: props.soarEventBus });
     const reconciliation =
-      props.reconciliation === false ? undefined : (props.reconciliation ?? DETECTOR_DEFAULTS.reconciliation);
-    const backfillDays = props.backfillDays ?? DETECTOR_DEFAULTS.backfillDays;
+      (props.reconciliation ?? DETECTOR_DEFAULTS.reconciliation)
+        ? (props.reconciliationInterval ?? DETECTOR_DEFAULTS.reconciliationInterval)
+        : undefined;
+    const backfillDays =
+      (props.backfill ?? DETECTOR_DEFAULTS.backfill)
+        ? (props.backfillPeriod ?? DETECTOR_DEFAULTS.backfillPeriod).toDays()
+        : 0;
     const fn = createAlertFunction(this, props, {
       names,
       config,
@@ -262,12 +284,12 @@ export class BedrockModelSupplyChainDetector extends Construct {
       backfillProvider: sweeps.backfillProvider,
       accessLogsBucket: created?.accessLogsBucket !== undefined,
       cloudWatchLogs: created?.cloudWatchLogs !== false,
-      reservedConcurrency: props.reservedConcurrentExecutions !== false,
+      reservedConcurrency: props.reserveConcurrency ?? DETECTOR_DEFAULTS.reserveConcurrency,
     });
   }
 
   /** Warns where the guardrails cannot protect what the detector was given instead of creating. */
-  private warnAboutUnprotected(props: BedrockModelSupplyChainDetectorProps): void {
+  private warnAboutUnprotected(props: SupplyChainDetectorProps): void {
     if (props.encryptionKey) {
       Annotations.of(this).addWarningV2(
         'cdk-bedrock-model-supply-chain:keyNotProtected',

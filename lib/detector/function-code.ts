@@ -73,7 +73,77 @@ export function alertFunctionCode(): Pick<nodejs.NodejsFunctionProps, 'handler' 
   );
 }
 
-/** Bundles the handler source to `outfile` with the local esbuild (a development dependency). */
+/** The file, next to the bundle, with the licence of every third-party package bundled into it. */
+export const THIRD_PARTY_LICENSES_FILE = 'THIRD-PARTY-LICENSES.txt';
+
+/** MIT No Attribution: the licence of AWS Lambda Powertools, whose packages ship no licence file. */
+const MIT_0 = `MIT No Attribution
+
+Permission is hereby granted, free of charge, to any person obtaining a copy of this
+software and associated documentation files (the "Software"), to deal in the Software
+without restriction, including without limitation the rights to use, copy, modify,
+merge, publish, distribute, sublicense, and/or sell copies of the Software, and to
+permit persons to whom the Software is furnished to do so.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED,
+INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A
+PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT
+HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION
+OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE
+SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.`;
+
+/** A bundled package's name, version, licence and the texts that must travel with it. */
+export interface BundledPackage {
+  readonly name: string;
+  readonly version: string;
+  readonly license: string;
+  readonly texts: string[];
+}
+
+/** The packages under `node_modules` that esbuild read into the bundle (from its metafile's inputs). */
+export function bundledPackages(inputs: readonly string[], cwd: string): BundledPackage[] {
+  const roots = new Set<string>();
+  for (const input of inputs) {
+    const match = /^(.*node_modules\/(?:@[^/]+\/[^/]+|[^/]+))\//.exec(input.replace(/\\/g, '/'));
+    if (match) roots.add(match[1]);
+  }
+  return [...roots]
+    .map((root) => {
+      const dir = path.resolve(cwd, root);
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+      const name = String(manifest.name);
+      const license = typeof manifest.license === 'string' ? manifest.license : 'UNKNOWN';
+      const files = fs
+        .readdirSync(dir)
+        .filter((f) => /^(licen[cs]e|notice)(\.(md|txt))?$/i.test(f))
+        .sort();
+      const texts = files.map((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim());
+      if (texts.length === 0 && license === 'MIT-0') texts.push(MIT_0);
+      if (texts.length === 0) {
+        throw new Error(
+          `The bundled package ${name} (licence ${license}) ships no licence file: add its licence text to lib/detector/function-code.ts before bundling it.`,
+        );
+      }
+      return { name, version: String(manifest.version), license, texts };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The notice file's text: each bundled package with its licence. */
+export function thirdPartyLicenses(packages: readonly BundledPackage[]): string {
+  const header =
+    'The alerting function of cdk-bedrock-model-supply-chain bundles the following third-party packages.\n' +
+    'The AWS SDK for JavaScript is not bundled: the Lambda runtime provides it.\n';
+  const sections = packages.map(
+    (p) => `${'='.repeat(78)}\n${p.name}@${p.version} (${p.license})\n${'='.repeat(78)}\n\n${p.texts.join('\n\n')}\n`,
+  );
+  return [header, ...sections].join('\n');
+}
+
+/**
+ * Bundles the handler source to `outfile` with the local esbuild (a development dependency), and
+ * writes the licences of the bundled packages next to it (`THIRD-PARTY-LICENSES.txt`).
+ */
 export function bundleAlertFunction(outfile: string): void {
   let esbuild: typeof import('esbuild');
   try {
@@ -85,5 +155,13 @@ export function bundleAlertFunction(outfile: string): void {
       { cause: e },
     );
   }
-  esbuild.buildSync({ ...alertFunctionBuildOptions(ALERT_FUNCTION_SOURCE, outfile), logLevel: 'warning' });
+  const root = path.join(__dirname, '..', '..');
+  const result = esbuild.buildSync({
+    ...alertFunctionBuildOptions(ALERT_FUNCTION_SOURCE, outfile),
+    logLevel: 'warning',
+    metafile: true,
+    absWorkingDir: root,
+  });
+  const packages = bundledPackages(Object.keys(result.metafile.inputs), root);
+  fs.writeFileSync(path.join(path.dirname(outfile), THIRD_PARTY_LICENSES_FILE), thirdPartyLicenses(packages));
 }

@@ -34,7 +34,7 @@ export interface DetectorMonitoringProps {
  */
 export class DetectorMonitoring extends Construct {
   /** By what they watch: `functionErrors`, `functionThrottles`, `deadLetters`, `ruleFailures`, `sweepFailures`, `deliveryFailures`. */
-  readonly alarms: Readonly<Record<DetectorAlarm, cloudwatch.Alarm>>;
+  readonly alarms: { [name: string]: cloudwatch.Alarm };
   readonly dashboard: cloudwatch.Dashboard;
   /** The dashboard's name as given: `<prefix>-<region>` (dashboard names are global to the account). */
   readonly dashboardName: string;

@@ -1,6 +1,6 @@
 /**
- * The props of `BedrockModelSupplyChainDetector`: what a user can set, with the defaults in the
- * JSDoc (a test keeps them in step with `DETECTOR_DEFAULTS` in defaults.ts).
+ * The props of `SupplyChainDetector`: what a user can set, flat, with the defaults in the JSDoc and
+ * in `DETECTOR_DEFAULTS` (a test keeps the two in step). `validate-props.ts` checks them at synth.
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as chatbot from 'aws-cdk-lib/aws-chatbot';
@@ -16,48 +16,20 @@ import {
   DEFAULT_NAME_PREFIX,
   DEFAULT_RECONCILE_INTERVAL_MINUTES,
   DEFAULT_RISK_SCORE,
-  DEFAULT_SEVERITY,
-  DETECTION_PROFILES,
-  DETECTOR_MODES,
-  LOOKUP_EVENTS_HORIZON_DAYS,
-  RECONCILE_INTERVAL_BOUNDS,
-  checkApprovals,
-  checkEnrichment,
-  checkEventName,
-  checkNamePrefix,
-  checkPolicyIds,
-  checkRiskScore,
-  checkSeverity,
-  checkVerdictSeverities,
-  type AlertSeverity,
-  type Approvals,
-  type DetectionProfile,
-  type DetectorMode,
-  type VerdictSeverities,
+  DetectionProfile,
+  DetectorMode,
+  Severity,
 } from '../detection';
-import {
-  assertAllValid,
-  assertValid,
-  checkBoolean,
-  checkDuration,
-  checkEmail,
-  checkInteger,
-  checkManagementEvents,
-  checkRetentionDays,
-  checkTrailName,
-  isToken,
-  show,
-} from '../private/validation';
 
 import type { DetectorTrail } from './trail';
 
-export interface BedrockModelSupplyChainDetectorProps {
+/** Which calls are watched, and the names they are watched under; shared by every construct that watches. */
+export interface WatchOptions {
   /**
-   * Which calls to watch: `default` is the four calls of the reference rule
-   * (CreateModelImportJob, CreateCustomModelDeployment, CreateMarketplaceModelEndpoint,
-   * RegisterMarketplaceModelEndpoint); `extended` adds CreateCustomModel, CreateModelCopyJob and
-   * UpdateMarketplaceModelEndpoint.
-   * @default 'default'
+   * Which calls to watch: `DEFAULT` is the four calls of the reference rule (CreateModelImportJob,
+   * CreateCustomModelDeployment, CreateMarketplaceModelEndpoint, RegisterMarketplaceModelEndpoint);
+   * `EXTENDED` adds CreateCustomModel, CreateModelCopyJob and UpdateMarketplaceModelEndpoint.
+   * @default DetectionProfile.DEFAULT
    */
   readonly profile?: DetectionProfile;
 
@@ -67,6 +39,77 @@ export interface BedrockModelSupplyChainDetectorProps {
    */
   readonly additionalEventNames?: string[];
 
+  /**
+   * Prefix of every resource name of the detector (trail, bucket, rules, function, role, queue,
+   * topic, log group, key alias). The guardrails and the tamper alert find the detector by these
+   * names, so use the same prefix there. Two detectors in one account and region need two prefixes.
+   * @default 'bedrock-supply-chain'
+   */
+  readonly namePrefix?: string;
+}
+
+/**
+ * What counts as the approved pipeline. Every list is optional; what is not given cannot be
+ * verified, and such calls get the `unverified` verdict.
+ */
+export interface Approvals {
+  /**
+   * IAM role or user ARN patterns (`*`, `?`) of the principals that may bring models in, compared as
+   * `aws:PrincipalArn` is (a role session by its role's ARN).
+   * @default - none: the principal cannot be verified
+   */
+  readonly principalArns?: string[];
+  /**
+   * S3 locations model artifacts may come from: `s3://bucket/prefix/` (or `s3://bucket/` for the
+   * whole bucket). A prefix ends at a `/`.
+   * @default - none: an S3 source cannot be verified
+   */
+  readonly s3Locations?: string[];
+  /**
+   * Accounts whose models, endpoints and model packages may be used (the event's own account
+   * always may), and whose buckets the provenance check accepts.
+   * @default - only the event's own account
+   */
+  readonly sourceAccounts?: string[];
+  /**
+   * Marketplace model source identifier patterns (SageMaker hub-content ARNs, `*` allowed).
+   * @default - none: a marketplace model cannot be verified
+   */
+  readonly modelSourceIdentifiers?: string[];
+}
+
+/** A severity and a risk score, for one verdict. */
+export interface SeverityAndRisk {
+  /** The alert's severity. */
+  readonly severity: Severity;
+  /** The alert's risk score, 0-100. */
+  readonly riskScore: number;
+}
+
+/**
+ * The severity and risk score of each verdict but `unverified` (which takes the detector's
+ * `severity` and `riskScore`).
+ */
+export interface VerdictSeverities {
+  /**
+   * The principal and every model source are approved (sent only with `notifyApproved`).
+   * @default - INFORMATIONAL, 21
+   */
+  readonly approved?: SeverityAndRisk;
+  /**
+   * The principal matches no approved pattern.
+   * @default - HIGH, 73
+   */
+  readonly unapprovedPrincipal?: SeverityAndRisk;
+  /**
+   * A model source is outside the approvals, or its bucket is owned by no approved account.
+   * @default - CRITICAL, 99
+   */
+  readonly untrustedSource?: SeverityAndRisk;
+}
+
+/** Props of `SupplyChainDetector`. All are optional. */
+export interface SupplyChainDetectorProps extends WatchOptions {
   /**
    * Where the CloudTrail events come from.
    * @default - `DetectorTrail.create()`: a new multi-region, KMS-encrypted trail
@@ -94,26 +137,32 @@ export interface BedrockModelSupplyChainDetectorProps {
   readonly alertEmails?: string[];
 
   /**
-   * The KMS key for the trail, topic, dead-letter queue, idempotency table and log groups. A key
-   * imported from elsewhere must already allow what `DetectorKey.requiredStatements()` lists (the
-   * services cloudtrail.amazonaws.com, events.amazonaws.com, logs.<region>.amazonaws.com,
-   * sns.amazonaws.com and cloudwatch.amazonaws.com, each as the detector uses it); the detector
-   * cannot change its policy.
+   * The KMS key for the trail, topics, dead-letter queue, idempotency table and log groups. A key
+   * you pass must already carry the statements `SupplyChainDetector.keyPolicyStatements` lists
+   * (for cloudtrail.amazonaws.com, events.amazonaws.com, logs.<region>.amazonaws.com,
+   * sns.amazonaws.com and cloudwatch.amazonaws.com, each as the detector uses it): the detector
+   * cannot change another key's policy.
    * @default - a new customer-managed key with rotation enabled
    */
   readonly encryptionKey?: kms.IKey;
 
   /**
    * Severity of an alert whose verdict is `unverified` (see `verdictSeverities` for the others).
-   * @default 'MEDIUM' - the reference rule's
+   * @default Severity.MEDIUM - the reference rule's
    */
-  readonly severity?: AlertSeverity;
+  readonly severity?: Severity;
 
   /**
    * Risk score of an alert whose verdict is `unverified`, 0-100.
    * @default 47 - the reference rule's
    */
   readonly riskScore?: number;
+
+  /**
+   * Severity and risk score of the other verdicts.
+   * @default - approved INFORMATIONAL/21, unapproved principal HIGH/73, untrusted source CRITICAL/99
+   */
+  readonly verdictSeverities?: VerdictSeverities;
 
   /**
    * The alerting function's processor architecture.
@@ -128,13 +177,19 @@ export interface BedrockModelSupplyChainDetectorProps {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * Concurrent executions reserved for the alerting function, so that other functions that use up
-   * the account's concurrency cannot hold its alerts back; `false` reserves none. Lambda keeps 10 of
-   * the account's quota unreserved, so in an account whose quota is still 10 (some new accounts)
-   * the deployment fails until the quota is raised or this is `false`.
+   * Reserve concurrent executions for the alerting function, so that other functions that use up
+   * the account's concurrency cannot hold its alerts back. Lambda keeps 10 of the account's quota
+   * unreserved, so in an account whose quota is still 10 (some new accounts) the deployment fails
+   * until the quota is raised or this is `false`.
+   * @default true
+   */
+  readonly reserveConcurrency?: boolean;
+
+  /**
+   * How many concurrent executions to reserve (1-1000), with `reserveConcurrency`.
    * @default 5
    */
-  readonly reservedConcurrentExecutions?: number | false;
+  readonly reservedConcurrentExecutions?: number;
 
   /**
    * How many times EventBridge retries delivering an event to the function (0-185) before it puts
@@ -169,14 +224,6 @@ export interface BedrockModelSupplyChainDetectorProps {
   readonly deadLetterRetention?: Duration;
 
   /**
-   * Prefix of every resource name of the detector (trail, bucket, rules, function, role, queue,
-   * topic, log group, key alias). The guardrails and the tamper alert find the detector by these
-   * names, so use the same prefix there. Two detectors in one account and region need two prefixes.
-   * @default 'bedrock-supply-chain'
-   */
-  readonly namePrefix?: string;
-
-  /**
    * Alert on calls that stop, blind or remove the detector (its trail, rules, function, role,
    * queue, topic, log group and trail bucket), through the same function and format. IAM and
    * Organizations events reach EventBridge only in us-east-1, so that part deploys only there.
@@ -192,22 +239,15 @@ export interface BedrockModelSupplyChainDetectorProps {
   readonly guardrailPolicyIds?: string[];
 
   /**
-   * What counts as the approved pipeline, for each alert's verdict: approved principal ARN
-   * patterns, S3 locations, source accounts and marketplace models. What is not given cannot be
+   * What counts as the approved pipeline, for each alert's verdict. What is not given cannot be
    * verified, and such calls get the `unverified` verdict (`severity`/`riskScore`).
    * @default - nothing approved: every call is `unverified` or worse
    */
   readonly approvals?: Approvals;
 
   /**
-   * Severity and risk score of the other verdicts.
-   * @default - approved INFORMATIONAL/21, unapproved-principal HIGH/73, untrusted-source CRITICAL/99
-   */
-  readonly verdictSeverities?: Partial<Omit<VerdictSeverities, 'unverified'>>;
-
-  /**
-   * `alert`: notify. `observe`: log and count every alert, notify no one (to tune the approvals).
-   * @default 'alert'
+   * `ALERT`: notify. `OBSERVE`: log and count every alert, notify no one (to tune the approvals).
+   * @default DetectorMode.ALERT
    */
   readonly mode?: DetectorMode;
 
@@ -227,15 +267,35 @@ export interface BedrockModelSupplyChainDetectorProps {
 
   /**
    * Add to each alert the principal's Bedrock calls shortly before (CloudTrail LookupEvents, within
-   * its 2 requests per second) and whether the principal and source IP are new to the detector.
-   * `false` turns it off.
-   * @default - on, with the defaults of `EnrichmentProps`
+   * its 2 requests per second) and, with `firstSeen`, whether the principal and the source IP are
+   * new to the detector. `false` turns both off.
+   * @default true
    */
-  readonly enrichment?: EnrichmentProps | false;
+  readonly enrichment?: boolean;
 
   /**
-   * Slack channels (AWS Chatbot) that get each alert as a custom notification, through
-   * {@link BedrockModelSupplyChainDetector.chatTopic}.
+   * How far back enrichment looks for the principal's other Bedrock calls (1 minute to 1 day, whole
+   * minutes).
+   * @default Duration.minutes(60)
+   */
+  readonly enrichmentWindow?: Duration;
+
+  /**
+   * At most this many LookupEvents pages (50 events each) per alert (1 to 10).
+   * @default 2
+   */
+  readonly enrichmentMaxPages?: number;
+
+  /**
+   * With `enrichment`: say in each alert whether the principal and the source IP are new to the
+   * detector (remembered as long as the delivery records, 100 days).
+   * @default true
+   */
+  readonly firstSeen?: boolean;
+
+  /**
+   * Slack channels (AWS Chatbot) that get each alert as a custom notification, through the
+   * detector's chat topic.
    * @default - none
    */
   readonly slackChannels?: chatbot.SlackChannelConfiguration[];
@@ -269,19 +329,31 @@ export interface BedrockModelSupplyChainDetectorProps {
   readonly soarEventBus?: events.IEventBus;
 
   /**
-   * On first deploy, sweep this many days back (LookupEvents keeps 90) for watched calls made before
-   * the detector existed, and alert on them (0 to 90; 0 turns it off).
-   * @default 90
+   * On first deploy, sweep CloudTrail event history for watched calls made before the detector
+   * existed, and alert on them.
+   * @default true
    */
-  readonly backfillDays?: number;
+  readonly backfill?: boolean;
 
   /**
-   * How often to sweep CloudTrail for watched calls EventBridge never delivered (its delivery is
-   * best effort); each sweep reads back twice the interval (5 minutes to 12 hours). Events already
-   * alerted are not repeated. `false` turns it off.
+   * How far back the backfill reads (whole days, 1 to 90: LookupEvents keeps 90 days).
+   * @default Duration.days(90)
+   */
+  readonly backfillPeriod?: Duration;
+
+  /**
+   * Sweep CloudTrail regularly for watched calls EventBridge never delivered (its delivery is best
+   * effort). Events already alerted are not repeated.
+   * @default true
+   */
+  readonly reconciliation?: boolean;
+
+  /**
+   * How often the reconciliation sweep runs (5 minutes to 12 hours, whole minutes); each sweep reads
+   * back twice the interval.
    * @default Duration.hours(1)
    */
-  readonly reconciliation?: Duration | false;
+  readonly reconciliationInterval?: Duration;
 
   /**
    * CloudWatch alarms, sent to the alert topic, for each way the detector can stop alerting
@@ -292,139 +364,37 @@ export interface BedrockModelSupplyChainDetectorProps {
   readonly monitoring?: boolean;
 }
 
-/** Enrichment settings of {@link BedrockModelSupplyChainDetectorProps.enrichment}. */
-export interface EnrichmentProps {
-  /**
-   * How far back to look for the principal's other Bedrock calls, in minutes (1 to 1440).
-   * @default 60
-   */
-  readonly windowMinutes?: number;
-  /**
-   * At most this many LookupEvents pages (50 events each) per alert (1 to 10).
-   * @default 2
-   */
-  readonly maxPages?: number;
-  /**
-   * Say whether the principal and the source IP are new to the detector (remembered 100 days).
-   * @default true
-   */
-  readonly firstSeen?: boolean;
-}
+/** `WatchOptions`' defaults: every construct that watches reads them here. */
+export const WATCH_DEFAULTS = {
+  profile: DetectionProfile.DEFAULT,
+  namePrefix: DEFAULT_NAME_PREFIX,
+} as const;
 
 /** The detector's defaults, in one place: the construct reads them here, a test checks the JSDoc against them. */
 export const DETECTOR_DEFAULTS = {
-  profile: 'default' as DetectionProfile,
-  severity: DEFAULT_SEVERITY,
+  severity: Severity.MEDIUM,
   riskScore: DEFAULT_RISK_SCORE,
   architecture: lambda.Architecture.ARM_64,
   logRetention: logs.RetentionDays.ONE_YEAR,
+  reserveConcurrency: true,
   reservedConcurrentExecutions: 5,
   ruleRetryAttempts: 185,
   ruleMaxEventAge: Duration.hours(24),
   functionRetryAttempts: 2,
   functionMaxEventAge: Duration.hours(6),
   deadLetterRetention: Duration.days(14),
-  namePrefix: DEFAULT_NAME_PREFIX,
   tamperAlerts: true,
-  mode: 'alert' as DetectorMode,
+  mode: DetectorMode.ALERT,
   notifyApproved: false,
   provenanceCheck: true,
+  enrichment: true,
+  enrichmentWindow: Duration.minutes(DEFAULT_ENRICHMENT.windowMinutes),
+  enrichmentMaxPages: DEFAULT_ENRICHMENT.maxPages,
+  firstSeen: DEFAULT_ENRICHMENT.firstSeen,
   securityHub: false,
-  backfillDays: DEFAULT_BACKFILL_DAYS,
-  reconciliation: Duration.minutes(DEFAULT_RECONCILE_INTERVAL_MINUTES),
+  backfill: true,
+  backfillPeriod: Duration.days(DEFAULT_BACKFILL_DAYS),
+  reconciliation: true,
+  reconciliationInterval: Duration.minutes(DEFAULT_RECONCILE_INTERVAL_MINUTES),
   monitoring: true,
 } as const;
-
-/** {@link EnrichmentProps}' defaults (the function's, from `lib/detection`). */
-export const ENRICHMENT_DEFAULTS: Required<EnrichmentProps> = DEFAULT_ENRICHMENT;
-
-/** The bounds of the props that have them. */
-const BOUNDS = {
-  reservedConcurrentExecutions: [1, 1000],
-  ruleRetryAttempts: [0, 185],
-  functionRetryAttempts: [0, 2],
-  ruleMaxEventAge: [Duration.minutes(1), Duration.hours(24)],
-  functionMaxEventAge: [Duration.minutes(1), Duration.hours(6)],
-  deadLetterRetention: [Duration.minutes(1), Duration.days(14)],
-  reconciliation: [Duration.minutes(RECONCILE_INTERVAL_BOUNDS[0]), Duration.minutes(RECONCILE_INTERVAL_BOUNDS[1])],
-} as const;
-
-/** Checks every prop that can be judged at synth; throws for the first problem, naming the prop. */
-export function validateDetectorProps(props: BedrockModelSupplyChainDetectorProps): void {
-  if (props.enrichment !== undefined && props.enrichment !== false) {
-    assertAllValid(checkEnrichment({ ...ENRICHMENT_DEFAULTS, ...props.enrichment }, 'enrichment'));
-  }
-  if (props.backfillDays !== undefined) {
-    assertValid(checkInteger(props.backfillDays, 'backfillDays', 0, LOOKUP_EVENTS_HORIZON_DAYS));
-  }
-  if (props.reconciliation !== undefined && props.reconciliation !== false) {
-    assertValid(checkDuration(props.reconciliation, 'reconciliation', ...BOUNDS.reconciliation));
-    if (!props.reconciliation.isUnresolved() && props.reconciliation.toSeconds() % 60 !== 0) {
-      assertValid(`'reconciliation' must be a whole number of minutes, got ${props.reconciliation.toHumanString()}`);
-    }
-  }
-  if (props.approvals !== undefined) assertAllValid(checkApprovals(props.approvals, 'approvals', isToken));
-  if (props.verdictSeverities !== undefined) assertAllValid(checkVerdictSeverities(props.verdictSeverities));
-  if (props.mode !== undefined && !DETECTOR_MODES.includes(props.mode)) {
-    assertValid(`'mode' must be one of ${DETECTOR_MODES.map((m) => `'${m}'`).join(', ')}, got ${show(props.mode)}`);
-  }
-  if (props.namePrefix !== undefined && !isToken(props.namePrefix)) assertValid(checkNamePrefix(props.namePrefix));
-  assertAllValid(checkPolicyIds(props.guardrailPolicyIds, 'guardrailPolicyIds', isToken));
-  if (props.profile !== undefined && !DETECTION_PROFILES.includes(props.profile)) {
-    assertValid(
-      `'profile' must be one of ${DETECTION_PROFILES.map((p) => `'${p}'`).join(', ')}, got ${show(props.profile)}`,
-    );
-  }
-  for (const name of props.additionalEventNames ?? []) {
-    if (isToken(name)) {
-      assertValid(
-        `'additionalEventNames' must be known at synth (the rule's pattern is built from them), got the unresolved token ${show(name)}`,
-      );
-    }
-    assertValid(checkEventName(name));
-  }
-  if (props.severity !== undefined) assertValid(checkSeverity(props.severity));
-  if (props.riskScore !== undefined && !isToken(props.riskScore)) assertValid(checkRiskScore(props.riskScore));
-  for (const email of props.alertEmails ?? []) assertValid(checkEmail(email, 'alertEmails'));
-  if (props.reservedConcurrentExecutions !== undefined && props.reservedConcurrentExecutions !== false) {
-    const value = props.reservedConcurrentExecutions;
-    const [min, max] = BOUNDS.reservedConcurrentExecutions;
-    if (!isToken(value) && !(Number.isInteger(value) && value >= min && value <= max)) {
-      assertValid(
-        `'reservedConcurrentExecutions' must be a whole number from ${min} to ${max}, or false to reserve none, got ${show(value)}`,
-      );
-    }
-  }
-  for (const prop of [
-    'tamperAlerts',
-    'notifyApproved',
-    'provenanceCheck',
-    'securityHub',
-    'chatNotifications',
-    'monitoring',
-  ] as const) {
-    assertValid(checkBoolean(props[prop], prop));
-  }
-  assertValid(checkRetentionDays(props.logRetention, 'logRetention'));
-  assertValid(checkInteger(props.ruleRetryAttempts, 'ruleRetryAttempts', ...BOUNDS.ruleRetryAttempts));
-  assertValid(checkInteger(props.functionRetryAttempts, 'functionRetryAttempts', ...BOUNDS.functionRetryAttempts));
-  assertValid(checkDuration(props.ruleMaxEventAge, 'ruleMaxEventAge', ...BOUNDS.ruleMaxEventAge));
-  assertValid(checkDuration(props.functionMaxEventAge, 'functionMaxEventAge', ...BOUNDS.functionMaxEventAge));
-  assertValid(checkDuration(props.deadLetterRetention, 'deadLetterRetention', ...BOUNDS.deadLetterRetention));
-  const trail = props.trail;
-  if (trail?.kind === 'create') {
-    const options = trail.options;
-    assertValid(checkManagementEvents(options.managementEvents, 'trail.managementEvents'));
-    assertValid(checkBoolean(options.cloudWatchLogs, 'trail.cloudWatchLogs'));
-    assertValid(checkRetentionDays(options.cloudWatchLogsRetention, 'trail.cloudWatchLogsRetention'));
-    if (options.trailName !== undefined) assertValid(checkTrailName(options.trailName, 'trail.trailName'));
-    const retention = options.logRetention;
-    if (
-      retention !== undefined &&
-      !retention.isUnresolved() &&
-      (retention.toDays({ integral: false }) < 1 || !Number.isInteger(retention.toDays({ integral: false })))
-    ) {
-      assertValid(`'trail.logRetention' must be a whole number of days, at least 1, got ${retention.toHumanString()}`);
-    }
-  }
-}

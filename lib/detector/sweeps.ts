@@ -79,8 +79,11 @@ export function createSweeps(scope: Construct, props: SweepsProps): Sweeps {
     ]),
     installLatestAwsSdk: false,
   });
-  // The function must be able to write its logs and read CloudTrail before it is first invoked.
-  backfill.node.addDependency(alertFunction);
+  // Failures of the first invocation must reach the dead-letter queue: its on-failure destination
+  // must exist first. (The function itself, its role and that role's policy are already ordered by
+  // the reference to the function.)
+  const invokeConfig = alertFunction.node.tryFindChild('EventInvokeConfig');
+  if (invokeConfig) backfill.node.addDependency(invokeConfig);
   // AwsCustomResource's shared provider function lives at the stack's root.
   const backfillProvider = Stack.of(scope).node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
   if (backfillProvider) {

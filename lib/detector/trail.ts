@@ -57,7 +57,14 @@ export interface NewTrailOptions {
 }
 
 /** How the detector gets the CloudTrail trail that EventBridge needs. */
-export type DetectorTrailKind = 'create' | 'existing' | 'organization';
+export enum DetectorTrailKind {
+  /** The detector creates a multi-region trail. */
+  CREATE = 'create',
+  /** A trail of this account exists (in this app or outside it). */
+  EXISTING = 'existing',
+  /** An AWS Organizations trail logs the account. */
+  ORGANIZATION = 'organization',
+}
 
 /**
  * Where the CloudTrail events come from. EventBridge receives "AWS API Call via CloudTrail" events
@@ -65,9 +72,12 @@ export type DetectorTrailKind = 'create' | 'existing' | 'organization';
  * or is told which one already does.
  */
 export class DetectorTrail {
+  /** The id of the warning given when a construct that creates no trail is told of none. */
+  public static readonly NO_TRAIL_DECLARED = 'cdk-bedrock-model-supply-chain:noTrailDeclared';
+
   /** Create a multi-region trail for this account (the default). */
   static create(options: NewTrailOptions = {}): DetectorTrail {
-    return new DetectorTrail('create', options);
+    return new DetectorTrail(DetectorTrailKind.CREATE, options);
   }
 
   /**
@@ -75,7 +85,7 @@ export class DetectorTrail {
    * It must log write management events in every region you watch.
    */
   static fromTrail(trail: cloudtrail.Trail): DetectorTrail {
-    return new DetectorTrail('existing', {}, trail);
+    return new DetectorTrail(DetectorTrailKind.EXISTING, {}, trail);
   }
 
   /**
@@ -84,7 +94,7 @@ export class DetectorTrail {
    * @param trailArn the trail's ARN, recorded for the reader
    */
   static existing(trailArn: string): DetectorTrail {
-    return new DetectorTrail('existing', {}, undefined, trailArn);
+    return new DetectorTrail(DetectorTrailKind.EXISTING, {}, undefined, trailArn);
   }
 
   /**
@@ -93,7 +103,7 @@ export class DetectorTrail {
    * @param trailArn the organisation trail's ARN, if you want it recorded
    */
   static organizationTrail(trailArn?: string): DetectorTrail {
-    return new DetectorTrail('organization', {}, undefined, trailArn);
+    return new DetectorTrail(DetectorTrailKind.ORGANIZATION, {}, undefined, trailArn);
   }
 
   private constructor(

@@ -2,8 +2,8 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 
-import { DEFAULT_HOME_REGION, DEFAULT_NAME_PREFIX, GLOBAL_EVENTS_REGION, type DetectionProfile } from '../detection';
-import type { DetectorTrail } from '../detector';
+import { DEFAULT_HOME_REGION, GLOBAL_EVENTS_REGION } from '../detection';
+import type { DetectorTrail, WatchOptions } from '../detector';
 import { assertValid, isToken, show } from '../private/validation';
 
 import { OrganizationEventBus } from './event-bus';
@@ -15,13 +15,14 @@ export const ACCOUNT_FORWARDERS_DEFAULTS = {
   homeRegion: DEFAULT_HOME_REGION,
   stackNamePrefix: 'BedrockSupplyChain-Forwarder',
   forwarderId: 'Forwarder',
-  profile: 'default' as DetectionProfile,
-  namePrefix: DEFAULT_NAME_PREFIX,
   forwardTamperEvents: true,
 } as const;
 
-/** Props of {@link AccountForwarders}. */
-export interface AccountForwardersProps {
+/**
+ * Props of `AccountForwarders`. Give the watch options (profile, additional event names, name
+ * prefix) the detector's values.
+ */
+export interface AccountForwardersProps extends WatchOptions {
   /**
    * Every watched region (EventBridge sees a CloudTrail event only in the region of the call).
    * Known region names of one partition.
@@ -62,20 +63,17 @@ export interface AccountForwardersProps {
    * @default 'Forwarder'
    */
   readonly forwarderId?: string;
-  /** Props for each region's stack (its `env` is set here). @default - a description only */
-  readonly stackProps?: Omit<StackProps, 'env'>;
+  /**
+   * Props for each region's stack; its `env` is set for each region, so leave `env` out.
+   * @default - a description only
+   */
+  readonly stackProps?: StackProps;
   /**
    * The trail that logs this account's management events in every watched region: the organisation
    * trail, or the home detector's multi-region trail. A forwarder never creates one.
    * @default - none declared: each forwarder warns
    */
   readonly trail?: DetectorTrail;
-  /** @default 'default' */
-  readonly profile?: DetectionProfile;
-  /** @default - none */
-  readonly additionalEventNames?: string[];
-  /** @default 'bedrock-supply-chain' */
-  readonly namePrefix?: string;
   /**
    * Forward changes to the detector's resources and roles in this account too (and, in us-east-1,
    * IAM and Organizations changes): SCPs do not bind the management account, so its changes are
@@ -92,7 +90,7 @@ export interface AccountForwardersProps {
 }
 
 /**
- * A {@link RegionalForwarder} in every watched region of one account, each in a stack of its own:
+ * A `RegionalForwarder` in every watched region of one account, each in a stack of its own:
  * the forwarders an app would otherwise write a loop for. With `centralAccountId` they are the
  * organisation's management-account forwarders (to the central bus, every region); without it, a
  * single account's forwarders (to the home region's bus, every region but the home region).
@@ -113,6 +111,11 @@ export class AccountForwarders extends Construct {
     if (scope.node.scopes.some((c) => Stack.isStack(c))) {
       assertValid(
         `AccountForwarders creates a stack per region, so it must be created in an App or a Stage, not inside the stack ${show(Stack.of(scope).stackName)}; pass that stack as 'homeRegionStack' if the home region's forwarder belongs there`,
+      );
+    }
+    if (props.stackProps?.env !== undefined) {
+      assertValid(
+        `'stackProps.env' is set for each region's stack by AccountForwarders (account from 'account', region from 'regions'): leave it out, got ${show(props.stackProps.env)}`,
       );
     }
     this.plan = planWatchedRegions({

@@ -53,6 +53,11 @@ export interface CentralEventBusLocation {
  * admits `events:PutEvents` from principals of the organisation only.
  */
 export class OrganizationEventBus extends Construct {
+  /** The central bus's name for a name prefix: `<namePrefix>-org-bus`. */
+  public static busName(namePrefix?: string): string {
+    return organizationEventBusName(namePrefix);
+  }
+
   /** The central bus of another account, by the name this construct gives it. */
   static fromCentralAccount(scope: Construct, id: string, location: CentralEventBusLocation): events.IEventBus {
     assertValid(checkAccountId(location.account, 'account', isToken));

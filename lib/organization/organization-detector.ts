@@ -3,15 +3,18 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 
 import { DEFAULT_HOME_REGION, checkHomeRegion, checkRegion, checkRegionList } from '../detection';
-import { BedrockModelSupplyChainDetector, DetectorTrail, type BedrockModelSupplyChainDetectorProps } from '../detector';
+import { DetectorTrail, SupplyChainDetector, type SupplyChainDetectorProps } from '../detector';
 import { assertAllValid, assertValid, show } from '../private/validation';
 
 import { OrganizationEventBus } from './event-bus';
 import { RegionalForwarder } from './regional-forwarder';
 import { declaredTrail } from './trail-declaration';
 
-/** Props of {@link OrganizationDetector}: the detector's (but its bus and trail), and the organisation's. */
-export interface OrganizationDetectorProps extends Omit<BedrockModelSupplyChainDetectorProps, 'eventBus' | 'trail'> {
+/**
+ * Props of `OrganizationDetector`: the detector's and the organisation's. The detector listens on
+ * the central bus (`eventBus` is refused) and takes the organisation trail as declared (`trail`).
+ */
+export interface OrganizationDetectorProps extends SupplyChainDetectorProps {
   /** The organisation (`o-…`): only its accounts may put events on the central bus. */
   readonly organizationId: string;
 
@@ -29,13 +32,6 @@ export interface OrganizationDetectorProps extends Omit<BedrockModelSupplyChainD
    * @default 'us-east-1'
    */
   readonly homeRegion?: string;
-
-  /**
-   * The organisation trail that logs every account's management events. It is used as it is; no
-   * trail is created in any account.
-   * @default - none declared: a warning says so
-   */
-  readonly trail?: DetectorTrail;
 }
 
 /**
@@ -52,7 +48,7 @@ export class OrganizationDetector extends Construct {
   /** The central bus. */
   readonly eventBus: events.IEventBus;
   /** The detector, listening on the central bus. */
-  readonly detector: BedrockModelSupplyChainDetector;
+  readonly detector: SupplyChainDetector;
   /** Forwards changes to this account's detector resources to the central bus (with tamper alerts). */
   readonly tamperForwarder?: RegionalForwarder;
   /** The home region. */
@@ -72,6 +68,11 @@ export class OrganizationDetector extends Construct {
         `'homeRegion' is ${show(this.homeRegion)} but this stack deploys to ${show(region)}: deploy the organisation detector in its home region, where the forwarders send the events`,
       );
     }
+    if (props.eventBus !== undefined) {
+      assertValid(
+        `'eventBus' is the central bus the OrganizationDetector creates for the organisation: leave it out, got ${show(props.eventBus.eventBusArn)}`,
+      );
+    }
     declaredTrail(this, props.trail, 'The organisation detector');
     const trail = props.trail ?? DetectorTrail.organizationTrail();
 
@@ -80,7 +81,7 @@ export class OrganizationDetector extends Construct {
       namePrefix: props.namePrefix,
     });
     this.eventBus = this.bus.eventBus;
-    this.detector = new BedrockModelSupplyChainDetector(this, 'Detector', {
+    this.detector = new SupplyChainDetector(this, 'Detector', {
       ...props,
       trail,
       eventBus: this.bus.eventBus,

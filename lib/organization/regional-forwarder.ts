@@ -3,17 +3,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
-import {
-  DEFAULT_NAME_PREFIX,
-  checkRegion,
-  detectorNames,
-  forwarderNames,
-  type DetectionEventPattern,
-  type DetectionProfile,
-  type ForwarderNames,
-  type WatchedCall,
-} from '../detection';
-import type { DetectorTrail } from '../detector';
+import { checkRegion, detectorNames, forwarderNames, type ForwarderNames } from '../detection';
+import { WATCH_DEFAULTS, type DetectorTrail, type WatchOptions } from '../detector';
 import { nagFindingIds } from '../private/compliance-packs';
 import { createWatchRules } from '../private/rules';
 import { assertValid, show } from '../private/validation';
@@ -23,40 +14,22 @@ import { declaredTrail } from './trail-declaration';
 
 /** {@link RegionalForwarderProps}' defaults, in one place (a test checks the JSDoc against them). */
 export const REGIONAL_FORWARDER_DEFAULTS = {
-  profile: 'default' as DetectionProfile,
-  namePrefix: DEFAULT_NAME_PREFIX,
   forwardWatchedCalls: true,
   forwardTamperEvents: false,
 } as const;
 
-/** Props of {@link RegionalForwarder}. */
-export interface RegionalForwarderProps {
+/**
+ * Props of `RegionalForwarder`. Give the watch options (profile, additional event names, name
+ * prefix) the detector's values: the forward rule's pattern is the detector's.
+ */
+export interface RegionalForwarderProps extends WatchOptions {
   /**
    * Where the events go: the home region's default bus in the same account
-   * ({@link RegionalForwarder.homeRegionBus}) or the organisation's central bus
+   * (`RegionalForwarder.homeRegionBus()`) or the organisation's central bus
    * (`OrganizationEventBus.fromCentralAccount`). Its region or account must differ from this
    * stack's, or it must be a custom bus: a rule cannot forward the default bus to itself.
    */
   readonly targetEventBus: events.IEventBus;
-
-  /**
-   * Which calls to forward; give the detector's value.
-   * @default 'default'
-   */
-  readonly profile?: DetectionProfile;
-
-  /**
-   * Further `bedrock.amazonaws.com` event names to forward; give the detector's value.
-   * @default - none
-   */
-  readonly additionalEventNames?: string[];
-
-  /**
-   * The detector's name prefix: the forwarder's rules and role are named under it, so the
-   * guardrails and the tamper alert cover them.
-   * @default 'bedrock-supply-chain'
-   */
-  readonly namePrefix?: string;
 
   /**
    * Forward the watched Bedrock calls (the detector's pattern, from `lib/detection`).
@@ -114,10 +87,11 @@ export class RegionalForwarder extends Construct {
     );
   }
 
-  /** The forwarded calls. */
-  readonly watchedCalls: readonly WatchedCall[];
-  /** The pattern of {@link rule}: the detector's, exactly as `lib/detection` builds it. */
-  readonly eventPattern: DetectionEventPattern;
+  /** The CloudTrail event names this forwarder forwards. */
+  readonly watchedEventNames: string[];
+  /** The pattern of `rule` in its JSON form: the detector's, exactly as `lib/detection` builds it. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON in the jsii API (a dict in Python, a Map in Java), as aws-cdk has it
+  readonly eventPattern: { [key: string]: any };
   /** The rule that forwards the watched calls (absent with `forwardWatchedCalls: false`). */
   readonly rule?: events.Rule;
   /** The rules that forward tamper events of this region. */
@@ -137,7 +111,7 @@ export class RegionalForwarder extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const { calls, pattern } = watchedCallsAndPattern(props);
-    this.watchedCalls = calls;
+    this.watchedEventNames = calls.map((c) => c.eventName);
     this.eventPattern = pattern;
     const forwardCalls = props.forwardWatchedCalls ?? REGIONAL_FORWARDER_DEFAULTS.forwardWatchedCalls;
     const forwardTamper = props.forwardTamperEvents ?? REGIONAL_FORWARDER_DEFAULTS.forwardTamperEvents;
@@ -151,7 +125,7 @@ export class RegionalForwarder extends Construct {
     this.trailSource = props.trail;
     this.targetEventBus = props.targetEventBus;
 
-    const detector = detectorNames(props.namePrefix ?? REGIONAL_FORWARDER_DEFAULTS.namePrefix);
+    const detector = detectorNames(props.namePrefix ?? WATCH_DEFAULTS.namePrefix);
     this.names = forwarderNames(detector.prefix);
     const names = this.names;
 

@@ -9,16 +9,14 @@ import { Construct } from 'constructs';
 
 import {
   DEFAULT_HOME_REGION,
-  DEFAULT_NAME_PREFIX,
   checkAccountId,
   checkDeploymentTargetId,
   checkHomeRegion,
   checkRegionList,
   detectorNames,
   utf8Bytes,
-  type DetectionProfile,
 } from '../detection';
-import type { DetectorTrail } from '../detector';
+import { WATCH_DEFAULTS, type DetectorTrail, type WatchOptions } from '../detector';
 import { assertAllValid, assertValid, checkInteger, isToken, show } from '../private/validation';
 import { watchedCallsAndPattern } from '../private/watched-calls';
 
@@ -26,24 +24,42 @@ import { RegionalForwarder } from './regional-forwarder';
 import { declaredTrail } from './trail-declaration';
 
 /** CloudFormation's limit on a template passed inline (`TemplateBody`), in bytes. */
-export const STACK_SET_TEMPLATE_BODY_MAX_BYTES = 51_200;
+const STACK_SET_TEMPLATE_BODY_MAX_BYTES = 51_200;
 
 /** The member template's parameter that carries the central bus's ARN. */
-export const CENTRAL_EVENT_BUS_ARN_PARAMETER = 'CentralEventBusArn';
+const CENTRAL_EVENT_BUS_ARN_PARAMETER = 'CentralEventBusArn';
 
-/** {@link OrganizationForwardersProps}' defaults, in one place (a test checks the JSDoc against them). */
+/** Which account the StackSet operations act as. */
+export enum StackSetCallAs {
+  /** The management account. */
+  SELF = 'SELF',
+  /** A StackSets delegated administrator account (often the security account). */
+  DELEGATED_ADMIN = 'DELEGATED_ADMIN',
+}
+
+/** How a StackSet operation goes through the regions. */
+export enum StackSetRegionConcurrency {
+  /** All regions at once. */
+  PARALLEL = 'PARALLEL',
+  /** One region after another. */
+  SEQUENTIAL = 'SEQUENTIAL',
+}
+
+/** `OrganizationForwardersProps`' defaults, in one place (a test checks the JSDoc against them). */
 export const ORGANIZATION_FORWARDERS_DEFAULTS = {
   homeRegion: DEFAULT_HOME_REGION,
-  profile: 'default' as DetectionProfile,
-  namePrefix: DEFAULT_NAME_PREFIX,
-  callAs: 'SELF' as 'SELF' | 'DELEGATED_ADMIN',
+  callAs: StackSetCallAs.SELF,
   maxConcurrentPercentage: 100,
   failureTolerancePercentage: 10,
-  regionConcurrency: 'PARALLEL' as 'PARALLEL' | 'SEQUENTIAL',
+  regionConcurrency: StackSetRegionConcurrency.PARALLEL,
 } as const;
 
-/** Props of {@link OrganizationForwarders}. */
-export interface OrganizationForwardersProps {
+/**
+ * Props of `OrganizationForwarders`. Give the watch options (profile, additional event names, name
+ * prefix) the detector's values: the member rule's pattern is the detector's, and the prefix names
+ * the central bus, the StackSet and the members' rule and role.
+ */
+export interface OrganizationForwardersProps extends WatchOptions {
   /** The security account that runs the `OrganizationDetector` (its central bus). */
   readonly centralAccountId: string;
 
@@ -66,25 +82,6 @@ export interface OrganizationForwardersProps {
   readonly organizationalUnitIds: string[];
 
   /**
-   * Which calls to forward; give the detector's value.
-   * @default 'default'
-   */
-  readonly profile?: DetectionProfile;
-
-  /**
-   * Further `bedrock.amazonaws.com` event names to forward; give the detector's value.
-   * @default - none
-   */
-  readonly additionalEventNames?: string[];
-
-  /**
-   * The detector's name prefix: it names the central bus, the StackSet and the members' rule and
-   * role, which the guardrail SCP protects.
-   * @default 'bedrock-supply-chain'
-   */
-  readonly namePrefix?: string;
-
-  /**
    * The organisation trail that logs the member accounts' management events. No trail is created.
    * @default - none declared: a warning says so
    */
@@ -99,9 +96,9 @@ export interface OrganizationForwardersProps {
   /**
    * `SELF` in the management account; `DELEGATED_ADMIN` in a StackSets delegated administrator
    * account (often the security account).
-   * @default 'SELF'
+   * @default StackSetCallAs.SELF
    */
-  readonly callAs?: 'SELF' | 'DELEGATED_ADMIN';
+  readonly callAs?: StackSetCallAs;
 
   /**
    * Largest share of accounts (per region) deployed at once, 1-100.
@@ -117,9 +114,9 @@ export interface OrganizationForwardersProps {
 
   /**
    * Deploy to the regions in parallel or one after another.
-   * @default 'PARALLEL'
+   * @default StackSetRegionConcurrency.PARALLEL
    */
-  readonly regionConcurrency?: 'PARALLEL' | 'SEQUENTIAL';
+  readonly regionConcurrency?: StackSetRegionConcurrency;
 }
 
 /**
@@ -133,10 +130,16 @@ export interface OrganizationForwardersProps {
  * there per region.
  */
 export class OrganizationForwarders extends Construct {
+  /** CloudFormation's limit on a template passed inline (`TemplateBody`), in bytes. */
+  public static readonly TEMPLATE_BODY_MAX_BYTES: number = STACK_SET_TEMPLATE_BODY_MAX_BYTES;
+  /** The member template's parameter that carries the central bus's ARN. */
+  public static readonly CENTRAL_EVENT_BUS_ARN_PARAMETER: string = CENTRAL_EVENT_BUS_ARN_PARAMETER;
+
   /** The StackSet. */
   readonly stackSet: cloudformation.CfnStackSet;
   /** The member template, as deployed to every account and region. */
-  readonly memberTemplate: Readonly<Record<string, unknown>>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON in the jsii API (a dict in Python, a Map in Java), as aws-cdk has it
+  readonly memberTemplate: { [key: string]: any };
   /** The member template as submitted (compact JSON). */
   readonly templateBody: string;
   /** The ARN of the central bus the forwarders target. */
@@ -149,7 +152,7 @@ export class OrganizationForwarders extends Construct {
     // Checked here, with this construct's props, before the member stack is built from them.
     watchedCallsAndPattern(props);
     declaredTrail(this, props.trail, 'The organisation forwarders StackSet');
-    const names = detectorNames(props.namePrefix ?? ORGANIZATION_FORWARDERS_DEFAULTS.namePrefix);
+    const names = detectorNames(props.namePrefix ?? WATCH_DEFAULTS.namePrefix);
     const stack = Stack.of(this);
 
     this.centralEventBusArn = stack.formatArn({
@@ -220,11 +223,18 @@ function validate(props: OrganizationForwardersProps, homeRegion: string): void 
   if (props.failureTolerancePercentage !== undefined) {
     assertValid(checkInteger(props.failureTolerancePercentage, 'failureTolerancePercentage', 0, 100));
   }
-  if (props.callAs !== undefined && !['SELF', 'DELEGATED_ADMIN'].includes(props.callAs)) {
-    assertValid(`'callAs' must be 'SELF' or 'DELEGATED_ADMIN', got ${show(props.callAs)}`);
+  if (props.callAs !== undefined && !(Object.values(StackSetCallAs) as string[]).includes(props.callAs)) {
+    assertValid(
+      `'callAs' must be StackSetCallAs.SELF ('SELF') or StackSetCallAs.DELEGATED_ADMIN ('DELEGATED_ADMIN'), got ${show(props.callAs)}`,
+    );
   }
-  if (props.regionConcurrency !== undefined && !['PARALLEL', 'SEQUENTIAL'].includes(props.regionConcurrency)) {
-    assertValid(`'regionConcurrency' must be 'PARALLEL' or 'SEQUENTIAL', got ${show(props.regionConcurrency)}`);
+  if (
+    props.regionConcurrency !== undefined &&
+    !(Object.values(StackSetRegionConcurrency) as string[]).includes(props.regionConcurrency)
+  ) {
+    assertValid(
+      `'regionConcurrency' must be StackSetRegionConcurrency.PARALLEL ('PARALLEL') or StackSetRegionConcurrency.SEQUENTIAL ('SEQUENTIAL'), got ${show(props.regionConcurrency)}`,
+    );
   }
   if (
     props.stackSetName !== undefined &&

@@ -5,11 +5,8 @@
 import { Annotations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 
-import type { DetectorTrail } from '../detector';
+import { DetectorTrail, DetectorTrailKind } from '../detector';
 import { assertValid } from '../private/validation';
-
-/** The warning's id, for `Annotations.acknowledgeWarning`. */
-export const NO_TRAIL_DECLARED = 'cdk-bedrock-model-supply-chain:noTrailDeclared';
 
 /**
  * Constructs that never create a trail take a declared one (an organisation trail or an existing
@@ -18,12 +15,12 @@ export const NO_TRAIL_DECLARED = 'cdk-bedrock-model-supply-chain:noTrailDeclared
 export function declaredTrail(scope: Construct, trail: DetectorTrail | undefined, what: string): void {
   if (trail === undefined) {
     Annotations.of(scope).addWarningV2(
-      NO_TRAIL_DECLARED,
+      DetectorTrail.NO_TRAIL_DECLARED,
       `${what} creates no trail, and none is declared. EventBridge receives CloudTrail API events only while a trail logs the account's management events in the region: pass 'trail: DetectorTrail.organizationTrail(trailArn)' for the organisation trail (Control Tower, Landing Zone Accelerator) or 'DetectorTrail.existing(trailArn)'.`,
     );
     return;
   }
-  if (trail.kind === 'create') {
+  if (trail.kind === DetectorTrailKind.CREATE) {
     assertValid(
       `'trail' must declare a trail that exists (DetectorTrail.organizationTrail(), .existing() or .fromTrail()), got DetectorTrail.create(): ${what} creates no trail; use the organisation trail, or a detector's trail`,
     );

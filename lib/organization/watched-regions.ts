@@ -24,9 +24,9 @@ export interface WatchedRegionPlan {
   /** Where the alert function runs. */
   readonly homeRegion: string;
   /** Every watched region, the home region included, in the order given. */
-  readonly regions: readonly string[];
+  readonly regions: string[];
   /** The watched regions other than the home region: each gets a forwarder in a single account. */
-  readonly forwardedRegions: readonly string[];
+  readonly forwardedRegions: string[];
   /** The partition of the regions. */
   readonly partition: string;
 }
@@ -52,4 +52,17 @@ export function planWatchedRegions(options: WatchedRegionsOptions): WatchedRegio
     forwardedRegions: options.regions.filter((r) => r !== homeRegion),
     partition: partitionOf(homeRegion) ?? 'aws',
   };
+}
+
+/** Planning the regions a topology watches. */
+export class WatchedRegions {
+  /**
+   * Checks a topology's regions and splits them into the home region and the forwarded ones (see
+   * `planWatchedRegions`).
+   */
+  public static plan(options: WatchedRegionsOptions): WatchedRegionPlan {
+    return planWatchedRegions(options);
+  }
+
+  private constructor() {}
 }

@@ -2,23 +2,41 @@ import { Lazy, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
+import type { WatchOptions } from '../detector';
+import { checkovCheckId, suppressInTemplate } from '../private/compliance-packs';
 import { assertAllValid, assertValid, show } from '../private/validation';
 
-import { checkGuardrailOptions, type GuardrailOptions } from './options';
+import { checkGuardrailOptions } from './options';
 import type { PolicyStatementJson } from './policy-document';
+import type { GuardrailSettings } from './props';
 import { buildGuardrailStatements } from './statements';
 
-/**
- * How the IAM guardrail policy is meant to be used: `denyPolicy`, deny statements to attach to
- * principals; `permissionsBoundary`, the same denies as a permissions boundary.
- */
-export type GuardrailPolicyUsage = 'denyPolicy' | 'permissionsBoundary';
+/** How the IAM guardrail policy is meant to be used. */
+export enum GuardrailPolicyUsage {
+  /** Deny statements only, to attach to groups, users or roles (the policy grants nothing). */
+  DENY_POLICY = 'denyPolicy',
+  /** The same denies as a permissions boundary (with an allow of everything else). */
+  PERMISSIONS_BOUNDARY = 'permissionsBoundary',
+}
 
-/** {@link ModelSupplyChainGuardrailPolicyProps}' defaults (a test checks the JSDoc against them). */
-export const GUARDRAIL_POLICY_DEFAULTS = { usage: 'denyPolicy' as GuardrailPolicyUsage } as const;
+/** `SupplyChainGuardrailPolicyProps`' defaults (a test checks the JSDoc against them). */
+/** Why a permissions boundary's `Allow *` is not a grant (for every scanner that reports it). */
+export const PERMISSIONS_BOUNDARY_REASON =
+  'A permissions boundary grants nothing: its Allow * only lets identity policies keep what they grant, minus the guardrail denies.';
 
-/** Props of {@link ModelSupplyChainGuardrailPolicy}. */
-export interface ModelSupplyChainGuardrailPolicyProps extends Omit<GuardrailOptions, 'approvedPrincipalArns'> {
+/** checkov's IAM checks that read a boundary's `Allow *` as a grant (privilege escalation, exfiltration, ...). */
+export const PERMISSIONS_BOUNDARY_CHECKOV_CHECKS = [
+  'CKV_AWS_107',
+  'CKV_AWS_108',
+  'CKV_AWS_109',
+  'CKV_AWS_110',
+  'CKV_AWS_111',
+];
+
+export const GUARDRAIL_POLICY_DEFAULTS = { usage: GuardrailPolicyUsage.DENY_POLICY } as const;
+
+/** Props of `SupplyChainGuardrailPolicy`. */
+export interface SupplyChainGuardrailPolicyProps extends WatchOptions, GuardrailSettings {
   /**
    * Principal ARN patterns approved to import models; more can be added with `approveImporter()`.
    * Together they must not be empty.
@@ -26,34 +44,39 @@ export interface ModelSupplyChainGuardrailPolicyProps extends Omit<GuardrailOpti
    */
   readonly approvedPrincipalArns?: string[];
   /**
-   * `denyPolicy`: deny statements only, to attach to groups, users or roles (it grants nothing).
-   * `permissionsBoundary`: the same denies plus an allow of everything else, because a permissions
+   * `DENY_POLICY`: deny statements only, to attach to groups, users or roles (it grants nothing).
+   * `PERMISSIONS_BOUNDARY`: the same denies plus an allow of everything else, because a permissions
    * boundary caps what identity policies grant and would otherwise cap them at nothing.
-   * @default 'denyPolicy'
+   * @default GuardrailPolicyUsage.DENY_POLICY
    */
   readonly usage?: GuardrailPolicyUsage;
-  /** @default - a name CloudFormation generates */
+  /**
+   * The managed policy's name.
+   * @default - a name CloudFormation generates
+   */
   readonly managedPolicyName?: string;
 }
 
 /**
  * The model supply-chain guardrails as a customer-managed IAM policy, for accounts without AWS
- * Organizations (or in addition to the SCP): the same deny statements as {@link ModelSupplyChainScp}.
+ * Organizations (or in addition to the SCP): the same deny statements as `SupplyChainScp`.
  */
-export class ModelSupplyChainGuardrailPolicy extends Construct {
+export class SupplyChainGuardrailPolicy extends Construct {
   /** The managed policy, to attach or to use as a permissions boundary. */
   readonly managedPolicy: iam.IManagedPolicy;
   /** The CloudFormation resource. */
   readonly resource: iam.CfnManagedPolicy;
   private readonly approved: string[];
   private attachments = 0;
-  private readonly options: ModelSupplyChainGuardrailPolicyProps;
+  private readonly options: SupplyChainGuardrailPolicyProps;
 
-  constructor(scope: Construct, id: string, props: ModelSupplyChainGuardrailPolicyProps = {}) {
+  constructor(scope: Construct, id: string, props: SupplyChainGuardrailPolicyProps = {}) {
     super(scope, id);
     const usage = props.usage ?? GUARDRAIL_POLICY_DEFAULTS.usage;
-    if (usage !== 'denyPolicy' && usage !== 'permissionsBoundary') {
-      assertValid(`'usage' must be 'denyPolicy' or 'permissionsBoundary', got ${show(usage)}`);
+    if (!Object.values(GuardrailPolicyUsage).includes(usage)) {
+      assertValid(
+        `'usage' must be GuardrailPolicyUsage.DENY_POLICY ('denyPolicy') or GuardrailPolicyUsage.PERMISSIONS_BOUNDARY ('permissionsBoundary'), got ${show(usage)}`,
+      );
     }
     if (
       props.managedPolicyName !== undefined &&
@@ -82,12 +105,12 @@ export class ModelSupplyChainGuardrailPolicy extends Construct {
     // because the L2 ManagedPolicy rejects a document that is empty at construction.)
     this.resource = new iam.CfnManagedPolicy(this, 'Resource', {
       managedPolicyName: props.managedPolicyName,
-      description: `Bedrock model supply-chain guardrails (${usage === 'denyPolicy' ? 'deny-only; attach to principals' : 'permissions boundary'})`,
+      description: `Bedrock model supply-chain guardrails (${usage === GuardrailPolicyUsage.DENY_POLICY ? 'deny-only; attach to principals' : 'permissions boundary'})`,
       policyDocument: Lazy.any({
         produce: () => ({
           Version: '2012-10-17',
           Statement: [
-            ...(usage === 'permissionsBoundary'
+            ...(usage === GuardrailPolicyUsage.PERMISSIONS_BOUNDARY
               ? [{ Sid: 'AllowWithinBoundary', Effect: 'Allow', Action: '*', Resource: '*' } as PolicyStatementJson]
               : []),
             ...this.statements(),
@@ -96,32 +119,33 @@ export class ModelSupplyChainGuardrailPolicy extends Construct {
       }),
     });
     this.managedPolicy = iam.ManagedPolicy.fromManagedPolicyArn(this, 'Policy', this.resource.ref);
-    if (usage === 'permissionsBoundary') {
+    if (usage === GuardrailPolicyUsage.PERMISSIONS_BOUNDARY) {
+      for (const check of PERMISSIONS_BOUNDARY_CHECKOV_CHECKS) {
+        suppressInTemplate(checkovCheckId(check))!(this.resource, PERMISSIONS_BOUNDARY_REASON);
+      }
       Validations.of(this.resource).acknowledge(
         {
           id: 'AwsSolutions-IAM5[Action::*]',
-          reason:
-            'A permissions boundary grants nothing: its Allow * only lets identity policies keep what they grant, minus the guardrail denies.',
+          reason: PERMISSIONS_BOUNDARY_REASON,
         },
         {
           id: 'AwsSolutions-IAM5[Resource::*]',
-          reason:
-            'A permissions boundary grants nothing: its Allow * only lets identity policies keep what they grant, minus the guardrail denies.',
+          reason: PERMISSIONS_BOUNDARY_REASON,
         },
         ...[
           'cdk-validator-cfnguard::iam_managed_policy_no_statements_with_admin_access_check',
           'cdk-validator-cfnguard::iam_managed_policy_no_statements_with_full_access_check',
         ].map((id) => ({
           id,
-          reason:
-            'A permissions boundary grants nothing: its Allow * only lets identity policies keep what they grant, minus the guardrail denies.',
+          reason: PERMISSIONS_BOUNDARY_REASON,
         })),
       );
     }
   }
 
-  /** The guardrail statements as they will be synthesized. */
-  statements(): PolicyStatementJson[] {
+  /** The guardrail statements as they will be synthesized, in their JSON form. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON in the jsii API (a dict in Python, a Map in Java), as aws-cdk has it
+  statements(): any[] {
     return buildGuardrailStatements({ ...this.options, approvedPrincipalArns: this.approved });
   }
 
@@ -130,7 +154,7 @@ export class ModelSupplyChainGuardrailPolicy extends Construct {
     this.approved.push(role.roleArn);
   }
 
-  /** How many principals {@link attachTo} attached the policy to. */
+  /** How many principals `attachTo()` attached the policy to. */
   get attachmentCount(): number {
     return this.attachments;
   }

@@ -3,5 +3,7 @@
 export * from './options';
 export * from './policy-document';
 export * from './statements';
+export * from './props';
+export * from './guardrail-statements';
 export * from './scp';
 export * from './iam-policy';

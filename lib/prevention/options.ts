@@ -3,12 +3,11 @@
  * imports (enforced by ESLint).
  */
 import {
-  DEFAULT_NAME_PREFIX,
   ORGANIZATION_ID,
   checkAccountIds,
   checkNamePrefix,
   show,
-  type DetectionProfile,
+  type DetectionProfileName,
   type IsUnresolved,
 } from '../detection';
 
@@ -33,20 +32,19 @@ export const DEFAULT_DEPLOYMENT_PRINCIPAL_ARNS: readonly string[] = [
   'arn:aws:iam::*:role/stacksets-exec-*',
 ];
 
-/** {@link GuardrailOptions}' defaults, in one place (a test checks the JSDoc against them). */
+/** The guardrail settings' defaults, in one place (a test checks the props' JSDoc against them). */
 export const GUARDRAIL_DEFAULTS = {
-  profile: 'default' as DetectionProfile,
   passRoleServices: DEFAULT_PASS_ROLE_SERVICES,
   exemptBucketArns: DEFAULT_EXEMPT_BUCKET_ARNS,
   tamperProtection: true,
   deploymentPrincipalArns: DEFAULT_DEPLOYMENT_PRINCIPAL_ARNS,
-  namePrefix: DEFAULT_NAME_PREFIX,
   partition: 'aws',
 } as const;
 
+/** Everything the statements are built from (the constructs' props, as the pure builder takes them). */
 export interface GuardrailOptions {
   /** Which watched calls to deny. @default 'default' */
-  readonly profile?: DetectionProfile;
+  readonly profile?: DetectionProfileName;
   /** Further Bedrock API names to deny. @default - none */
   readonly additionalEventNames?: readonly string[];
   /**

@@ -3,22 +3,23 @@ import * as organizations from 'aws-cdk-lib/aws-organizations';
 import { Construct } from 'constructs';
 
 import { DEFAULT_NAME_PREFIX, checkPolicyTargetIds, detectorNames, utf8Bytes } from '../detection';
+import type { WatchOptions } from '../detector';
 import { claimGlobalName } from '../private/global-names';
 import { assertAllValid, isToken, show } from '../private/validation';
 
-import { checkGuardrailOptions, type GuardrailOptions } from './options';
+import { checkGuardrailOptions } from './options';
 import {
   DEFAULT_SCP_BUDGET_BYTES,
   SCP_MAX_BYTES,
   checkScpBudget,
   packStatements,
   policyDocumentJson,
-  type PolicyStatementJson,
 } from './policy-document';
+import type { GuardrailProps } from './props';
 import { buildGuardrailStatements } from './statements';
 
 /** How the SCP's own props are named where they are given (the umbrella names them `scp…`). */
-export interface ScpPropNames {
+interface ScpPropNames {
   readonly targetIds: string;
   readonly sizeBudgetBytes: string;
   readonly policyName: string;
@@ -33,7 +34,7 @@ const OWN_PROP_NAMES: ScpPropNames = {
  * Every problem with the SCP's props, each naming the prop as `propNames` says, the value and what
  * is allowed; the budget is checked against the statements the options build.
  */
-export function checkScpProps(props: ModelSupplyChainScpProps, propNames: ScpPropNames = OWN_PROP_NAMES): string[] {
+export function checkScpProps(props: SupplyChainScpProps, propNames: ScpPropNames = OWN_PROP_NAMES): string[] {
   const problems: (string | undefined)[] = [
     checkPolicyTargetIds(props.targetIds, propNames.targetIds, isToken),
     checkScpBudget(props.sizeBudgetBytes, propNames.sizeBudgetBytes, isToken),
@@ -58,8 +59,8 @@ export function checkScpProps(props: ModelSupplyChainScpProps, propNames: ScpPro
   return problems.filter((p): p is string => p !== undefined);
 }
 
-/** Props of {@link ModelSupplyChainScp}. */
-export interface ModelSupplyChainScpProps extends GuardrailOptions {
+/** Props of `SupplyChainScp`. */
+export interface SupplyChainScpProps extends WatchOptions, GuardrailProps {
   /**
    * Where to attach the policy: the organisation root (`r-…`), OUs (`ou-…`) or member accounts
    * (12 digits).
@@ -83,19 +84,20 @@ export interface ModelSupplyChainScpProps extends GuardrailOptions {
  * the management account or an Organizations delegated administrator account for SCPs. SCPs do
  * not restrict principals in the management account or service-linked roles.
  */
-export class ModelSupplyChainScp extends Construct {
-  /** The statements, before packing. */
-  readonly statements: readonly PolicyStatementJson[];
+export class SupplyChainScp extends Construct {
+  /** The statements in their JSON form, before packing. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON in the jsii API (a dict in Python, a Map in Java), as aws-cdk has it
+  readonly statements: any[];
   /** Each policy's document as the minified JSON that is submitted (and counted against the quota). */
-  readonly documents: readonly string[];
+  readonly documents: string[];
   /** UTF-8 size of each document. */
-  readonly documentBytes: readonly number[];
+  readonly documentBytes: number[];
   /** The policies; more than one when the statements did not fit the budget. */
-  readonly policies: readonly organizations.CfnPolicy[];
+  readonly policies: organizations.CfnPolicy[];
   /** Attachment slots the guardrails take on each target (SCPs: 10 per root, OU or account). */
   readonly attachmentSlotsPerTarget: number;
 
-  constructor(scope: Construct, id: string, props: ModelSupplyChainScpProps) {
+  constructor(scope: Construct, id: string, props: SupplyChainScpProps) {
     super(scope, id);
     assertAllValid(checkScpProps(props));
     const budget = props.sizeBudgetBytes ?? DEFAULT_SCP_BUDGET_BYTES;

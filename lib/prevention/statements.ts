@@ -6,7 +6,7 @@
  * IAM has no condition key for a model's S3 source, marketplace model or SageMaker endpoint, so the
  * statements work through who may call, which roles may be passed, and what those roles may read.
  */
-import { TAMPER_SERVICES, detectorNames, resolveWatchedCalls } from '../detection';
+import { DEFAULT_NAME_PREFIX, TAMPER_SERVICES, detectorNames, resolveWatchedCalls } from '../detection';
 
 import { GUARDRAIL_DEFAULTS, type GuardrailOptions } from './options';
 import type { PolicyStatementJson } from './policy-document';
@@ -76,7 +76,7 @@ export function buildGuardrailStatements(o: GuardrailOptions): PolicyStatementJs
 }
 
 function tamperStatements(o: GuardrailOptions): PolicyStatementJson[] {
-  const names = detectorNames(o.namePrefix ?? GUARDRAIL_DEFAULTS.namePrefix);
+  const names = detectorNames(o.namePrefix ?? DEFAULT_NAME_PREFIX);
   const partition = o.partition ?? GUARDRAIL_DEFAULTS.partition;
   const exceptDeployers = {
     ArnNotLike: { 'aws:PrincipalArn': [...(o.deploymentPrincipalArns ?? GUARDRAIL_DEFAULTS.deploymentPrincipalArns)] },

@@ -3,7 +3,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 
-import { AccountForwarders, DetectorTrail, forwarderNames } from '../../lib';
+import { AccountForwarders, DetectorTrail } from '../../lib';
+import { forwarderNames } from '../../lib/contracts';
 import { testApp } from '../support/app';
 
 const MANAGEMENT = '111111111111';

@@ -1,5 +1,6 @@
 // Where the detector's alerts go and what its function may do for them: the idempotency table, the
 // chat topic, Security Hub and the SOAR bus, and the configuration the construct writes.
+import { Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -141,7 +142,9 @@ describe('detector outputs: chat, Security Hub and a SOAR bus', () => {
 
   test('what the construct writes is what the function reads (tokens aside)', () => {
     const { template: plain } = synth({
-      enrichment: { windowMinutes: 15, maxPages: 1, firstSeen: false },
+      enrichmentWindow: Duration.minutes(15),
+      enrichmentMaxPages: 1,
+      firstSeen: false,
       provenanceCheck: false,
     });
     const fn = Object.values(plain.findResources('AWS::Lambda::Function')).find(

@@ -29,20 +29,25 @@ describe('detector sweeps with defaults', () => {
     expect(create).toContain('bedrockSupplyChainSweep');
     expect(create).toContain('\\\\\\"lookbackMinutes\\\\\\":129600');
     expect(backfill.Properties.Update).toBeUndefined();
-    expect(backfill.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^DetectorAlertFunction/)]));
+    // After the function's on-failure destination exists (the reference to the function orders the
+    // function itself, so it is not repeated in DependsOn, which cfn-lint would report as W3005).
+    expect(backfill.DependsOn).toEqual([
+      expect.stringMatching(/^DetectorAlertFunctionEventInvokeConfig/),
+      expect.stringMatching(/^DetectorBackfillCustomResourcePolicy/),
+    ]);
   });
 });
 
 describe('turning things off', () => {
   test('no enrichment, no sweeps: no LookupEvents permission, no schedule, no backfill', () => {
-    const { template } = synth({ enrichment: false, reconciliation: false, backfillDays: 0 });
+    const { template } = synth({ enrichment: false, reconciliation: false, backfill: false });
     expect(functionStatements(template).find((s) => s.Sid === 'ReadCloudTrailHistory')).toBeUndefined();
     expect(Object.keys(template.findResources('Custom::BedrockSupplyChainBackfill'))).toEqual([]);
     template.resourcePropertiesCountIs('AWS::Events::Rule', { ScheduleExpression: Match.anyValue() }, 0);
   });
 
   test('a 15-minute reconciliation reads back 30 minutes; a 7-day backfill reads back 7 days', () => {
-    const { template } = synth({ reconciliation: Duration.minutes(15), backfillDays: 7 });
+    const { template } = synth({ reconciliationInterval: Duration.minutes(15), backfillPeriod: Duration.days(7) });
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(15 minutes)',
       Targets: [

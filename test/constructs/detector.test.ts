@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
@@ -9,26 +10,27 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 
 import {
-  BedrockModelSupplyChainDetector,
+  SupplyChainDetector,
   DetectorTrail,
-  buildEventPattern,
-  EVENT_PATTERN_MAX_CHARS,
-  detectorNames,
-  resolveWatchedCalls,
-  type BedrockModelSupplyChainDetectorProps,
+  type SupplyChainDetectorProps,
+  DetectionProfile,
+  DetectorMode,
+  Severity,
 } from '../../lib';
+import { buildEventPattern, EVENT_PATTERN_MAX_CHARS, detectorNames, resolveWatchedCalls } from '../../lib/contracts';
 import { DEFAULT_ALERT_FUNCTION_CONFIG, buildTamperPatterns, parseAlertFunctionConfig } from '../../lib/detection';
+import { THIRD_PARTY_LICENSES_FILE, bundledPackages } from '../../lib/detector/function-code';
 import { CDK_JSON_CONTEXT, testStack } from '../support/app';
 import { matchesPattern } from '../support/event-pattern';
 import { MANIFEST, envelope, record } from '../support/fixtures';
 
-function synth(props: BedrockModelSupplyChainDetectorProps = {}) {
+function synth(props: SupplyChainDetectorProps = {}) {
   const { stack } = testStack({ env: true });
-  const detector = new BedrockModelSupplyChainDetector(stack, 'Detector', props);
+  const detector = new SupplyChainDetector(stack, 'Detector', props);
   return { stack, detector, template: Template.fromStack(stack) };
 }
 
-describe('BedrockModelSupplyChainDetector with defaults', () => {
+describe('SupplyChainDetector with defaults', () => {
   const { template, detector } = synth();
 
   test("the rule's pattern is exactly what lib/detection builds", () => {
@@ -223,7 +225,7 @@ describe('BedrockModelSupplyChainDetector with defaults', () => {
   test('public members expose what users wire together', () => {
     expect(detector.trail).toBeInstanceOf(cloudtrail.Trail);
     expect(detector.trailSource.kind).toBe('create');
-    expect(detector.watchedCalls.map((c) => c.eventName)).toHaveLength(4);
+    expect(detector.watchedEventNames).toHaveLength(4);
     expect(detector.rule.node.id).toBe('Rule');
     expect(detector.alertFunction.node.id).toBe('AlertFunction');
     expect(detector.deadLetterQueue.node.id).toBe('DeadLetterQueue');
@@ -231,7 +233,7 @@ describe('BedrockModelSupplyChainDetector with defaults', () => {
   });
 });
 
-describe('BedrockModelSupplyChainDetector tamper alerts', () => {
+describe('SupplyChainDetector tamper alerts', () => {
   test('the tamper rules carry the patterns lib/detection builds, and deliver to the same function and queue', () => {
     const { template } = synth();
     const rules = template.findResources('AWS::Events::Rule');
@@ -265,7 +267,7 @@ describe('BedrockModelSupplyChainDetector tamper alerts', () => {
     // The configuration test/detection/classify.properties.test.ts checks the classifiers against.
     const options = {
       namePrefix: 'bmsc-fuzz',
-      profile: 'extended' as const,
+      profile: DetectionProfile.EXTENDED,
       additionalEventNames: ['CreateModelCustomizationJob'],
     };
     const { template } = synth({ ...options, guardrailPolicyIds: ['p-abcd1234'] });
@@ -297,7 +299,7 @@ describe('BedrockModelSupplyChainDetector tamper alerts', () => {
   test('outside us-east-1 there is no global tamper rule, and a note says why', () => {
     const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'West', { env: { account: '123456789012', region: 'us-west-2' } });
-    const detector = new BedrockModelSupplyChainDetector(stack, 'Detector');
+    const detector = new SupplyChainDetector(stack, 'Detector');
     expect(detector.globalTamperRules).toEqual([]);
     expect(detector.tamperRules.length).toBe(2);
     Annotations.fromStack(stack).hasInfo('/West/Detector', Match.stringLikeRegexp('only by a detector in us-east-1'));
@@ -307,7 +309,7 @@ describe('BedrockModelSupplyChainDetector tamper alerts', () => {
     ['defaults', {}],
     [
       'extended profile with caller names',
-      { profile: 'extended' as const, additionalEventNames: ['CreateModelCustomizationJob'] },
+      { profile: DetectionProfile.EXTENDED, additionalEventNames: ['CreateModelCustomizationJob'] },
     ],
     [
       'a long name prefix and guardrail policy ids',
@@ -326,30 +328,58 @@ describe('BedrockModelSupplyChainDetector tamper alerts', () => {
   });
 });
 
-describe('BedrockModelSupplyChainDetector bundling', () => {
+describe('SupplyChainDetector bundling', () => {
   test('in a checkout the handler is bundled at synth by the local esbuild, and the asset is that bundle', () => {
     const { app, stack } = testStack({ bundle: true });
-    new BedrockModelSupplyChainDetector(stack, 'Detector');
+    new SupplyChainDetector(stack, 'Detector');
     const assembly = app.synth();
     const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
     const key: string = fn.Properties.Code.S3Key;
     const hash = key.replace(/\.zip$/, '');
     const bundle = fs.readFileSync(path.join(assembly.directory, `asset.${hash}`, 'index.js'), 'utf8');
-    // Powertools (logger, metrics, idempotency with JMESPath) is bundled; the SDK is the runtime's.
+    // Powertools (logger, metrics) is bundled; the SDK is the runtime's.
     expect(bundle.length).toBeLessThan(256 * 1024);
     expect(bundle).toContain('function createHandler(');
     expect(bundle).toMatch(/require\("@aws-sdk\/client-sns"\)/);
     // No absolute paths of this machine: the asset hash must not depend on where the checkout is.
     expect(bundle).not.toContain(path.resolve(__dirname, '..', '..'));
+    // The licences of what is bundled travel with it: one section per package the bundle holds.
+    const notice = fs.readFileSync(path.join(assembly.directory, `asset.${hash}`, THIRD_PARTY_LICENSES_FILE), 'utf8');
+    const sections = [...notice.matchAll(/^(@?[a-z0-9/.-]+)@(\d+\.\d+\.\d+) \(([^)]+)\)$/gm)].map((m) => m[1]);
+    expect(sections).toEqual([
+      '@aws-lambda-powertools/commons',
+      '@aws-lambda-powertools/logger',
+      '@aws-lambda-powertools/metrics',
+      '@aws/lambda-invoke-store',
+    ]);
+    expect(notice).toContain('MIT No Attribution');
+    expect(notice).toContain('Apache License');
+    for (const name of sections) expect(bundle.length > 0 && notice.includes(name)).toBe(true);
+  });
+
+  test('a bundled package without a licence text stops the build, naming it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'licence-'));
+    fs.mkdirSync(path.join(dir, 'node_modules', 'unlicensed'), { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, 'node_modules', 'unlicensed', 'package.json'),
+      JSON.stringify({ name: 'unlicensed', version: '1.0.0', license: 'BSD-3-Clause' }),
+    );
+    expect(() => bundledPackages(['node_modules/unlicensed/index.js'], dir)).toThrow(
+      'The bundled package unlicensed (licence BSD-3-Clause) ships no licence file',
+    );
+    fs.writeFileSync(path.join(dir, 'node_modules', 'unlicensed', 'LICENSE'), 'BSD text');
+    expect(bundledPackages(['node_modules/unlicensed/index.js', 'lambda/alert/index.ts'], dir)).toEqual([
+      { name: 'unlicensed', version: '1.0.0', license: 'BSD-3-Clause', texts: ['BSD text'] },
+    ]);
   });
 });
 
-describe('BedrockModelSupplyChainDetector options', () => {
+describe('SupplyChainDetector options', () => {
   test('extended profile, extra names, severity and risk reach both the pattern and the function', () => {
     const { template } = synth({
-      profile: 'extended',
+      profile: DetectionProfile.EXTENDED,
       additionalEventNames: ['CreateModelCustomizationJob'],
-      severity: 'HIGH',
+      severity: Severity.HIGH,
       riskScore: 80,
     });
     const names = resolveWatchedCalls({
@@ -386,16 +416,16 @@ describe('BedrockModelSupplyChainDetector options', () => {
     const approvals = { principalArns: ['arn:aws:iam::*:role/mlops-*'], s3Locations: ['s3://acme-models/approved/'] };
     const { template } = synth({
       approvals,
-      mode: 'observe',
+      mode: DetectorMode.OBSERVE,
       notifyApproved: true,
-      verdictSeverities: { approved: { severity: 'LOW', riskScore: 10 } },
+      verdictSeverities: { approved: { severity: Severity.LOW, riskScore: 10 } },
     });
     const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
     expect(JSON.parse(fn.Properties.Environment.Variables.DETECTOR_CONFIG)).toMatchObject({
       approvals,
-      mode: 'observe',
+      mode: DetectorMode.OBSERVE,
       notifyApproved: true,
-      verdictSeverities: { approved: { severity: 'LOW', riskScore: 10 } },
+      verdictSeverities: { approved: { severity: Severity.LOW, riskScore: 10 } },
     });
   });
 
@@ -408,7 +438,7 @@ describe('BedrockModelSupplyChainDetector options', () => {
   test('an existing topic is used, not a new one', () => {
     const { stack } = testStack({ env: true });
     const topic = sns.Topic.fromTopicArn(stack, 'Existing', 'arn:aws:sns:us-east-1:123456789012:secops');
-    const detector = new BedrockModelSupplyChainDetector(stack, 'Detector', {
+    const detector = new SupplyChainDetector(stack, 'Detector', {
       alertTopic: topic,
       alertEmails: ['a@example.com'],
     });
@@ -450,7 +480,7 @@ describe('BedrockModelSupplyChainDetector options', () => {
   test('a trail defined elsewhere in the app is used as it is', () => {
     const { stack } = testStack({ env: true });
     const trail = new cloudtrail.Trail(stack, 'MainTrail');
-    const detector = new BedrockModelSupplyChainDetector(stack, 'Detector', { trail: DetectorTrail.fromTrail(trail) });
+    const detector = new SupplyChainDetector(stack, 'Detector', { trail: DetectorTrail.fromTrail(trail) });
     Template.fromStack(stack).resourceCountIs('AWS::CloudTrail::Trail', 1);
     expect(detector.trail).toBe(trail);
     expect(detector.trailArn).toBe(trail.trailArn);
@@ -481,7 +511,7 @@ describe('BedrockModelSupplyChainDetector options', () => {
       'Key',
       'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
     );
-    const detector = new BedrockModelSupplyChainDetector(stack, 'Detector', { eventBus: bus, encryptionKey: key });
+    const detector = new SupplyChainDetector(stack, 'Detector', { eventBus: bus, encryptionKey: key });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::KMS::Key', 0);
     template.hasResourceProperties('AWS::Events::Rule', { EventBusName: { Ref: Match.stringLikeRegexp('^Bus') } });
@@ -513,9 +543,7 @@ describe('BedrockModelSupplyChainDetector options', () => {
     const { stack } = testStack();
     const email = new CfnParameter(stack, 'Email').valueAsString;
     const risk = new CfnParameter(stack, 'Risk', { type: 'Number' }).valueAsNumber;
-    expect(
-      () => new BedrockModelSupplyChainDetector(stack, 'Detector', { alertEmails: [email], riskScore: risk }),
-    ).not.toThrow();
+    expect(() => new SupplyChainDetector(stack, 'Detector', { alertEmails: [email], riskScore: risk })).not.toThrow();
     Template.fromStack(stack).hasResourceProperties('AWS::SNS::Subscription', { Endpoint: { Ref: 'Email' } });
   });
 });

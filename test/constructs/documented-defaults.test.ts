@@ -12,8 +12,16 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ts from 'typescript';
 
+import {
+  DetectionProfile,
+  DetectorMode,
+  GuardrailPolicyUsage,
+  Severity,
+  StackSetCallAs,
+  StackSetRegionConcurrency,
+} from '../../lib';
 import { DEFAULT_HOME_REGION, DEFAULT_NAME_PREFIX } from '../../lib/detection';
-import { DETECTOR_DEFAULTS, ENRICHMENT_DEFAULTS, NEW_TRAIL_DEFAULTS } from '../../lib/detector';
+import { DETECTOR_DEFAULTS, NEW_TRAIL_DEFAULTS, WATCH_DEFAULTS } from '../../lib/detector';
 import { GUARD_DEFAULTS } from '../../lib/guard';
 import {
   ACCOUNT_FORWARDERS_DEFAULTS,
@@ -33,13 +41,13 @@ const LIB = path.join(__dirname, '..', '..', 'lib');
 
 /** Each props interface, where it is, and the object the code takes its defaults from. */
 const INTERFACES: readonly [name: string, file: string, defaults: Readonly<Record<string, unknown>>][] = [
-  ['BedrockModelSupplyChainDetectorProps', 'detector/props.ts', DETECTOR_DEFAULTS],
-  ['EnrichmentProps', 'detector/props.ts', ENRICHMENT_DEFAULTS],
+  ['SupplyChainDetectorProps', 'detector/props.ts', DETECTOR_DEFAULTS],
+  ['WatchOptions', 'detector/props.ts', WATCH_DEFAULTS],
   ['NewTrailOptions', 'detector/trail.ts', NEW_TRAIL_DEFAULTS],
-  ['BedrockModelSupplyChainGuardProps', 'guard.ts', GUARD_DEFAULTS],
-  ['GuardrailOptions', 'prevention/options.ts', GUARDRAIL_DEFAULTS],
-  ['ModelSupplyChainScpProps', 'prevention/scp.ts', { sizeBudgetBytes: DEFAULT_SCP_BUDGET_BYTES }],
-  ['ModelSupplyChainGuardrailPolicyProps', 'prevention/iam-policy.ts', GUARDRAIL_POLICY_DEFAULTS],
+  ['SupplyChainGuardProps', 'guard.ts', GUARD_DEFAULTS],
+  ['GuardrailSettings', 'prevention/props.ts', GUARDRAIL_DEFAULTS],
+  ['SupplyChainScpProps', 'prevention/scp.ts', { sizeBudgetBytes: DEFAULT_SCP_BUDGET_BYTES }],
+  ['SupplyChainGuardrailPolicyProps', 'prevention/iam-policy.ts', GUARDRAIL_POLICY_DEFAULTS],
   ['RegionalForwarderProps', 'organization/regional-forwarder.ts', REGIONAL_FORWARDER_DEFAULTS],
   ['OrganizationForwardersProps', 'organization/stackset-forwarders.ts', ORGANIZATION_FORWARDERS_DEFAULTS],
   ['AccountForwardersProps', 'organization/account-forwarders.ts', ACCOUNT_FORWARDERS_DEFAULTS],
@@ -52,6 +60,12 @@ const INTERFACES: readonly [name: string, file: string, defaults: Readonly<Recor
 /** What a documented default may name. */
 const SCOPE = {
   Duration,
+  DetectionProfile,
+  DetectorMode,
+  GuardrailPolicyUsage,
+  Severity,
+  StackSetCallAs,
+  StackSetRegionConcurrency,
   RemovalPolicy,
   cloudtrail,
   lambda,

@@ -15,14 +15,18 @@ import {
   OrganizationEventBus,
   OrganizationForwarders,
   RegionalForwarder,
+  type OrganizationForwardersProps,
+  WatchedRegions,
+  DetectionProfile,
+  StackSetCallAs,
+} from '../../lib';
+import {
   buildEventPattern,
   buildGuardrailStatements,
   detectorNames,
   forwarderNames,
-  planWatchedRegions,
   resolveWatchedCalls,
-  type OrganizationForwardersProps,
-} from '../../lib';
+} from '../../lib/contracts';
 import { REGIONS_BY_PARTITION, buildTamperPatterns, matchesEventPattern } from '../../lib/detection';
 import { testApp } from '../support/app';
 import { envelope } from '../support/fixtures';
@@ -34,7 +38,7 @@ const CENTRAL = '222222222222';
 const MANAGEMENT = '111111111111';
 const MEMBER = '123456789012';
 const TRAIL = DetectorTrail.organizationTrail(`arn:aws:cloudtrail:eu-central-1:${MANAGEMENT}:trail/org-trail`);
-const EXTENDED = { profile: 'extended' as const, additionalEventNames: ['CreateModelCustomizationJob'] };
+const EXTENDED = { profile: DetectionProfile.EXTENDED, additionalEventNames: ['CreateModelCustomizationJob'] };
 const EXTENDED_PATTERN = buildEventPattern(resolveWatchedCalls(EXTENDED));
 const NAMES = detectorNames();
 const FORWARD = forwarderNames();
@@ -44,7 +48,7 @@ const FORWARDERS_PROPS: OrganizationForwardersProps = {
   homeRegion: 'eu-central-1',
   regions: ['eu-central-1', 'eu-west-1', 'us-east-1'],
   organizationalUnitIds: ['ou-zz99-aaaaaaaa', 'r-zz99'],
-  callAs: 'DELEGATED_ADMIN',
+  callAs: StackSetCallAs.DELEGATED_ADMIN,
   maxConcurrentPercentage: 50,
   failureTolerancePercentage: 5,
   trail: TRAIL,
@@ -431,13 +435,13 @@ describe("the central bus's resource policy, checked at synth after every statem
 
 describe('planWatchedRegions and the region list', () => {
   test('splits the regions into the home region and the forwarded ones', () => {
-    expect(planWatchedRegions({ regions: ['eu-west-1', 'us-east-1', 'ap-southeast-2'] })).toEqual({
+    expect(WatchedRegions.plan({ regions: ['eu-west-1', 'us-east-1', 'ap-southeast-2'] })).toEqual({
       homeRegion: 'us-east-1',
       regions: ['eu-west-1', 'us-east-1', 'ap-southeast-2'],
       forwardedRegions: ['eu-west-1', 'ap-southeast-2'],
       partition: 'aws',
     });
-    expect(planWatchedRegions({ regions: ['cn-north-1', 'cn-northwest-1'], homeRegion: 'cn-north-1' })).toMatchObject({
+    expect(WatchedRegions.plan({ regions: ['cn-north-1', 'cn-northwest-1'], homeRegion: 'cn-north-1' })).toMatchObject({
       forwardedRegions: ['cn-northwest-1'],
       partition: 'aws-cn',
     });

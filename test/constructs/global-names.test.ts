@@ -3,7 +3,7 @@
 // umbrella construct deployed "in each region" of one account.
 import { App, Stack } from 'aws-cdk-lib';
 
-import { BedrockModelSupplyChainDetector, BedrockModelSupplyChainGuard, DetectorTrail } from '../../lib';
+import { SupplyChainDetector, SupplyChainGuard, DetectorTrail } from '../../lib';
 import { testApp } from '../support/app';
 
 const ACCOUNT = '111122223333';
@@ -13,11 +13,11 @@ const TRAIL_ARN = `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/bedrock-supply-
 function guardIn(
   app: App,
   region: string,
-  props: Partial<ConstructorParameters<typeof BedrockModelSupplyChainGuard>[2]> = {},
+  props: Partial<ConstructorParameters<typeof SupplyChainGuard>[2]> = {},
   account = ACCOUNT,
 ) {
   const stack = new Stack(app, `Guard-${region}-${account}`, { env: { account, region } });
-  new BedrockModelSupplyChainGuard(stack, 'Guard', { approvedPrincipalArns: APPROVED, ...props });
+  new SupplyChainGuard(stack, 'Guard', { approvedPrincipalArns: APPROVED, ...props });
   return stack;
 }
 
@@ -73,8 +73,8 @@ test('two detectors in one account and region with one prefix: synth names the r
   const app = testApp();
   const stack = new Stack(app, 'S', { env: { account: ACCOUNT, region: 'us-east-1' } });
   const trail = DetectorTrail.existing(TRAIL_ARN);
-  new BedrockModelSupplyChainDetector(stack, 'A', { trail });
-  new BedrockModelSupplyChainDetector(new Stack(app, 'T', { env: { account: ACCOUNT, region: 'us-east-1' } }), 'B', {
+  new SupplyChainDetector(stack, 'A', { trail });
+  new SupplyChainDetector(new Stack(app, 'T', { env: { account: ACCOUNT, region: 'us-east-1' } }), 'B', {
     trail,
   });
   expect(() => app.synth()).toThrow(

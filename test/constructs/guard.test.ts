@@ -5,7 +5,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 
-import { BedrockModelSupplyChainGuard, PREVENTION_NOT_ENFORCED } from '../../lib';
+import { SupplyChainGuard } from '../../lib';
 import {
   ALERT_CONFIG_ENV,
   EventDecider,
@@ -41,7 +41,7 @@ function functionConfig(stack: Stack) {
 describe('one list of approved principals', () => {
   test('approvedPrincipalArns is the SCP exemption, the IAM guardrail exemption and the verdict approvals', () => {
     const { stack } = testStack({ env: true });
-    const guard = new BedrockModelSupplyChainGuard(stack, 'Guard', {
+    const guard = new SupplyChainGuard(stack, 'Guard', {
       approvedPrincipalArns: [PIPELINE],
       scpTargetIds: ['ou-ab12-abcdefgh'],
       approvals: { s3Locations: ['s3://acme-models/approved/'] },
@@ -56,7 +56,7 @@ describe('one list of approved principals', () => {
 
   test("the pipeline's own import is approved by the function, not alerted as unverified", () => {
     const { stack } = testStack({ env: true });
-    new BedrockModelSupplyChainGuard(stack, 'Guard', {
+    new SupplyChainGuard(stack, 'Guard', {
       approvedPrincipalArns: [PIPELINE],
     });
     const config = functionConfig(stack);
@@ -76,7 +76,7 @@ describe('one list of approved principals', () => {
     const { stack } = testStack();
     expect(
       () =>
-        new BedrockModelSupplyChainGuard(stack, 'Guard', {
+        new SupplyChainGuard(stack, 'Guard', {
           approvedPrincipalArns: [PIPELINE, 'arn:aws:iam::*:role/break-glass'],
           approvals: { principalArns: ['arn:aws:iam::*:role/break-glass', PIPELINE] },
         }),
@@ -90,16 +90,16 @@ describe('prevention that binds nobody is said at synth', () => {
 
   test('no SCP and an IAM policy attached to nothing: a warning with its id', () => {
     const { app, stack } = testStack();
-    new BedrockModelSupplyChainGuard(stack, 'Guard', { approvedPrincipalArns: [PIPELINE] });
+    new SupplyChainGuard(stack, 'Guard', { approvedPrincipalArns: [PIPELINE] });
     app.synth();
     const warnings = warningsOf(stack);
     expect(warnings).toHaveLength(1);
-    expect(String(warnings[0].entry.data)).toContain(`[ack: ${PREVENTION_NOT_ENFORCED}]`);
+    expect(String(warnings[0].entry.data)).toContain(`[ack: ${SupplyChainGuard.PREVENTION_NOT_ENFORCED}]`);
   });
 
   test('no warning with an SCP, or once the policy is attached', () => {
     const withScp = testStack();
-    new BedrockModelSupplyChainGuard(withScp.stack, 'Guard', {
+    new SupplyChainGuard(withScp.stack, 'Guard', {
       approvedPrincipalArns: [PIPELINE],
       scpTargetIds: ['ou-ab12-abcdefgh'],
     });
@@ -107,7 +107,7 @@ describe('prevention that binds nobody is said at synth', () => {
     expect(warningsOf(withScp.stack)).toHaveLength(0);
 
     const attached = testStack();
-    const guard = new BedrockModelSupplyChainGuard(attached.stack, 'Guard', { approvedPrincipalArns: [PIPELINE] });
+    const guard = new SupplyChainGuard(attached.stack, 'Guard', { approvedPrincipalArns: [PIPELINE] });
     guard.guardrailPolicy!.attachTo(
       new iam.Role(attached.stack, 'App', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }),
     );
@@ -117,14 +117,14 @@ describe('prevention that binds nobody is said at synth', () => {
 
   test('iamGuardrail: false and no SCP: the warning says the calls are detected, not prevented', () => {
     const { app, stack } = testStack();
-    new BedrockModelSupplyChainGuard(stack, 'Guard', { approvedPrincipalArns: [PIPELINE], iamGuardrail: false });
+    new SupplyChainGuard(stack, 'Guard', { approvedPrincipalArns: [PIPELINE], iamGuardrail: false });
     app.synth();
     expect(String(warningsOf(stack)[0].entry.data)).toContain('The watched calls are detected, not prevented.');
   });
 
   test("the option names what it creates: 'denyPolicy' (the default) or 'permissionsBoundary'", () => {
     const { stack } = testStack();
-    new BedrockModelSupplyChainGuard(stack, 'Guard', { approvedPrincipalArns: [PIPELINE] });
+    new SupplyChainGuard(stack, 'Guard', { approvedPrincipalArns: [PIPELINE] });
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
       Description: 'Bedrock model supply-chain guardrails (deny-only; attach to principals)',
     });

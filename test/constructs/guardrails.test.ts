@@ -1,21 +1,17 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 
-import {
-  BedrockModelSupplyChainGuard,
-  ModelSupplyChainGuardrailPolicy,
-  ModelSupplyChainScp,
-  utf8Bytes,
-} from '../../lib';
+import { SupplyChainGuard, SupplyChainGuardrailPolicy, SupplyChainScp, GuardrailPolicyUsage } from '../../lib';
+import { utf8Bytes } from '../../lib/contracts';
 import { testStack } from '../support/app';
 import { evaluate } from '../support/iam-evaluator';
 
 const APPROVED = ['arn:aws:iam::*:role/mlops-pipeline-*'];
 
-describe('ModelSupplyChainScp', () => {
+describe('SupplyChainScp', () => {
   test('one minified SCP, tagged, attached to the targets, within the budget', () => {
     const { stack } = testStack();
-    const scp = new ModelSupplyChainScp(stack, 'Scp', {
+    const scp = new SupplyChainScp(stack, 'Scp', {
       targetIds: ['r-ab12', 'ou-ab12-abcdefgh', '111122223333'],
       approvedPrincipalArns: APPROVED,
     });
@@ -38,7 +34,7 @@ describe('ModelSupplyChainScp', () => {
 
   test('a small budget splits the statements across policies and says how many slots that takes', () => {
     const { stack } = testStack();
-    const scp = new ModelSupplyChainScp(stack, 'Scp', {
+    const scp = new SupplyChainScp(stack, 'Scp', {
       targetIds: ['ou-ab12-abcdefgh'],
       approvedPrincipalArns: APPROVED,
       sizeBudgetBytes: 2000,
@@ -58,13 +54,13 @@ describe('ModelSupplyChainScp', () => {
   });
 });
 
-describe('ModelSupplyChainGuardrailPolicy', () => {
+describe('SupplyChainGuardrailPolicy', () => {
   test('attach: deny-only statements, with roles approved by approveImporter()', () => {
     const { stack } = testStack({ env: true });
     const pipeline = new iam.Role(stack, 'Pipeline', {
       assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
     });
-    const policy = new ModelSupplyChainGuardrailPolicy(stack, 'Guardrail', { approvedPrincipalArns: APPROVED });
+    const policy = new SupplyChainGuardrailPolicy(stack, 'Guardrail', { approvedPrincipalArns: APPROVED });
     policy.approveImporter(pipeline);
     const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'));
     const statements = resource.Properties.PolicyDocument.Statement;
@@ -77,7 +73,7 @@ describe('ModelSupplyChainGuardrailPolicy', () => {
 
   test('approveImporter() alone satisfies the approved-principal requirement', () => {
     const { stack } = testStack();
-    const policy = new ModelSupplyChainGuardrailPolicy(stack, 'Guardrail');
+    const policy = new SupplyChainGuardrailPolicy(stack, 'Guardrail');
     policy.approveImporter(iam.Role.fromRoleArn(stack, 'R', 'arn:aws:iam::111122223333:role/mlops-pipeline'));
     const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'));
     expect(resource.Properties.PolicyDocument.Statement[0].Condition.ArnNotLike['aws:PrincipalArn']).toEqual([
@@ -87,9 +83,9 @@ describe('ModelSupplyChainGuardrailPolicy', () => {
 
   test('permissions boundary: an allow of everything else, minus the guardrail denies', () => {
     const { stack } = testStack();
-    const policy = new ModelSupplyChainGuardrailPolicy(stack, 'Boundary', {
+    const policy = new SupplyChainGuardrailPolicy(stack, 'Boundary', {
       approvedPrincipalArns: APPROVED,
-      usage: 'permissionsBoundary',
+      usage: GuardrailPolicyUsage.PERMISSIONS_BOUNDARY,
     });
     const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'));
     const statements = resource.Properties.PolicyDocument.Statement;
@@ -112,10 +108,10 @@ describe('ModelSupplyChainGuardrailPolicy', () => {
   });
 });
 
-describe('BedrockModelSupplyChainGuard', () => {
+describe('SupplyChainGuard', () => {
   test('detection and prevention together; the tamper alert watches the SCP it created', () => {
     const { stack } = testStack({ env: true });
-    const guard = new BedrockModelSupplyChainGuard(stack, 'Guard', {
+    const guard = new SupplyChainGuard(stack, 'Guard', {
       approvedPrincipalArns: APPROVED,
       scpTargetIds: ['ou-ab12-abcdefgh'],
     });
@@ -142,7 +138,7 @@ describe('BedrockModelSupplyChainGuard', () => {
 
   test('without scpTargetIds: no SCP, the IAM guardrail policy only', () => {
     const { stack } = testStack();
-    const guard = new BedrockModelSupplyChainGuard(stack, 'Guard', { approvedPrincipalArns: APPROVED });
+    const guard = new SupplyChainGuard(stack, 'Guard', { approvedPrincipalArns: APPROVED });
     Template.fromStack(stack).resourceCountIs('AWS::Organizations::Policy', 0);
     expect(guard.scp).toBeUndefined();
     expect(guard.guardrailPolicy).toBeDefined();
@@ -150,7 +146,7 @@ describe('BedrockModelSupplyChainGuard', () => {
 
   test('iamGuardrail false: no managed policy', () => {
     const { stack } = testStack();
-    new BedrockModelSupplyChainGuard(stack, 'Guard', { approvedPrincipalArns: APPROVED, iamGuardrail: false });
+    new SupplyChainGuard(stack, 'Guard', { approvedPrincipalArns: APPROVED, iamGuardrail: false });
     Template.fromStack(stack).resourceCountIs('AWS::IAM::ManagedPolicy', 0);
   });
 });

@@ -20,28 +20,29 @@ import fc from 'fast-check';
 
 import {
   AccountForwarders,
-  BedrockModelSupplyChainDetector,
-  BedrockModelSupplyChainGuard,
+  SupplyChainDetector,
+  SupplyChainGuard,
   DetectorTrail,
-  ModelSupplyChainGuardrailPolicy,
-  ModelSupplyChainScp,
+  SupplyChainGuardrailPolicy,
+  SupplyChainScp,
   OrganizationDetector,
   OrganizationEventBus,
   OrganizationForwarders,
   RegionalForwarder,
-  planWatchedRegions,
   type AccountForwardersProps,
-  type BedrockModelSupplyChainDetectorProps,
-  type BedrockModelSupplyChainGuardProps,
+  type SupplyChainDetectorProps,
+  type SupplyChainGuardProps,
   type CentralEventBusLocation,
-  type GuardrailOptions,
-  type ModelSupplyChainGuardrailPolicyProps,
-  type ModelSupplyChainScpProps,
+  type SupplyChainGuardrailPolicyProps,
+  type SupplyChainScpProps,
   type OrganizationDetectorProps,
   type OrganizationForwardersProps,
   type RegionalForwarderProps,
   type WatchedRegionsOptions,
+  WatchedRegions,
+  Severity,
 } from '../../lib';
+import { type GuardrailOptions } from '../../lib/contracts';
 import { ALERT_CONFIG_ENV, parseAlertFunctionConfig } from '../../lib/detection';
 import { PropValidationError } from '../../lib/private/validation';
 import { CDK_JSON_CONTEXT, testStack } from '../support/app';
@@ -57,8 +58,12 @@ const TRAIL = DetectorTrail.organizationTrail(`arn:aws:cloudtrail:eu-central-1:$
 /** [prop, props that carry the bad value, the exact message]. */
 type Row<P> = readonly [prop: string, props: P, message: string];
 
-const DETECTOR: Row<BedrockModelSupplyChainDetectorProps>[] = [
-  ['profile', { profile: 'all' as never }, `'profile' must be one of 'default', 'extended', got "all"`],
+const DETECTOR: Row<SupplyChainDetectorProps>[] = [
+  [
+    'profile',
+    { profile: 'all' as never },
+    `'profile' must be one of DetectionProfile.DEFAULT ('default'), DetectionProfile.EXTENDED ('extended'), got "all"`,
+  ],
   [
     'additionalEventNames',
     { additionalEventNames: ['create-model'] },
@@ -101,13 +106,14 @@ const DETECTOR: Row<BedrockModelSupplyChainDetectorProps>[] = [
   [
     'reservedConcurrentExecutions',
     { reservedConcurrentExecutions: 0 },
-    `'reservedConcurrentExecutions' must be a whole number from 1 to 1000, or false to reserve none, got 0`,
+    `'reservedConcurrentExecutions' must be a whole number from 1 to 1000, got 0`,
   ],
   [
     'reservedConcurrentExecutions',
     { reservedConcurrentExecutions: 2.5 },
-    `'reservedConcurrentExecutions' must be a whole number from 1 to 1000, or false to reserve none, got 2.5`,
+    `'reservedConcurrentExecutions' must be a whole number from 1 to 1000, got 2.5`,
   ],
+  ['reserveConcurrency', { reserveConcurrency: 0 as never }, `'reserveConcurrency' must be true or false, got 0`],
   [
     'ruleRetryAttempts',
     { ruleRetryAttempts: 186 },
@@ -190,12 +196,12 @@ const DETECTOR: Row<BedrockModelSupplyChainDetectorProps>[] = [
         ),
       },
     },
-    `'approvals' (in BedrockModelSupplyChainGuard, 'approvedPrincipalArns' too) and 'additionalEventNames' make the function's configuration 3788 bytes, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
+    `'approvals' (in SupplyChainGuard, 'approvedPrincipalArns' too) and 'additionalEventNames' make the function's configuration 3788 bytes, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
   ],
   [
     'verdictSeverities',
     { verdictSeverities: { unverified: { severity: 'LOW', riskScore: 1 } } as never },
-    `'verdictSeverities' keys must be 'approved', 'unapproved-principal', 'untrusted-source' ('unverified' is set by 'severity' and 'riskScore'), got "unverified"`,
+    `'verdictSeverities' keys must be 'approved', 'unapprovedPrincipal', 'untrustedSource' ('unverified' is set by 'severity' and 'riskScore'), got "unverified"`,
   ],
   [
     'verdictSeverities.approved.severity',
@@ -203,57 +209,74 @@ const DETECTOR: Row<BedrockModelSupplyChainDetectorProps>[] = [
     `'verdictSeverities.approved.severity' must be one of 'INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL', got "LOUD"`,
   ],
   [
-    'verdictSeverities.untrusted-source.riskScore',
-    { verdictSeverities: { 'untrusted-source': { severity: 'CRITICAL', riskScore: 200 } } },
-    `'verdictSeverities.untrusted-source.riskScore' must be a whole number from 0 to 100, got 200`,
+    'verdictSeverities.untrustedSource.riskScore',
+    { verdictSeverities: { untrustedSource: { severity: Severity.CRITICAL, riskScore: 200 } } },
+    `'verdictSeverities.untrustedSource.riskScore' must be a whole number from 0 to 100, got 200`,
   ],
-  ['mode', { mode: 'contain' as never }, `'mode' must be one of 'observe', 'alert', got "contain"`],
+  [
+    'mode',
+    { mode: 'contain' as never },
+    `'mode' must be one of DetectorMode.OBSERVE ('observe'), DetectorMode.ALERT ('alert'), got "contain"`,
+  ],
   ['notifyApproved', { notifyApproved: 'yes' as never }, `'notifyApproved' must be true or false, got "yes"`],
   ['provenanceCheck', { provenanceCheck: 'yes' as never }, `'provenanceCheck' must be true or false, got "yes"`],
   ['securityHub', { securityHub: 1 as never }, `'securityHub' must be true or false, got 1`],
   ['chatNotifications', { chatNotifications: 'on' as never }, `'chatNotifications' must be true or false, got "on"`],
   ['monitoring', { monitoring: null as never }, `'monitoring' must be true or false, got null`],
+  ['enrichment', { enrichment: 'on' as never }, `'enrichment' must be true or false, got "on"`],
   [
-    'enrichment.windowMinutes',
-    { enrichment: { windowMinutes: 0 } },
-    `'enrichment.windowMinutes' must be a whole number from 1 to 1440, got 0`,
+    'enrichmentWindow',
+    { enrichmentWindow: Duration.seconds(30) },
+    `'enrichmentWindow' must be from 1 minute to 1 day, got 30 seconds`,
   ],
   [
-    'enrichment.maxPages',
-    { enrichment: { maxPages: 11 } },
-    `'enrichment.maxPages' must be a whole number from 1 to 10, got 11`,
+    'enrichmentWindow',
+    { enrichmentWindow: Duration.days(2) },
+    `'enrichmentWindow' must be from 1 minute to 1 day, got 2 days`,
   ],
   [
-    'enrichment.maxPages',
-    { enrichment: { maxPages: 20 } },
-    `'enrichment.maxPages' must be a whole number from 1 to 10, got 20`,
+    'enrichmentWindow',
+    { enrichmentWindow: Duration.seconds(90) },
+    `'enrichmentWindow' must be a whole number of minutes, got 1 minute 30 seconds`,
   ],
   [
-    'enrichment.firstSeen',
-    { enrichment: { firstSeen: 'yes' as never } },
-    `'enrichment.firstSeen' must be true or false, got "yes"`,
+    'enrichmentMaxPages',
+    { enrichmentMaxPages: 11 },
+    `'enrichmentMaxPages' must be a whole number from 1 to 10, got 11`,
   ],
-  ['backfillDays', { backfillDays: 91 }, `'backfillDays' must be a whole number from 0 to 90, got 91`],
-  ['backfillDays', { backfillDays: 1.5 }, `'backfillDays' must be a whole number from 0 to 90, got 1.5`],
+  ['enrichmentMaxPages', { enrichmentMaxPages: 0 }, `'enrichmentMaxPages' must be a whole number from 1 to 10, got 0`],
+  ['firstSeen', { firstSeen: 'yes' as never }, `'firstSeen' must be true or false, got "yes"`],
+  ['backfill', { backfill: 7 as never }, `'backfill' must be true or false, got 7`],
   [
-    'reconciliation',
-    { reconciliation: Duration.minutes(2) },
-    `'reconciliation' must be from 5 minutes to 12 hours, got 2 minutes`,
-  ],
-  [
-    'reconciliation',
-    { reconciliation: Duration.minutes(1) },
-    `'reconciliation' must be from 5 minutes to 12 hours, got 1 minute`,
+    'backfillPeriod',
+    { backfillPeriod: Duration.days(91) },
+    `'backfillPeriod' must be from 1 day to 90 days, got 91 days`,
   ],
   [
-    'reconciliation',
-    { reconciliation: Duration.days(1) },
-    `'reconciliation' must be from 5 minutes to 12 hours, got 1 day`,
+    'backfillPeriod',
+    { backfillPeriod: Duration.hours(36) },
+    `'backfillPeriod' must be a whole number of days, got 1 day 12 hours`,
+  ],
+  ['reconciliation', { reconciliation: 'hourly' as never }, `'reconciliation' must be true or false, got "hourly"`],
+  [
+    'reconciliationInterval',
+    { reconciliationInterval: Duration.minutes(2) },
+    `'reconciliationInterval' must be from 5 minutes to 12 hours, got 2 minutes`,
   ],
   [
-    'reconciliation',
-    { reconciliation: Duration.seconds(330) },
-    `'reconciliation' must be a whole number of minutes, got 5 minutes 30 seconds`,
+    'reconciliationInterval',
+    { reconciliationInterval: Duration.minutes(1) },
+    `'reconciliationInterval' must be from 5 minutes to 12 hours, got 1 minute`,
+  ],
+  [
+    'reconciliationInterval',
+    { reconciliationInterval: Duration.days(1) },
+    `'reconciliationInterval' must be from 5 minutes to 12 hours, got 1 day`,
+  ],
+  [
+    'reconciliationInterval',
+    { reconciliationInterval: Duration.seconds(330) },
+    `'reconciliationInterval' must be a whole number of minutes, got 5 minutes 30 seconds`,
   ],
   [
     'trail.trailName',
@@ -375,7 +398,7 @@ const GUARDRAILS: Row<Partial<GuardrailOptions>>[] = [
 const TARGETS_MESSAGE = (prop: string, id: string) =>
   `'${prop}' entries must be a root id ('r-' and 4-32 lower-case letters or digits), an OU id ('ou-xxxx-xxxxxxxx') or a 12-digit account id, got "${id}"`;
 
-const SCP: Row<Partial<ModelSupplyChainScpProps>>[] = [
+const SCP: Row<Partial<SupplyChainScpProps>>[] = [
   ['targetIds', { targetIds: [] }, `'targetIds' must contain at least one root, OU or account id, got []`],
   ['targetIds', { targetIds: ['ou-12'] }, TARGETS_MESSAGE('targetIds', 'ou-12')],
   ['targetIds', { targetIds: ['12345'] }, TARGETS_MESSAGE('targetIds', '12345')],
@@ -396,8 +419,12 @@ const SCP: Row<Partial<ModelSupplyChainScpProps>>[] = [
   ],
 ];
 
-const POLICY: Row<Partial<ModelSupplyChainGuardrailPolicyProps>>[] = [
-  ['usage', { usage: 'boundary' as never }, `'usage' must be 'denyPolicy' or 'permissionsBoundary', got "boundary"`],
+const POLICY: Row<Partial<SupplyChainGuardrailPolicyProps>>[] = [
+  [
+    'usage',
+    { usage: 'boundary' as never },
+    `'usage' must be GuardrailPolicyUsage.DENY_POLICY ('denyPolicy') or GuardrailPolicyUsage.PERMISSIONS_BOUNDARY ('permissionsBoundary'), got "boundary"`,
+  ],
   [
     'managedPolicyName',
     { managedPolicyName: 'bedrock guardrail' },
@@ -405,7 +432,7 @@ const POLICY: Row<Partial<ModelSupplyChainGuardrailPolicyProps>>[] = [
   ],
 ];
 
-const GUARD: Row<Partial<BedrockModelSupplyChainGuardProps>>[] = [
+const GUARD: Row<Partial<SupplyChainGuardProps>>[] = [
   ['scpTargetIds', { scpTargetIds: [] }, `'scpTargetIds' must contain at least one root, OU or account id, got []`],
   ['scpTargetIds', { scpTargetIds: ['ou-12'] }, TARGETS_MESSAGE('scpTargetIds', 'ou-12')],
   [
@@ -418,15 +445,16 @@ const GUARD: Row<Partial<BedrockModelSupplyChainGuardProps>>[] = [
     { scpTargetIds: ['ou-ab12-abcdefgh'], scpSizeBudgetBytes: 1000 },
     `'scpSizeBudgetBytes' is too small: statement DenyDetectorTampering alone needs 1924 bytes in a policy document, more than the 1000-byte budget: raise the budget (SCPs allow up to 10,240 characters) or shorten the principal and role patterns`,
   ],
+  ['iamGuardrail', { iamGuardrail: 'boundary' as never }, `'iamGuardrail' must be true or false, got "boundary"`],
   [
-    'iamGuardrail',
-    { iamGuardrail: 'boundary' as never },
-    `'iamGuardrail' must be 'denyPolicy', 'permissionsBoundary' or false, got "boundary"`,
+    'iamGuardrailUsage',
+    { iamGuardrailUsage: 'boundary' as never },
+    `'iamGuardrailUsage' must be GuardrailPolicyUsage.DENY_POLICY ('denyPolicy') or GuardrailPolicyUsage.PERMISSIONS_BOUNDARY ('permissionsBoundary'), got "boundary"`,
   ],
   [
     'approvals.principalArns',
     { approvals: { principalArns: ['arn:aws:iam::*:role/someone-else'] } },
-    `'approvals.principalArns' is 'approvedPrincipalArns' in BedrockModelSupplyChainGuard: one list drives the guardrails and the verdicts, so give it only as 'approvedPrincipalArns' (or the same list in both), got ["arn:aws:iam::*:role/someone-else"]`,
+    `'approvals.principalArns' is 'approvedPrincipalArns' in SupplyChainGuard: one list drives the guardrails and the verdicts, so give it only as 'approvedPrincipalArns' (or the same list in both), got ["arn:aws:iam::*:role/someone-else"]`,
   ],
   [
     'approvedPrincipalArns',
@@ -436,7 +464,7 @@ const GUARD: Row<Partial<BedrockModelSupplyChainGuardProps>>[] = [
         (_, i) => `arn:aws:iam::111122223333:role/mlops-pipeline-team-${i}-with-a-rather-long-role-name`,
       ),
     },
-    `'approvals' (in BedrockModelSupplyChainGuard, 'approvedPrincipalArns' too) and 'additionalEventNames' make the function's configuration 3788 bytes, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
+    `'approvals' (in SupplyChainGuard, 'approvedPrincipalArns' too) and 'additionalEventNames' make the function's configuration 3788 bytes, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
   ],
 ];
 
@@ -500,7 +528,16 @@ const FORWARDERS: Row<Partial<OrganizationForwardersProps>>[] = [
     { failureTolerancePercentage: 101 },
     `'failureTolerancePercentage' must be a whole number from 0 to 100, got 101`,
   ],
-  ['callAs', { callAs: 'ADMIN' as never }, `'callAs' must be 'SELF' or 'DELEGATED_ADMIN', got "ADMIN"`],
+  [
+    'callAs',
+    { callAs: 'ADMIN' as never },
+    `'callAs' must be StackSetCallAs.SELF ('SELF') or StackSetCallAs.DELEGATED_ADMIN ('DELEGATED_ADMIN'), got "ADMIN"`,
+  ],
+  [
+    'regionConcurrency',
+    { regionConcurrency: 'ALL' as never },
+    `'regionConcurrency' must be StackSetRegionConcurrency.PARALLEL ('PARALLEL') or StackSetRegionConcurrency.SEQUENTIAL ('SEQUENTIAL'), got "ALL"`,
+  ],
   [
     'stackSetName',
     { stackSetName: 'my stack set' },
@@ -607,18 +644,16 @@ function stackIn(account?: string, region?: string): Stack {
 }
 
 const build = {
-  Detector: (props: object) =>
-    new BedrockModelSupplyChainDetector(stackIn(), 'Detector', props as BedrockModelSupplyChainDetectorProps),
-  Guard: (props: object) =>
-    new BedrockModelSupplyChainGuard(stackIn(), 'Guard', { approvedPrincipalArns: APPROVED, ...props }),
+  Detector: (props: object) => new SupplyChainDetector(stackIn(), 'Detector', props as SupplyChainDetectorProps),
+  Guard: (props: object) => new SupplyChainGuard(stackIn(), 'Guard', { approvedPrincipalArns: APPROVED, ...props }),
   Scp: (props: object) =>
-    new ModelSupplyChainScp(stackIn(), 'Scp', {
+    new SupplyChainScp(stackIn(), 'Scp', {
       targetIds: ['ou-ab12-abcdefgh'],
       approvedPrincipalArns: APPROVED,
       ...props,
     }),
   GuardrailPolicy: (props: object) =>
-    new ModelSupplyChainGuardrailPolicy(stackIn(), 'Policy', { approvedPrincipalArns: APPROVED, ...props }),
+    new SupplyChainGuardrailPolicy(stackIn(), 'Policy', { approvedPrincipalArns: APPROVED, ...props }),
   OrganizationEventBus: (props: object) =>
     new OrganizationEventBus(stackIn(CENTRAL, 'us-east-1'), 'Bus', { organizationId: ORG, ...props }),
   'OrganizationEventBus.fromCentralAccount': (props: object) =>
@@ -656,7 +691,7 @@ const build = {
       'HomeBus',
       (props as { homeRegion: string }).homeRegion,
     ),
-  planWatchedRegions: (props: object) => planWatchedRegions(props as WatchedRegionsOptions),
+  planWatchedRegions: (props: object) => WatchedRegions.plan(props as WatchedRegionsOptions),
   'RegionalForwarder to EventBus.fromEventBusName': (props: object) => {
     const stack = stackIn();
     return new RegionalForwarder(stack, 'Forwarder', {
@@ -755,7 +790,7 @@ describe('validation catalogue: what is judged at synth fails there with its exa
     'GuardrailPolicy fails at synth for a bad %s (approveImporter() may still add principals before)',
     (_prop, props, message) => {
       const { stack } = testStack();
-      new ModelSupplyChainGuardrailPolicy(stack, 'Policy', props as ModelSupplyChainGuardrailPolicyProps);
+      new SupplyChainGuardrailPolicy(stack, 'Policy', props as SupplyChainGuardrailPolicyProps);
       expect(() => Template.fromStack(stack)).toThrow(
         new Error(`Validation failed with the following errors:\n  [TestStack/Policy] ${message}`),
       );
@@ -804,9 +839,9 @@ describe('what the construct accepts, the function accepts', () => {
     fc.assert(
       fc.property(props, (p) => {
         const { stack } = testStack();
-        let detector: BedrockModelSupplyChainDetector;
+        let detector: SupplyChainDetector;
         try {
-          detector = new BedrockModelSupplyChainDetector(stack, 'D', { ...(p as object), tamperAlerts: false });
+          detector = new SupplyChainDetector(stack, 'D', { ...(p as object), tamperAlerts: false });
         } catch (e) {
           expect((e as Error).name).toBe(PropValidationError.name);
           return;

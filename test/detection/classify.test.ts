@@ -4,12 +4,12 @@ import {
   classify,
   leavesAt,
   resolveWatchedCalls,
-  type DetectionProfile,
+  type DetectionProfileName,
 } from '../../lib/detection';
 import { matchesPattern } from '../support/event-pattern';
 import { MANIFEST, envelope, record } from '../support/fixtures';
 
-const PROFILES: DetectionProfile[] = ['default', 'extended'];
+const PROFILES: DetectionProfileName[] = ['default', 'extended'];
 
 describe.each(PROFILES)('classify() and the %s pattern agree on every fixture', (profile) => {
   const calls = resolveWatchedCalls({ profile });

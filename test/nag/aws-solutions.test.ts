@@ -5,7 +5,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 
-import { BedrockModelSupplyChainDetector, DetectorTrail, type BedrockModelSupplyChainDetectorProps } from '../../lib';
+import { SupplyChainDetector, DetectorTrail, type SupplyChainDetectorProps } from '../../lib';
 import { testStack } from '../support/app';
 import { violations as validate } from '../support/validation';
 
@@ -14,7 +14,7 @@ function violations(app: App) {
   return validate(app).violations;
 }
 
-const variants: [string, (stack: import('aws-cdk-lib').Stack) => BedrockModelSupplyChainDetectorProps][] = [
+const variants: [string, (stack: import('aws-cdk-lib').Stack) => SupplyChainDetectorProps][] = [
   ['defaults', () => ({})],
   ['extended profile with e-mail subscriptions', () => ({ profile: 'extended', alertEmails: ['secops@example.com'] })],
   ['an organisation trail', () => ({ trail: DetectorTrail.organizationTrail() })],
@@ -35,7 +35,7 @@ const variants: [string, (stack: import('aws-cdk-lib').Stack) => BedrockModelSup
 describe('cdk-nag AwsSolutions', () => {
   test.each(variants)('%s: zero unacknowledged findings, warnings included', (_name, props) => {
     const { app, stack } = testStack();
-    new BedrockModelSupplyChainDetector(stack, 'Detector', props(stack));
+    new SupplyChainDetector(stack, 'Detector', props(stack));
     // CDK's own advice for an imported access-logs bucket: its owner grants log delivery (see the prop's docs).
     Annotations.of(stack).acknowledgeWarning(
       'cdk-bedrock-model-supply-chain:topicNotProtected',
@@ -50,7 +50,7 @@ describe('cdk-nag AwsSolutions', () => {
 
   test('the check can fail: an unacknowledged resource next to the detector is reported', () => {
     const { app, stack } = testStack();
-    new BedrockModelSupplyChainDetector(stack, 'Detector');
+    new SupplyChainDetector(stack, 'Detector');
     new sqs.Queue(stack, 'PlainQueue');
     const rules = violations(app).map((v) => v.ruleName);
     expect(rules).toEqual(expect.arrayContaining(['AwsSolutions-SQS3', 'AwsSolutions-SQS4']));
@@ -58,7 +58,7 @@ describe('cdk-nag AwsSolutions', () => {
 
   test('every acknowledgment carries a reason', () => {
     const { stack } = testStack();
-    new BedrockModelSupplyChainDetector(stack, 'Detector');
+    new SupplyChainDetector(stack, 'Detector');
     // Each entry is recorded as { "Annotation::<rule id>": "<reason>" }.
     const acks: [string, string][] = [];
     const visit = (c: IConstruct) => {

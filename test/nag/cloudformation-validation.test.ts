@@ -3,13 +3,15 @@ import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as events from 'aws-cdk-lib/aws-events';
 
 import {
-  BedrockModelSupplyChainDetector,
-  BedrockModelSupplyChainGuard,
+  SupplyChainDetector,
+  SupplyChainGuard,
   DetectorTrail,
   OrganizationDetector,
   OrganizationEventBus,
   OrganizationForwarders,
   RegionalForwarder,
+  DetectionProfile,
+  GuardrailPolicyUsage,
 } from '../../lib';
 import { testStack } from '../support/app';
 import { violations } from '../support/validation';
@@ -21,11 +23,11 @@ describe("CDK's built-in CloudFormation validation", () => {
     ['defaults', {}],
     [
       'extended, organisation trail, e-mail',
-      { profile: 'extended' as const, trail: DetectorTrail.organizationTrail(), alertEmails: ['a@example.com'] },
+      { profile: DetectionProfile.EXTENDED, trail: DetectorTrail.organizationTrail(), alertEmails: ['a@example.com'] },
     ],
   ])('%s: no findings, warnings included', (_name, props) => {
     const { app, stack } = testStack({ cfnValidation: true });
-    new BedrockModelSupplyChainDetector(stack, 'Detector', props);
+    new SupplyChainDetector(stack, 'Detector', props);
     expect(violations(app).violations).toEqual([]);
   });
 
@@ -54,10 +56,10 @@ describe("CDK's built-in CloudFormation validation", () => {
   // there would be a circular dependency, which only this validation sees before a deployment.
   test('the umbrella with e-mail subscriptions, an SCP and a boundary: no findings, warnings included', () => {
     const { app, stack } = testStack({ cfnValidation: true });
-    new BedrockModelSupplyChainGuard(stack, 'Guard', {
+    new SupplyChainGuard(stack, 'Guard', {
       approvedPrincipalArns: ['arn:aws:iam::*:role/mlops-pipeline-*'],
       scpTargetIds: ['ou-ab12-abcdefgh'],
-      iamGuardrail: 'permissionsBoundary',
+      iamGuardrailUsage: GuardrailPolicyUsage.PERMISSIONS_BOUNDARY,
       alertEmails: ['secops@example.com'],
     });
     expect(violations(app).violations).toEqual([]);
@@ -65,7 +67,7 @@ describe("CDK's built-in CloudFormation validation", () => {
 
   test('every triage output on (chat, Security Hub, SOAR bus), monitoring and sweeps: no findings, warnings included', () => {
     const { app, stack } = testStack({ cfnValidation: true });
-    new BedrockModelSupplyChainDetector(stack, 'Detector', {
+    new SupplyChainDetector(stack, 'Detector', {
       securityHub: true,
       soarEventBus: new events.EventBus(stack, 'Soar'),
       slackChannels: [
@@ -82,7 +84,7 @@ describe("CDK's built-in CloudFormation validation", () => {
 
   test('the check can fail: a resource with an unknown property is reported', () => {
     const { app, stack } = testStack({ cfnValidation: true });
-    new BedrockModelSupplyChainDetector(stack, 'Detector');
+    new SupplyChainDetector(stack, 'Detector');
     new CfnResource(stack, 'Bad', { type: 'AWS::SQS::Queue', properties: { NotAProperty: 1 } });
     const report = violations(app);
     expect(report.plugins).toContain('CloudFormation Validate');

@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 
-import { ModelSupplyChainScp, type PolicyStatementJson } from '../../lib';
+import { SupplyChainScp, DetectionProfile } from '../../lib';
+import { type PolicyStatementJson } from '../../lib/contracts';
 import { testStack } from '../support/app';
 import { evaluate, type IamRequest } from '../support/iam-evaluator';
 
@@ -17,10 +18,10 @@ const IMPORT_ROLE = role('BedrockModelImportRole');
 const CFN = role('cdk-hnb659fds-cfn-exec-role-111122223333-us-east-1');
 
 function synthesizedStatements(
-  extra: Partial<ConstructorParameters<typeof ModelSupplyChainScp>[2]> = {},
+  extra: Partial<ConstructorParameters<typeof SupplyChainScp>[2]> = {},
 ): PolicyStatementJson[] {
   const { stack } = testStack({ env: true });
-  new ModelSupplyChainScp(stack, 'Scp', {
+  new SupplyChainScp(stack, 'Scp', {
     targetIds: ['ou-ab12-abcdefgh'],
     approvedPrincipalArns: ['arn:aws:iam::*:role/mlops-pipeline-*', 'arn:aws:iam::*:role/bedrock-break-glass'],
     approvedServiceRoleArns: [
@@ -334,7 +335,7 @@ describe('guardrail SCP: allow or deny, by evaluating the synthesized policy', (
   });
 
   test('the extended profile also guards CreateCustomModel, CreateModelCopyJob and UpdateMarketplaceModelEndpoint', () => {
-    const extended = synthesizedStatements({ profile: 'extended' });
+    const extended = synthesizedStatements({ profile: DetectionProfile.EXTENDED });
     for (const action of ['CreateCustomModel', 'CreateModelCopyJob', 'UpdateMarketplaceModelEndpoint']) {
       expect([action, evaluate(extended, bedrock(action, OTHER)).allowed]).toEqual([action, false]);
       expect([action, evaluate(extended, bedrock(action, APPROVED)).allowed]).toEqual([action, true]);

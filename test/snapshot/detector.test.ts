@@ -1,23 +1,23 @@
 import { Template } from 'aws-cdk-lib/assertions';
 
-import { BedrockModelSupplyChainDetector, DetectorTrail } from '../../lib';
+import { SupplyChainDetector, DetectorTrail, DetectionProfile, Severity } from '../../lib';
 import { testStack } from '../support/app';
 
 // Snapshots say that the template changed; the construct tests say what must be true of it.
 describe('snapshots (asset hashes scrubbed)', () => {
   test('defaults', () => {
     const { stack } = testStack();
-    new BedrockModelSupplyChainDetector(stack, 'Detector');
+    new SupplyChainDetector(stack, 'Detector');
     expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
   });
 
   test('extended profile on an organisation trail with e-mail alerts', () => {
     const { stack } = testStack();
-    new BedrockModelSupplyChainDetector(stack, 'Detector', {
-      profile: 'extended',
+    new SupplyChainDetector(stack, 'Detector', {
+      profile: DetectionProfile.EXTENDED,
       trail: DetectorTrail.organizationTrail(),
       alertEmails: ['secops@example.com'],
-      severity: 'HIGH',
+      severity: Severity.HIGH,
     });
     expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
   });

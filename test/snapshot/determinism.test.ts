@@ -70,9 +70,11 @@ describe('deterministic synthesis', () => {
     const names = [...first.keys()].sort();
     // The template, its asset manifest, the bundled function (one asset), and no path of the copies.
     expect(names.filter((n) => n.endsWith('.template.json'))).toEqual(['BedrockModelSupplyChain.template.json']);
-    // Two assets: the bundled function and the backfill's AwsCustomResource provider.
+    // Two assets: the bundled function (with the licences of what it bundles) and the backfill's
+    // AwsCustomResource provider.
     expect(names.filter((n) => n.startsWith('asset.'))).toEqual([
       expect.stringMatching(/^asset\.[0-9a-f]{64}\/index\.js$/),
+      expect.stringMatching(/^asset\.[0-9a-f]{64}\/THIRD-PARTY-LICENSES\.txt$/),
       expect.stringMatching(/^asset\.[0-9a-f]{64}\/index\.js$/),
     ]);
     for (const [name, text] of first) expect([name, text.includes(tmp)]).toEqual([name, false]);

@@ -1,7 +1,7 @@
 import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 
-import { BedrockModelSupplyChainDetector, type BedrockModelSupplyChainDetectorProps } from '../../lib';
+import { SupplyChainDetector, type SupplyChainDetectorProps } from '../../lib';
 
 import { testStack } from './app';
 
@@ -10,11 +10,11 @@ import { testStack } from './app';
  * stack (a bus, chat channels).
  */
 export function synthDetector(
-  props: BedrockModelSupplyChainDetectorProps = {},
-  extra?: (stack: Stack) => Partial<BedrockModelSupplyChainDetectorProps>,
+  props: SupplyChainDetectorProps = {},
+  extra?: (stack: Stack) => Partial<SupplyChainDetectorProps>,
 ) {
   const { stack } = testStack({ env: true });
-  const detector = new BedrockModelSupplyChainDetector(stack, 'Detector', { ...props, ...(extra ? extra(stack) : {}) });
+  const detector = new SupplyChainDetector(stack, 'Detector', { ...props, ...(extra ? extra(stack) : {}) });
   return { stack, detector, template: Template.fromStack(stack) };
 }
 

@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+// The umbrella construct with every option set: a reference for the props (each at a value other
+// than its default where it has one), and, in a second stack, with every feature that can be turned
+// off turned off. CI scans both templates with cfn-lint and checkov; the compliance test checks them
+// with every cdk-nag pack.
+//
+//   npx cdk synth --app "npx tsx bin/every-option.ts"
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { Construct } from 'constructs';
+
+import {
+  DetectionProfile,
+  DetectorMode,
+  DetectorTrail,
+  GuardrailPolicyUsage,
+  Severity,
+  SupplyChainGuard,
+  type SupplyChainGuardProps,
+} from '../lib';
+
+/** Every prop of the umbrella construct, in the order of its documentation. */
+export function everyOptionProps(scope: Construct): SupplyChainGuardProps {
+  const mlops = 'arn:aws:iam::*:role/mlops-pipeline-*';
+  return {
+    // Watch options
+    profile: DetectionProfile.EXTENDED,
+    additionalEventNames: ['CreateModelCustomizationJob'],
+    namePrefix: 'every-option',
+    // Who is approved, and the guardrails
+    approvedPrincipalArns: [mlops, 'arn:aws:iam::*:role/bedrock-break-glass'],
+    scpTargetIds: ['r-ab12'],
+    scpSizeBudgetBytes: 10_240,
+    iamGuardrail: true,
+    iamGuardrailUsage: GuardrailPolicyUsage.PERMISSIONS_BOUNDARY,
+    approvedServiceRoleArns: ['arn:aws:iam::*:role/BedrockModelImport*'],
+    passRoleServices: ['bedrock.amazonaws.com', 'sagemaker.amazonaws.com'],
+    organizationId: 'o-a1b2c3d4e5',
+    trustedAccountIds: ['444455556666'],
+    exemptBucketArns: ['arn:aws:s3:::jumpstart-cache-prod-*'],
+    tamperProtection: true,
+    deploymentPrincipalArns: ['arn:aws:iam::*:role/cdk-*-cfn-exec-role-*', 'arn:aws:iam::*:role/break-glass'],
+    partition: 'aws',
+    // The detector
+    trail: DetectorTrail.create({ trailName: 'every-option-trail', logRetention: Duration.days(400) }),
+    alertEmails: ['secops@example.com', 'ml-platform@example.com'],
+    severity: Severity.HIGH,
+    riskScore: 60,
+    verdictSeverities: {
+      approved: { severity: Severity.LOW, riskScore: 10 },
+      unapprovedPrincipal: { severity: Severity.HIGH, riskScore: 80 },
+      untrustedSource: { severity: Severity.CRITICAL, riskScore: 100 },
+    },
+    logRetention: logs.RetentionDays.TWO_YEARS,
+    reserveConcurrency: true,
+    reservedConcurrentExecutions: 10,
+    ruleRetryAttempts: 100,
+    ruleMaxEventAge: Duration.hours(12),
+    functionRetryAttempts: 1,
+    functionMaxEventAge: Duration.hours(3),
+    deadLetterRetention: Duration.days(7),
+    tamperAlerts: true,
+    guardrailPolicyIds: ['p-abcd1234'],
+    approvals: {
+      s3Locations: ['s3://acme-models/approved/'],
+      sourceAccounts: ['444455556666'],
+      modelSourceIdentifiers: ['arn:aws:sagemaker:*:aws:hub-content/SageMakerPublicHub/Model/*'],
+    },
+    mode: DetectorMode.OBSERVE,
+    notifyApproved: true,
+    provenanceCheck: true,
+    enrichment: true,
+    enrichmentWindow: Duration.minutes(30),
+    enrichmentMaxPages: 3,
+    firstSeen: true,
+    slackChannels: [
+      new chatbot.SlackChannelConfiguration(scope, 'Slack', {
+        slackChannelConfigurationName: 'every-option-secops',
+        slackWorkspaceId: 'T0123456',
+        slackChannelId: 'C0123456',
+      }),
+    ],
+    teamsChannels: [
+      new chatbot.CfnMicrosoftTeamsChannelConfiguration(scope, 'Teams', {
+        configurationName: 'every-option-secops',
+        teamId: '11111111-2222-3333-4444-555555555555',
+        teamsChannelId: '19%3Aabcdefabcdefabcdefabcdef%40thread.tacv2',
+        teamsTenantId: '66666666-7777-8888-9999-000000000000',
+        iamRoleArn: new iam.Role(scope, 'TeamsRole', { assumedBy: new iam.ServicePrincipal('chatbot.amazonaws.com') })
+          .roleArn,
+      }),
+    ],
+    chatNotifications: true,
+    securityHub: true,
+    soarEventBus: new events.EventBus(scope, 'Soar', { eventBusName: 'every-option-soar' }),
+    backfill: true,
+    backfillPeriod: Duration.days(30),
+    reconciliation: true,
+    reconciliationInterval: Duration.minutes(30),
+    monitoring: true,
+  };
+}
+
+/** The umbrella with every option, in a stack of its own. */
+export function everyOptionStack(app: App, id = 'EveryOption'): Stack {
+  const stack = new Stack(app, id, {
+    description: 'cdk-bedrock-model-supply-chain: the umbrella construct with every option set',
+    env: { account: '123456789012', region: 'us-east-1' },
+  });
+  new SupplyChainGuard(stack, 'Guard', everyOptionProps(stack));
+  return stack;
+}
+
+/** The umbrella with every feature that can be turned off turned off, in a stack of its own. */
+export function everyOptionOffStack(app: App, id = 'EveryOptionOff'): Stack {
+  const stack = new Stack(app, id, {
+    description: 'cdk-bedrock-model-supply-chain: the umbrella construct with every feature that can be off, off',
+    env: { account: '345678901234', region: 'eu-west-1' },
+  });
+  new SupplyChainGuard(stack, 'Guard', {
+    namePrefix: 'every-option-off',
+    approvedPrincipalArns: ['arn:aws:iam::*:role/mlops-pipeline-*'],
+    scpTargetIds: ['r-ab12'],
+    iamGuardrail: false,
+    tamperProtection: false,
+    trail: DetectorTrail.create({ cloudWatchLogs: false }),
+    reserveConcurrency: false,
+    tamperAlerts: false,
+    provenanceCheck: false,
+    enrichment: false,
+    backfill: false,
+    reconciliation: false,
+    monitoring: false,
+  });
+  return stack;
+}
+
+if (require.main === module) {
+  const app = new App({ builtinCloudFormationValidation: false });
+  everyOptionStack(app);
+  everyOptionOffStack(app);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+}
