@@ -11,6 +11,7 @@ export default tseslint.config(
       'cdk.out/',
       'dist/',
       'coverage/',
+      'dist-lang/',
       '.tmp/',
       '**/*.js',
       '**/*.mjs',

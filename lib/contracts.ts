@@ -2,7 +2,8 @@
 // catalogue: the alert document's types, the watched-call catalogue and its EventBridge pattern, the
 // physical names, and the pure guardrail statement builder. Not part of the jsii assembly (they are
 // types and functions that other languages read as JSON): import them from
-// `cdk-bedrock-model-supply-chain/contracts`.
+// `cdk-bedrock-model-supply-chain/contracts`. Pure: loading them loads neither aws-cdk-lib nor
+// constructs (a SOAR consumer of the alerts needs neither), which test/layout checks.
 export {
   ALERT_SCHEMA,
   ALERT_SEVERITIES,
@@ -44,12 +45,14 @@ export {
   DEFAULT_DEPLOYMENT_PRINCIPAL_ARNS,
   DEFAULT_EXEMPT_BUCKET_ARNS,
   DEFAULT_PASS_ROLE_SERVICES,
+  checkGuardrailOptions,
+  type GuardrailOptions,
+} from './prevention/options';
+export {
   DEFAULT_SCP_BUDGET_BYTES,
   SCP_MAX_BYTES,
-  buildGuardrailStatements,
-  checkGuardrailOptions,
   packStatements,
   policyDocumentJson,
-  type GuardrailOptions,
   type PolicyStatementJson,
-} from './prevention';
+} from './prevention/policy-document';
+export { buildGuardrailStatements } from './prevention/statements';

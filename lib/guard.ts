@@ -73,6 +73,11 @@ export class SupplyChainGuard extends Construct {
   /** The IAM guardrail policy, unless `iamGuardrail` is false. */
   readonly guardrailPolicy?: SupplyChainGuardrailPolicy;
 
+  /**
+   * @param scope the construct this one is created in
+   * @param id this construct's id: part of every logical id under it, so keep it stable once deployed
+   * @param props the approved principals, the detector's options and the guardrails'
+   */
   constructor(scope: Construct, id: string, props: SupplyChainGuardProps) {
     super(scope, id);
     const guardrails: GuardrailProps &

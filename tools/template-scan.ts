@@ -60,6 +60,8 @@ function templates(work: string): string[] {
 function run(command: string, args: string[]): string {
   try {
     return execFileSync(path.join(bin, command), args, {
+      // Offline: no update check, no download of Prisma Cloud's check metadata.
+      env: { ...process.env, CKV_SKIP_PACKAGE_UPDATE_CHECK: 'true', BC_SKIP_MAPPING: 'TRUE' },
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -23,14 +23,23 @@ export function checkNamePrefix(value: unknown, prop = 'namePrefix'): string | u
 
 /** The detector's names. Those that are global to an account have the region appended where used. */
 export interface DetectorNames {
+  /** The name prefix every other name starts with. */
   readonly prefix: string;
+  /** The trail the detector creates. */
   readonly trail: string;
+  /** The rule that matches the watched calls. */
   readonly rule: string;
+  /** The rule that matches changes to the detector (a `-2` suffix names its second part). */
   readonly tamperRule: string;
+  /** The rule, in us-east-1 only, that matches IAM and Organizations changes to the detector. */
   readonly globalTamperRule: string;
+  /** The alerting function. */
   readonly function: string;
+  /** The alerting function's log group. */
   readonly logGroup: string;
+  /** The dead-letter queue. */
   readonly queue: string;
+  /** The alert topic. */
   readonly topic: string;
   /** The topic AWS Chatbot channels subscribe to. */
   readonly chatTopic: string;
@@ -38,6 +47,7 @@ export interface DetectorNames {
   readonly idempotencyTable: string;
   /** The schedule of the reconciliation sweep. */
   readonly reconcileRule: string;
+  /** The alias of the detector's KMS key. */
   readonly keyAlias: string;
   /** IAM role names are global to the account: the region is appended (`<role>-<region>`). */
   readonly rolePrefix: string;

@@ -5,10 +5,15 @@ import { show } from './values';
 
 /** Alert severities, lowest first (the reference rule's scale, and Security Hub's labels). */
 export enum Severity {
+  /** For information: an approved call (sent only with `notifyApproved`). */
   INFORMATIONAL = 'INFORMATIONAL',
+  /** Low. */
   LOW = 'LOW',
+  /** Medium: the reference rule's, for a call that cannot be verified. */
   MEDIUM = 'MEDIUM',
+  /** High: by default, a call by a principal outside the approvals. */
   HIGH = 'HIGH',
+  /** Critical: by default, a model from a source outside the approvals. */
   CRITICAL = 'CRITICAL',
 }
 

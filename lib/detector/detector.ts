@@ -98,6 +98,11 @@ export class SupplyChainDetector extends Construct {
   /** The detector's alarms and dashboard, when on. */
   readonly monitoring?: DetectorMonitoring;
 
+  /**
+   * @param scope the construct this one is created in
+   * @param id this construct's id: part of every logical id under it, so keep it stable once deployed
+   * @param props the detector's options; all optional
+   */
   constructor(scope: Construct, id: string, props: SupplyChainDetectorProps = {}) {
     super(scope, id);
     validateDetectorProps(props);

@@ -16,10 +16,13 @@ import {
   type DetectorAlarm,
 } from '../detection';
 
-/** Props of {@link DetectorMonitoring}. */
+/** Props of `DetectorMonitoring`. */
 export interface DetectorMonitoringProps {
+  /** The detector's name prefix: the alarms and the dashboard are named under it. */
   readonly namePrefix: string;
+  /** The alerting function, whose errors, throttles and metrics are watched. */
   readonly alertFunction: lambda.IFunction;
+  /** The dead-letter queue, alarmed on its first message. */
   readonly deadLetterQueue: sqs.IQueue;
   /** Rules whose failed invocations are alarmed (the detection, tamper and reconciliation rules). */
   readonly rules: events.IRule[];
@@ -35,10 +38,16 @@ export interface DetectorMonitoringProps {
 export class DetectorMonitoring extends Construct {
   /** By what they watch: `functionErrors`, `functionThrottles`, `deadLetters`, `ruleFailures`, `sweepFailures`, `deliveryFailures`. */
   readonly alarms: { [name: string]: cloudwatch.Alarm };
+  /** The dashboard of the detector's metrics and alarms. */
   readonly dashboard: cloudwatch.Dashboard;
   /** The dashboard's name as given: `<prefix>-<region>` (dashboard names are global to the account). */
   readonly dashboardName: string;
 
+  /**
+   * @param scope the construct this one is created in
+   * @param id this construct's id: part of every logical id under it, so keep it stable once deployed
+   * @param props what the alarms watch
+   */
   constructor(scope: Construct, id: string, props: DetectorMonitoringProps) {
     super(scope, id);
     const period = Duration.minutes(5);

@@ -118,7 +118,7 @@ export class DetectorTrail {
   ) {}
 }
 
-/** {@link NewTrailOptions}' defaults, in one place (a test checks the JSDoc against them). */
+/** `NewTrailOptions`' defaults, in one place (a test checks the JSDoc against them). */
 export const NEW_TRAIL_DEFAULTS = {
   managementEvents: cloudtrail.ReadWriteType.ALL,
   logRetention: Duration.days(365),

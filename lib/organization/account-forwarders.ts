@@ -10,7 +10,7 @@ import { OrganizationEventBus } from './event-bus';
 import { RegionalForwarder } from './regional-forwarder';
 import { planWatchedRegions, type WatchedRegionPlan } from './watched-regions';
 
-/** {@link AccountForwardersProps}' defaults, in one place (a test checks the JSDoc against them). */
+/** `AccountForwardersProps`' defaults, in one place (a test checks the JSDoc against them). */
 export const ACCOUNT_FORWARDERS_DEFAULTS = {
   homeRegion: DEFAULT_HOME_REGION,
   stackNamePrefix: 'BedrockSupplyChain-Forwarder',
@@ -106,6 +106,11 @@ export class AccountForwarders extends Construct {
   /** Each region's stack, by region (the home region's is `homeRegionStack` when given). */
   readonly stacks: Readonly<Record<string, Stack>>;
 
+  /**
+   * @param scope the construct this one is created in
+   * @param id this construct's id: part of every logical id under it, so keep it stable once deployed
+   * @param props the regions, the home region and where the events go
+   */
   constructor(scope: Construct, id: string, props: AccountForwardersProps) {
     super(scope, id);
     if (scope.node.scopes.some((c) => Stack.isStack(c))) {

@@ -18,7 +18,7 @@ export function organizationEventBusName(namePrefix: string = DEFAULT_NAME_PREFI
   return detectorNames(namePrefix).organizationBus;
 }
 
-/** Props of {@link OrganizationEventBus}. */
+/** Props of `OrganizationEventBus`. */
 export interface OrganizationEventBusProps {
   /**
    * The organisation (`o-…`) whose accounts may put events on the bus (`aws:PrincipalOrgID`). No
@@ -83,6 +83,11 @@ export class OrganizationEventBus extends Construct {
   /** The organisation the bus admits. */
   readonly organizationId: string;
 
+  /**
+   * @param scope the construct this one is created in
+   * @param id this construct's id: part of every logical id under it, so keep it stable once deployed
+   * @param props the organisation and the name prefix
+   */
   constructor(scope: Construct, id: string, props: OrganizationEventBusProps) {
     super(scope, id);
     assertValid(checkOrganizationId(props.organizationId, 'organizationId', isToken));

@@ -54,6 +54,11 @@ export class OrganizationDetector extends Construct {
   /** The home region. */
   readonly homeRegion: string;
 
+  /**
+   * @param scope the construct this one is created in
+   * @param id this construct's id: part of every logical id under it, so keep it stable once deployed
+   * @param props the organisation, its regions and the detector's options
+   */
   constructor(scope: Construct, id: string, props: OrganizationDetectorProps) {
     super(scope, id);
     this.homeRegion = props.homeRegion ?? DEFAULT_HOME_REGION;

@@ -12,7 +12,7 @@ import { watchedCallsAndPattern } from '../private/watched-calls';
 
 import { declaredTrail } from './trail-declaration';
 
-/** {@link RegionalForwarderProps}' defaults, in one place (a test checks the JSDoc against them). */
+/** `RegionalForwarderProps`' defaults, in one place (a test checks the JSDoc against them). */
 export const REGIONAL_FORWARDER_DEFAULTS = {
   forwardWatchedCalls: true,
   forwardTamperEvents: false,
@@ -107,6 +107,11 @@ export class RegionalForwarder extends Construct {
   /** The declared trail, if any. */
   readonly trailSource?: DetectorTrail;
 
+  /**
+   * @param scope the construct this one is created in
+   * @param id this construct's id: part of every logical id under it, so keep it stable once deployed
+   * @param props where the events go and what is forwarded
+   */
   constructor(scope: Construct, id: string, props: RegionalForwarderProps) {
     super(scope, id);
     const stack = Stack.of(this);

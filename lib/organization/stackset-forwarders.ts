@@ -124,7 +124,7 @@ export interface OrganizationForwardersProps extends WatchOptions {
  * and in every watched region, one rule with the detector's pattern (from `lib/detection`) and
  * the role it needs, targeting the organisation's central bus. New accounts get them automatically.
  *
- * The member template is a {@link RegionalForwarder} synthesized on its own, without assets or
+ * The member template is a `RegionalForwarder` synthesized on its own, without assets or
  * bootstrap checks, and passed inline (`TemplateBody`); the central bus's ARN is its one parameter.
  * Service-managed StackSets never deploy to the management account: deploy a `RegionalForwarder`
  * there per region.
@@ -145,6 +145,11 @@ export class OrganizationForwarders extends Construct {
   /** The ARN of the central bus the forwarders target. */
   readonly centralEventBusArn: string;
 
+  /**
+   * @param scope the construct this one is created in
+   * @param id this construct's id: part of every logical id under it, so keep it stable once deployed
+   * @param props the central account, the regions and the organisational units
+   */
   constructor(scope: Construct, id: string, props: OrganizationForwardersProps) {
     super(scope, id);
     const homeRegion = props.homeRegion ?? ORGANIZATION_FORWARDERS_DEFAULTS.homeRegion;
@@ -248,7 +253,7 @@ function validate(props: OrganizationForwardersProps, homeRegion: string): void 
 }
 
 /**
- * The member template: a {@link RegionalForwarder} in a stack of its own, synthesized in a separate
+ * The member template: a `RegionalForwarder` in a stack of its own, synthesized in a separate
  * in-memory app (a temporary directory, removed at once), with no bootstrap version check (member
  * accounts are not CDK-bootstrapped), no assets, no CDK metadata and no construct paths.
  */

@@ -70,6 +70,11 @@ export class SupplyChainGuardrailPolicy extends Construct {
   private attachments = 0;
   private readonly options: SupplyChainGuardrailPolicyProps;
 
+  /**
+   * @param scope the construct this one is created in
+   * @param id this construct's id: part of every logical id under it, so keep it stable once deployed
+   * @param props the approved principals, how the policy is used and the guardrail settings
+   */
   constructor(scope: Construct, id: string, props: SupplyChainGuardrailPolicyProps = {}) {
     super(scope, id);
     const usage = props.usage ?? GUARDRAIL_POLICY_DEFAULTS.usage;

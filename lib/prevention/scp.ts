@@ -97,6 +97,11 @@ export class SupplyChainScp extends Construct {
   /** Attachment slots the guardrails take on each target (SCPs: 10 per root, OU or account). */
   readonly attachmentSlotsPerTarget: number;
 
+  /**
+   * @param scope the construct this one is created in
+   * @param id this construct's id: part of every logical id under it, so keep it stable once deployed
+   * @param props the targets, the approved principals and the guardrail settings
+   */
   constructor(scope: Construct, id: string, props: SupplyChainScpProps) {
     super(scope, id);
     assertAllValid(checkScpProps(props));

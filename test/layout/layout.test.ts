@@ -82,6 +82,23 @@ describe('layout', () => {
     expect(findCycle(new Map([['a', ['b']]]))).toBeUndefined();
   });
 
+  test('lib/contracts.ts (the TypeScript-only contracts) reaches neither aws-cdk-lib nor constructs', () => {
+    const reached = new Set<string>();
+    const visit = (file: string): void => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      importsOf(file).forEach(visit);
+    };
+    visit(path.join('lib', 'contracts.ts'));
+    const packages = [...reached].flatMap((file) =>
+      [
+        ...fs.readFileSync(path.join(ROOT, file), 'utf8').matchAll(/(?:import|export)\s[^'";]*?from\s+'([^.][^']*)'/g),
+      ].map((m) => `${file}: ${m[1]}`),
+    );
+    expect(reached.size).toBeGreaterThan(10);
+    expect(packages.filter((p) => /: (aws-cdk-lib|constructs)(\/|$)/.test(p))).toEqual([]);
+  });
+
   test('the detector is a short composition of its parts', () => {
     const detector = fs.readFileSync(path.join(ROOT, 'lib', 'detector', 'detector.ts'), 'utf8').split('\n').length;
     expect(detector).toBeLessThanOrEqual(320);
