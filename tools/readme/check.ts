@@ -31,6 +31,7 @@ export function blocks(markdown: string, language: string): { line: number; code
 
 const markdown = fs.readFileSync(readmePath, 'utf8');
 const examples = blocks(markdown, 'ts');
+fs.mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
 const work = fs.mkdtempSync(path.join(ROOT, '.tmp', 'readme-'));
 try {
   const files = examples.map(({ line, code }) => {
