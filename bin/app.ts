@@ -9,7 +9,7 @@
 import { Annotations, App, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 
-import { AccountForwarders, DetectorTrail, SupplyChainGuard, WatchedRegions } from '../lib';
+import { AccountForwarders, DetectionProfile, DetectorTrail, SupplyChainGuard, WatchedRegions } from '../lib';
 
 // CDK's built-in CloudFormation schema validation costs about 3 s of every synth of this app; the
 // test suite runs it over the same constructs and fails on any finding (test/nag), so the example
@@ -34,12 +34,18 @@ const stack = new Stack(app, 'BedrockModelSupplyChain', {
 });
 
 const guard = new SupplyChainGuard(stack, 'Guard', {
+  // The reference rule's four calls and the three with the same impact (see README, Catalogue);
+  // DetectionProfile.EXTENDED and the source profiles watch more.
+  profile: DetectionProfile.DEFAULT,
   // Who may bring models in: replace with your MLOps pipeline roles and a break-glass role.
   approvedPrincipalArns: list('approvedPrincipalArns') ?? [
     'arn:aws:iam::*:role/mlops-pipeline-*',
     'arn:aws:iam::*:role/bedrock-break-glass',
   ],
   scpTargetIds: list('scpTargetIds'),
+  // The regions whose calls reach the detector by a rule; the hourly sweep reads every other enabled
+  // region's event history (without -c watchedRegions: every region but this one).
+  watchedRegions: regions ? [...regions.regions] : undefined,
   // alertEmails: ['secops@example.com'],
 });
 

@@ -7,7 +7,8 @@
 //
 //   npx cdk synth --app "npx tsx bin/landing-zone.ts"
 //   ... -c organizationId=o-… -c managementAccountId=… -c auditAccountId=… -c organizationalUnitIds=ou-…
-//       -c watchedRegions=us-east-1,eu-west-1 -c organizationTrailArn=arn:aws:cloudtrail:…
+//       -c watchedRegions=us-east-1,eu-west-1 -c organizationTrailName=aws-controltower-BaselineCloudTrail
+//       (or -c organizationTrailArn=arn:aws:cloudtrail:…)
 import { Annotations, App, CfnOutput, Lazy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
@@ -17,7 +18,9 @@ import type { Construct } from 'constructs';
 
 import {
   AccountForwarders,
+  DetectionProfile,
   DetectorTrail,
+  SourceProfile,
   GuardrailStatements,
   OrganizationDetector,
   OrganizationForwarders,
@@ -111,10 +114,24 @@ const managementAccountId = text('managementAccountId') ?? '111111111111';
 const auditAccountId = text('auditAccountId') ?? '333333333333';
 const workloadOus = list('organizationalUnitIds') ?? ['ou-ab12-33333333'];
 const regions = WatchedRegions.plan({ regions: list('watchedRegions') ?? ['us-east-1', 'eu-west-1'] });
+// The organisation trail the landing zone already runs, by name (Control Tower's by default) or ARN:
+// the detector relies on it, so its tamper rules watch it and its health check reads it hourly.
 const trail = DetectorTrail.organizationTrail(
-  text('organizationTrailArn') ??
-    `arn:aws:cloudtrail:${regions.homeRegion}:${managementAccountId}:trail/aws-controltower-BaselineCloudTrail`,
+  text('organizationTrailArn') ?? text('organizationTrailName') ?? 'aws-controltower-BaselineCloudTrail',
 );
+// What the landing zone watches: the default profile and every opt-in source profile (RAM shares of
+// custom models, SageMaker endpoint swaps, AgentCore outside models, model access, bedrock-mantle).
+// Every construct that watches takes the same options, so the members forward what the detector judges.
+const watch = {
+  profile: DetectionProfile.DEFAULT,
+  sourceProfiles: [
+    SourceProfile.RAM_MODEL_SHARING,
+    SourceProfile.SAGEMAKER_ENDPOINT_SWAPS,
+    SourceProfile.AGENTCORE_OUTSIDE_MODELS,
+    SourceProfile.MODEL_ACCESS,
+    SourceProfile.BEDROCK_MANTLE,
+  ],
+};
 const approvedPrincipalArns = ['arn:aws:iam::*:role/mlops-pipeline-*', 'arn:aws:iam::*:role/bedrock-break-glass'];
 
 const audit = new LandingZoneAuditStack(app, 'LandingZone-Audit', {
@@ -129,6 +146,7 @@ const management = new LandingZoneManagementStack(app, 'LandingZone-Management',
 
 // Audit account: the organisation detector, alerting on the landing zone's own notification topic.
 const detector = new OrganizationDetector(audit, 'BedrockSupplyChain', {
+  ...watch,
   organizationId,
   regions: [...regions.regions],
   homeRegion: regions.homeRegion,
@@ -148,6 +166,7 @@ new CfnOutput(audit, 'BedrockSupplyChainEventBusArn', { value: detector.eventBus
 management.addStatements(GuardrailStatements.toJson({ approvedPrincipalArns }));
 management.guardrails.tags.setTag(SupplyChainDetector.namesFor().guardrailTagKey, 'true');
 new OrganizationForwarders(management, 'BedrockSupplyChainForwarders', {
+  ...watch,
   centralAccountId: auditAccountId,
   homeRegion: regions.homeRegion,
   regions: [...regions.regions],
@@ -155,6 +174,7 @@ new OrganizationForwarders(management, 'BedrockSupplyChainForwarders', {
   trail,
 });
 new AccountForwarders(app, 'BedrockSupplyChainManagementForwarders', {
+  ...watch,
   regions: [...regions.regions],
   homeRegion: regions.homeRegion,
   centralAccountId: auditAccountId,

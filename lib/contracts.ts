@@ -20,10 +20,13 @@ export {
   TAMPER_MITRE_ATTACK,
   VERDICT_KINDS,
   buildEventPattern,
+  buildEventPatterns,
   classify,
   detectorNames,
   forwarderNames,
   resolveWatchedCalls,
+  SOURCE_PROFILES,
+  SOURCE_PROFILE_CALLS,
   utf8Bytes,
   type AlertCategory,
   type AlertContext,
@@ -40,6 +43,8 @@ export {
   type VerdictKind,
   type WatchedCall,
   type WatchedCallOptions,
+  type SourceProfileName,
+  type AdditionalEvents as AdditionalEventsOption,
 } from './detection';
 export {
   DEFAULT_DEPLOYMENT_PRINCIPAL_ARNS,

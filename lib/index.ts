@@ -12,6 +12,7 @@ export {
   DetectorTrail,
   DetectorTrailKind,
   SupplyChainDetector,
+  type AdditionalEvents,
   type Approvals,
   type DetectorMonitoringProps,
   type NewTrailOptions,
@@ -20,7 +21,14 @@ export {
   type VerdictSeverities,
   type WatchOptions,
 } from './detector';
-export { DetectionProfile, DetectorMode, Severity, type DetectorNames, type ForwarderNames } from './detection';
+export {
+  DetectionProfile,
+  DetectorMode,
+  Severity,
+  SourceProfile,
+  type DetectorNames,
+  type ForwarderNames,
+} from './detection';
 
 // --- Prevention --------------------------------------------------------------------------------------
 export {

@@ -1,6 +1,7 @@
 // Runtime checks and lookups: each is bounded in time and in requests, and none can stop an alert.
 // A check that fails or times out comes back as "unverifiable"/"unavailable" with the reason.
 // The SDK commands are loaded on first use, with the clients (see index.ts).
+import type { BedrockClient } from '@aws-sdk/client-bedrock';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -150,5 +151,45 @@ export async function firstSeen(
     }
   };
   const [principal, sourceIp] = await Promise.all([remember(keys.principal), remember(keys.sourceIp)]);
-  return { principal, sourceIp, ...(reason ? { reason } : {}) };
+  return { principal, sourceIp, memoryDays: days, ...(reason ? { reason } : {}) };
+}
+
+/** Whether a SageMaker endpoint is registered with Bedrock (a marketplace model endpoint). */
+export type EndpointRegistration =
+  | { readonly status: 'registered'; readonly endpointArn: string }
+  | { readonly status: 'not-registered' }
+  | { readonly status: 'unknown'; readonly reason: string };
+
+/** At most this many pages of marketplace model endpoints are read (100 each). */
+const MAX_ENDPOINT_PAGES = 5;
+
+/**
+ * Asks Bedrock (ListMarketplaceModelEndpoints) whether `endpointName` is one of its marketplace
+ * model endpoints, registered or created: those are the SageMaker endpoints whose swap changes a
+ * Bedrock model. A check that cannot tell says so; the alert then goes out.
+ */
+export async function endpointRegistration(
+  bedrock: BedrockClient,
+  endpointName: string,
+  timeoutMs: number,
+): Promise<EndpointRegistration> {
+  const { ListMarketplaceModelEndpointsCommand } = load.bedrock();
+  const suffix = `:endpoint/${endpointName.toLowerCase()}`;
+  let nextToken: string | undefined;
+  try {
+    for (let page = 0; page < MAX_ENDPOINT_PAGES; page++) {
+      const out = await bedrock.send(new ListMarketplaceModelEndpointsCommand({ maxResults: 100, nextToken }), {
+        abortSignal: AbortSignal.timeout(timeoutMs),
+      });
+      const found = (out.marketplaceModelEndpoints ?? []).find((e) =>
+        (e.endpointArn ?? '').toLowerCase().endsWith(suffix),
+      );
+      if (found?.endpointArn) return { status: 'registered', endpointArn: found.endpointArn };
+      nextToken = out.nextToken;
+      if (!nextToken) return { status: 'not-registered' };
+    }
+    return { status: 'unknown', reason: `more than ${MAX_ENDPOINT_PAGES * 100} marketplace endpoints` };
+  } catch (e) {
+    return { status: 'unknown', reason: `ListMarketplaceModelEndpoints failed: ${describeError(e)}` };
+  }
 }

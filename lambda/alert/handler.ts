@@ -4,8 +4,10 @@
 // and then dead-letters it with the error.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import type { BedrockClient } from '@aws-sdk/client-bedrock';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
@@ -25,6 +27,7 @@ import {
 
 import { createDeliverer, type DeliveryStoreSource, type DeliveryTargets } from './deliver';
 import { UnprocessableEventError, describeType } from './errors';
+import { runHealthCheck, type HealthResult } from './health';
 import { dynamoDbDeliveryStore } from './idempotency';
 import { lookupEventsLimiter, type MinInterval } from './lookup';
 import { handleEvent, type EventResult, type PipelineDependencies } from './pipeline';
@@ -32,7 +35,7 @@ import { runSweep, type SweepResult } from './sweep';
 
 export { DeliveryFailedError, SweepIncompleteError, UnprocessableEventError } from './errors';
 
-export type HandlerResult = EventResult | SweepResult;
+export type HandlerResult = EventResult | SweepResult | HealthResult;
 
 export interface HandlerDependencies {
   readonly sns: SNSClient;
@@ -46,6 +49,12 @@ export interface HandlerDependencies {
   readonly eventBridge?: EventBridgeClient;
   /** For idempotency and first-seen; with `idempotencyTable`. Read only when a delivery or first-seen runs. */
   readonly dynamoDb?: DynamoDBClient;
+  /** For the SageMaker endpoint-swap profile (is the endpoint registered with Bedrock?). */
+  readonly bedrock?: BedrockClient;
+  /** For listing the enabled regions the reconciliation sweeps. */
+  readonly ec2?: EC2Client;
+  /** CloudTrail clients in other regions, for that sweep. */
+  readonly cloudTrailIn?: (region: string) => CloudTrailClient;
   /** The DynamoDB table of delivered events. Without it nothing is de-duplicated. */
   readonly idempotencyTable?: string;
   /** Where Security Hub findings are imported; read from the invocation's function ARN when not given. */
@@ -75,6 +84,9 @@ export function createHandler(
       calls: watched,
       names: detectorNames(config.namePrefix),
       guardrailPolicyIds: config.guardrailPolicyIds,
+      trails: config.trail?.name !== undefined && config.trail.kind !== 'create' ? [config.trail.name] : [],
+      probing: config.signals.probing,
+      createThenDelete: config.signals.createThenDelete,
     }),
     severities: verdictSeverities(config),
     // The clients are read where they are used, never here: index.ts creates each on first use.
@@ -100,6 +112,7 @@ export function createHandler(
       const targets = deliveryTargets(config, deps, lambdaContext);
       const request = parseSweepRequest(envelope);
       if (typeof request === 'string') throw new UnprocessableEventError(request);
+      if (request?.kind === 'health') return await runHealthCheck(targets, pipeline);
       if (request) return await runSweep(request, watched, targets, pipeline, lambdaContext);
       return await handleEvent(envelope, targets, pipeline);
     } finally {

@@ -3,8 +3,10 @@
 // on: watched calls are rare, so nearly every alert is a cold start, and what an event does not need
 // should not be loaded before it. Every client takes its endpoint from the SDK's own settings
 // (AWS_ENDPOINT_URL_<SERVICE> / AWS_ENDPOINT_URL), which is how the tests point them at a local server.
+import type { BedrockClient } from '@aws-sdk/client-bedrock';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
@@ -46,6 +48,18 @@ const cloudTrail = once((): CloudTrailClient => new (load.cloudTrail().CloudTrai
 const securityHub = once((): SecurityHubClient => new (load.securityHub().SecurityHubClient)(http));
 const eventBridge = once((): EventBridgeClient => new (load.eventBridge().EventBridgeClient)(http));
 const dynamoDb = once((): DynamoDBClient => new (load.dynamoDb().DynamoDBClient)(http));
+const bedrock = once((): BedrockClient => new (load.bedrock().BedrockClient)(http));
+const ec2 = once((): EC2Client => new (load.ec2().EC2Client)(http));
+/** A CloudTrail client per region, for sweeping the regions no rule watches. */
+const cloudTrails = new Map<string, CloudTrailClient>();
+function cloudTrailIn(region: string): CloudTrailClient {
+  let client = cloudTrails.get(region);
+  if (!client) {
+    client = new (load.cloudTrail().CloudTrailClient)({ ...http, region });
+    cloudTrails.set(region, client);
+  }
+  return client;
+}
 
 const dependencies: HandlerDependencies = {
   sns: new SNSClient(http),
@@ -67,6 +81,13 @@ const dependencies: HandlerDependencies = {
   get dynamoDb() {
     return idempotencyTable ? dynamoDb() : undefined;
   },
+  get bedrock() {
+    return config.sourceProfiles.includes('sagemaker-endpoint-swaps') ? bedrock() : undefined;
+  },
+  get ec2() {
+    return config.watchedRegions !== null ? ec2() : undefined;
+  },
+  cloudTrailIn,
 };
 
 export const handler = createHandler(dependencies);

@@ -11,4 +11,6 @@ export const load = {
   dynamoDb: (): typeof import('@aws-sdk/client-dynamodb') => require('@aws-sdk/client-dynamodb'),
   securityHub: (): typeof import('@aws-sdk/client-securityhub') => require('@aws-sdk/client-securityhub'),
   eventBridge: (): typeof import('@aws-sdk/client-eventbridge') => require('@aws-sdk/client-eventbridge'),
+  bedrock: (): typeof import('@aws-sdk/client-bedrock') => require('@aws-sdk/client-bedrock'),
+  ec2: (): typeof import('@aws-sdk/client-ec2') => require('@aws-sdk/client-ec2'),
 };

@@ -4,12 +4,13 @@
 // counted and reported: the invocation fails with the list, and the dead-letter queue keeps it.
 import type { Context } from 'aws-lambda';
 
-import { sweepEnvelope, type SweepRequest, type WatchedCall } from '../../lib/detection';
+import { LOOKUP_EVENTS_MIN_INTERVAL_MS, sweepEnvelope, type SweepRequest, type WatchedCall } from '../../lib/detection';
 
 import type { DeliveryTargets } from './deliver';
 import { SweepIncompleteError, describeError } from './errors';
-import { lookupEvents } from './lookup';
+import { MinInterval, lookupEvents } from './lookup';
 import { handleEvent, type PipelineDependencies } from './pipeline';
+import { load } from './sdk';
 
 export interface SweepResult {
   readonly status: 'swept';
@@ -18,6 +19,8 @@ export interface SweepResult {
   readonly alerted: number;
   readonly quiet: number;
   readonly ignored: number;
+  /** How many regions without a rule were swept besides this one. */
+  readonly regions: number;
 }
 
 /** A sweep stops this long before the function's timeout and reports itself incomplete. */
@@ -42,7 +45,7 @@ export async function runSweep(
     lambdaContext !== undefined && lambdaContext.getRemainingTimeInMillis() < SWEEP_TIME_MARGIN_MS;
   const end = deps.now();
   const start = end - request.lookbackMinutes * 60_000;
-  const tally = { found: 0, alerted: 0, quiet: 0, ignored: 0 };
+  const tally = { found: 0, alerted: 0, quiet: 0, ignored: 0, regions: 0 };
   const problems: string[] = [];
   let stopped: string | undefined;
 
@@ -75,6 +78,16 @@ export async function runSweep(
       problems.push(`LookupEvents ${call.eventName}: more than ${MAX_SWEEP_PAGES} pages; stopped`);
   }
 
+  // The regions no rule watches: their event history (which needs no trail), by event source.
+  if (request.kind === 'reconcile' && !stopped && deps.config.watchedRegions !== null) {
+    const elsewhere = await sweepUnwatchedRegions(watched, targets, deps, { start, end, outOfTime });
+    for (const e of elsewhere.envelopes) envelopes.push(e);
+    problems.push(...elsewhere.problems);
+    tally.found += elsewhere.found;
+    tally.regions = elsewhere.regions.length;
+    if (elsewhere.stopped) stopped = elsewhere.stopped;
+  }
+
   const timeOf = (e: Record<string, unknown>) => Date.parse(typeof e.time === 'string' ? e.time : '') || 0;
   envelopes.sort((a, b) => timeOf(a) - timeOf(b));
   for (const [i, envelope] of envelopes.entries()) {
@@ -103,4 +116,84 @@ export async function runSweep(
     );
   }
   return { status: 'swept', kind: request.kind, ...tally };
+}
+
+/**
+ * Reads the event history of every enabled region of this account that no rule watches (the
+ * configuration's `watchedRegions` and this function's own region are watched), one LookupEvents
+ * series per watched event source, and returns the records in their EventBridge envelopes.
+ */
+async function sweepUnwatchedRegions(
+  watched: readonly WatchedCall[],
+  targets: DeliveryTargets,
+  deps: PipelineDependencies,
+  window: { start: number; end: number; outOfTime: () => boolean },
+): Promise<{
+  envelopes: Record<string, unknown>[];
+  problems: string[];
+  found: number;
+  regions: string[];
+  stopped?: string;
+}> {
+  const out = {
+    envelopes: [] as Record<string, unknown>[],
+    problems: [] as string[],
+    found: 0,
+    regions: [] as string[],
+  };
+  const ec2 = deps.clients.ec2;
+  const clientIn = deps.clients.cloudTrailIn;
+  if (!ec2 || !clientIn) return out;
+  const { DescribeRegionsCommand } = load.ec2();
+  let enabled: string[];
+  try {
+    const answer = await ec2.send(new DescribeRegionsCommand({ AllRegions: false }), {
+      abortSignal: AbortSignal.timeout(deps.config.checkTimeoutMs * 5),
+    });
+    enabled = (answer.Regions ?? []).map((r) => r.RegionName).filter((r): r is string => typeof r === 'string');
+  } catch (e) {
+    out.problems.push(`DescribeRegions: ${describeError(e)}`);
+    return out;
+  }
+  const covered = new Set([targets.region, ...(deps.config.watchedRegions ?? [])]);
+  out.regions = enabled.filter((r) => !covered.has(r)).sort();
+  const sources = [...new Set(watched.map((c) => c.eventSource))];
+  for (const region of out.regions) {
+    for (const source of sources) {
+      const read = await lookupEvents(
+        clientIn(region),
+        {
+          attribute: { key: 'EventSource', value: source },
+          start: new Date(window.start),
+          end: new Date(window.end),
+          maxPages: MAX_SWEEP_PAGES,
+          shouldStop: () =>
+            window.outOfTime() ? `stopped before the function timeout while reading ${region}` : undefined,
+        },
+        regionLimiter(region),
+      );
+      for (const looked of read.events) {
+        out.found++;
+        const envelope = sweepEnvelope(looked);
+        if (typeof envelope === 'string') out.problems.push(`${region}: ${envelope}`);
+        else out.envelopes.push(envelope);
+      }
+      if (read.stopped) return { ...out, stopped: read.stopped };
+      if (read.problem) out.problems.push(`LookupEvents ${region} ${source}: ${read.problem}`);
+      else if (read.truncated)
+        out.problems.push(`LookupEvents ${region} ${source}: more than ${MAX_SWEEP_PAGES} pages; stopped`);
+    }
+  }
+  return out;
+}
+
+/** LookupEvents allows 2 requests per second per account and region: one limiter per region. */
+const LIMITERS = new Map<string, MinInterval>();
+function regionLimiter(region: string): MinInterval {
+  let limiter = LIMITERS.get(region);
+  if (!limiter) {
+    limiter = new MinInterval(LOOKUP_EVENTS_MIN_INTERVAL_MS);
+    LIMITERS.set(region, limiter);
+  }
+  return limiter;
 }

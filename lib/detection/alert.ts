@@ -4,11 +4,22 @@
  * verdict and what the checks found. Every string from the record has been made safe by `safeText`.
  * Pure.
  */
-import { BEDROCK_EVENT_SOURCE, MODEL_SOURCE_LABELS, type ModelSourceKind, type WatchedCall } from './catalogue';
+import { MODEL_SOURCE_LABELS, type ModelSourceKind, type TargetField, type WatchedCall } from './catalogue';
 import type { EventDecision } from './decide';
 import type { FirstSeenResult, PriorActivity, Unavailable } from './enrichment';
+import {
+  ESCAPE_RESPONSE_STEPS,
+  ESCAPE_TRIAGE_STEPS,
+  RESPONSE_STEPS,
+  TAMPER_RESPONSE_STEPS,
+  TAMPER_RISK_SCORE,
+  TAMPER_SEVERITY,
+  TAMPER_TRIAGE_STEPS,
+  TRIAGE_STEPS,
+  VERDICT_RESPONSE_STEPS,
+} from './guides';
 import type { ProvenanceResult } from './provenance';
-import { getPath, identityOf } from './record';
+import { getPath, humanBehind, identityOf, sessionOf } from './record';
 import { DEFAULT_MAX_FIELD_LENGTH, displayValue, safeText } from './sanitize';
 import { DEFAULT_RISK_SCORE, DEFAULT_SEVERITY, type AlertSeverity } from './severity';
 import type { TamperCall, TamperService } from './tamper';
@@ -36,37 +47,14 @@ export const TAMPER_MITRE_ATTACK: MitreMapping = {
   technique: { id: 'T1562', name: 'Impair Defenses', url: 'https://attack.mitre.org/techniques/T1562/' },
 };
 
-/** Severity and risk of a tamper alert: someone changed the detector outside its deployment. */
-export const TAMPER_SEVERITY: AlertSeverity = 'HIGH';
-export const TAMPER_RISK_SCORE = 73;
-
-export const TAMPER_TRIAGE_STEPS: readonly string[] = [
-  "Check whether the actor is the detector's deployment role (CloudFormation, invokedBy cloudformation.amazonaws.com) during a planned deployment; anything else is unexpected.",
-  'Confirm the detector still works: the trail logs, the rules are enabled with their targets, the function and its dead-letter queue exist, the topic has its subscriptions.',
-  'Review other recent actions by the same identity, especially Bedrock model imports and marketplace endpoint calls that the change may have hidden.',
-];
-export const TAMPER_RESPONSE_STEPS: readonly string[] = [
-  'Redeploy the detector stack to restore it, then look for Bedrock supply-chain calls made while it was impaired (CloudTrail event history).',
-  "Deactivate the access key shown above and rotate the principal's credentials if the change was not authorised.",
-  'Keep the guardrail SCP attached: it denies these calls to everyone but the deployment principals.',
-];
-
-/** The investigation guide of the reference rule, in brief. */
-export const TRIAGE_STEPS: readonly string[] = [
-  'Find the change request or model-onboarding ticket for this call; none means treat it as unauthorised.',
-  'Check that the actor is an approved ML/MLOps role or automation principal, and that the source IP and user agent match that pipeline.',
-  'Confirm that the model source (S3 bucket owner, marketplace product, SageMaker endpoint) belongs to the organisation or an approved vendor.',
-  'Look for InvokeModel/Converse calls to the new resource, prior enumeration (ListFoundationModels, ListCustomModels, ListImportedModels) and other recent actions by the same identity.',
-];
-export const RESPONSE_STEPS: readonly string[] = [
-  'If unauthorised: delete or disable the imported model, custom model deployment or marketplace endpoint, and stop applications invoking it until its provenance is established.',
-  "Deactivate the access key shown above and rotate the principal's credentials if compromise is suspected.",
-  'Audit the S3 source bucket for tampering and review the model artifact for backdoors.',
-  "Harden: restrict the Bedrock import and marketplace permissions to approved roles (this library's SCP guardrail).",
-];
-
 /** What an alert is about. */
-export type AlertCategory = 'model-supply-chain' | 'detector-tampering';
+export type AlertCategory =
+  | 'model-supply-chain'
+  | 'detector-tampering'
+  /** Repeated failed watched calls by one principal (optional signal). */
+  | 'failed-attempts'
+  /** A model, deployment or endpoint deleted soon after its watched creation (optional signal). */
+  | 'create-then-delete';
 
 export interface AlertField {
   /** Where in the record the value came from, e.g. `requestParameters.roleArn`. */
@@ -112,6 +100,22 @@ export interface AlertDocument {
     readonly mfaAuthenticated: string | null;
     readonly userAgent: string | null;
     readonly sourceIp: string | null;
+    /**
+     * The person behind the session, where the record says: an IAM Identity Center user, a
+     * federated (SAML, web identity) session's name or source identity.
+     */
+    readonly human: string | null;
+    /** The session's source identity (`sts:SourceIdentity`), set once and carried across role chains. */
+    readonly sourceIdentity: string | null;
+  };
+  /** How the call reached AWS. */
+  readonly session: {
+    /** The VPC endpoint the call came through. */
+    readonly vpcEndpointId: string | null;
+    /** Made with console credentials (`sessionCredentialFromConsole`). */
+    readonly console: boolean;
+    /** Made with a Bedrock API key (a bearer token), not a signed request. */
+    readonly bearerToken: boolean;
   };
   readonly modelSource: readonly (AlertField & { readonly kind: ModelSourceKind })[];
   readonly newResources: readonly AlertField[];
@@ -147,8 +151,8 @@ export interface AlertSubject {
   readonly response: readonly string[];
   readonly modelSourceFields: WatchedCall['modelSourceFields'];
   readonly newResourceFields: readonly string[];
-  /** `requestParameters` fields that name a changed detector resource. */
-  readonly targetFields: readonly string[];
+  /** `requestParameters` fields that name what the call changed (a detector resource, a swapped deployment). */
+  readonly targetFields: readonly TargetField[];
   /** Show the whole request when no source field is known (caller-added calls). */
   readonly showRequest: boolean;
 }
@@ -166,7 +170,7 @@ export function watchedCallSubject(
     subject = {
       category: 'model-supply-chain',
       eventName: call.eventName,
-      eventSource: BEDROCK_EVENT_SOURCE,
+      eventSource: call.eventSource,
       profile: call.profile,
       title: `Bedrock model supply chain: ${call.eventName}`,
       summary: call.summary,
@@ -177,8 +181,8 @@ export function watchedCallSubject(
       response: RESPONSE_STEPS,
       modelSourceFields: call.modelSourceFields,
       newResourceFields: call.newResourceFields,
-      targetFields: [],
-      showRequest: call.modelSourceFields.length === 0,
+      targetFields: call.targetFields ?? [],
+      showRequest: call.modelSourceFields.length === 0 && (call.targetFields ?? []).length === 0,
     };
     WATCHED_SUBJECTS.set(call, subject);
   }
@@ -191,22 +195,27 @@ const TAMPER_SUBJECTS = new WeakMap<TamperCall, AlertSubject>();
 export function tamperSubject(service: TamperService, call: TamperCall): AlertSubject {
   let subject = TAMPER_SUBJECTS.get(call);
   if (subject === undefined) {
+    const escape = service.kind === 'escape';
     subject = {
       category: 'detector-tampering',
       eventName: call.action.split(':')[1],
       eventSource: service.eventSource,
       profile: 'tamper',
-      title: `Bedrock supply-chain detector tampered with: ${call.action}`,
-      summary: `A call that can stop, blind or remove the Bedrock model supply-chain detector succeeded (${call.action}) on one of its resources.`,
+      title: escape
+        ? `Bedrock supply-chain detector escaped: ${call.action}`
+        : `Bedrock supply-chain detector tampered with: ${call.action}`,
+      summary: escape
+        ? `A call that takes an account or a region out of the detector's and the guardrails' reach succeeded (${call.action}).`
+        : `A call that can stop, blind or remove the Bedrock model supply-chain detector succeeded (${call.action}) on one of its resources.`,
       mitre: TAMPER_MITRE_ATTACK,
       severity: TAMPER_SEVERITY,
       riskScore: TAMPER_RISK_SCORE,
-      triage: TAMPER_TRIAGE_STEPS,
-      response: TAMPER_RESPONSE_STEPS,
+      triage: escape ? ESCAPE_TRIAGE_STEPS : TAMPER_TRIAGE_STEPS,
+      response: escape ? ESCAPE_RESPONSE_STEPS : TAMPER_RESPONSE_STEPS,
       modelSourceFields: [],
       newResourceFields: [],
-      targetFields: [call.field],
-      showRequest: false,
+      targetFields: call.field ? [{ path: call.field, label: call.field }] : [],
+      showRequest: escape && !call.field,
     };
     TAMPER_SUBJECTS.set(call, subject);
   }
@@ -238,14 +247,20 @@ export interface AlertOptions {
   readonly envelope?: { readonly account?: unknown; readonly region?: unknown; readonly id?: unknown };
   /** What the provenance check and enrichment found. */
   readonly context?: AlertContext;
+  /** Outside model endpoints the relevance check found in the request (AgentCore). */
+  readonly outsideEndpoints?: readonly string[];
+  /** Further notes for the responder (what a check could not tell, the creation a delete follows). */
+  readonly notes?: readonly string[];
 }
 
-const MISSING_FIELD_NOTE = {
+const MISSING_FIELD_NOTE: { readonly request: Readonly<Record<AlertCategory, string>> } = {
   request: {
     'model-supply-chain': 'The record has no requestParameters, so the model source cannot be read from it.',
     'detector-tampering': 'The record has no requestParameters, so the changed resource cannot be read from it.',
+    'failed-attempts': 'The record has no requestParameters, so the attempted source cannot be read from it.',
+    'create-then-delete': 'The record has no requestParameters, so the deleted resource cannot be read from it.',
   },
-} as const;
+};
 
 /** Builds the alert for a record that was decided to be the watched call `call`. */
 export function buildAlert(
@@ -335,10 +350,22 @@ export function buildAlertDocument(
     if (value !== undefined) newResources.push({ field: `responseElements.${path}`, label: 'New resource', value });
   }
   const target: AlertField[] = [];
-  for (const path of subject.targetFields) {
-    const value = displayValue(getPath(request, path), max);
-    if (value !== undefined) target.push({ field: `requestParameters.${path}`, label: 'Detector resource', value });
+  for (const t of subject.targetFields) {
+    const value = displayValue(getPath(request, t.path), max);
+    if (value !== undefined) target.push({ field: `requestParameters.${t.path}`, label: t.label, value });
   }
+  for (const endpoint of options.outsideEndpoints ?? []) {
+    const value = displayValue(endpoint, max);
+    if (value !== undefined) {
+      modelSource.push({
+        field: 'requestParameters',
+        label: MODEL_SOURCE_LABELS.outsideEndpoint,
+        kind: 'outsideEndpoint',
+        value,
+      });
+    }
+  }
+  notes.push(...(options.notes ?? []));
 
   const eventId = v(record.eventID) ?? displayValue(options.envelope?.id, max) ?? null;
   return {
@@ -370,7 +397,10 @@ export function buildAlertDocument(
       mfaAuthenticated: v(attributes?.mfaAuthenticated),
       userAgent: v(record.userAgent),
       sourceIp: v(record.sourceIPAddress),
+      human: displayValue(humanBehind(record), max) ?? null,
+      sourceIdentity: v(identity?.sourceIdentity) ?? v(attributes?.sourceIdentity),
     },
+    session: { vpcEndpointId: v(record.vpcEndpointId), ...sessionOf(record) },
     modelSource,
     newResources,
     target,
@@ -381,7 +411,10 @@ export function buildAlertDocument(
     notes,
     consoleUrl: consoleUrl(record.awsRegion, record.eventID),
     triage: subject.triage,
-    response: subject.response,
+    response:
+      subject.category === 'model-supply-chain' && options.verdict
+        ? VERDICT_RESPONSE_STEPS[options.verdict.kind]
+        : subject.response,
   };
 }
 

@@ -1,94 +1,132 @@
-import {
-  BEDROCK_EVENT_SOURCE,
-  BEDROCK_EVENTBRIDGE_SOURCE,
-  CLOUDTRAIL_API_CALL_DETAIL_TYPE,
-  DEFAULT_WATCHED_CALLS,
-  type WatchedCall,
-} from './catalogue';
-import { hasStringLeaf, leavesAt } from './leaves';
+import { DEFAULT_WATCHED_CALLS } from './calls';
+import { CLOUDTRAIL_API_CALL_DETAIL_TYPE, type WatchedCall } from './catalogue';
+import { leavesAt } from './leaves';
+import { matchesEventPattern } from './match';
+import { buildEventPatterns, patternBranches, type DetectionEventPattern } from './pattern';
 
 /** Why a record or event is not a watched call. */
 export type NonMatchCode =
-  'wrong-source' | 'wrong-detail-type' | 'wrong-event-source' | 'unwatched-event-name' | 'failed-call';
+  | 'wrong-source'
+  | 'wrong-detail-type'
+  | 'wrong-event-source'
+  | 'unwatched-event-name'
+  | 'filtered-out'
+  | 'failed-call'
+  /** The rule matched, but the function's own check found the call harmless (see `relevance`). */
+  | 'not-relevant';
 
 export type Classification =
   | { readonly matched: true; readonly call: WatchedCall }
   | { readonly matched: false; readonly code: NonMatchCode; readonly reason: string };
 
 /**
- * Decides, in code, exactly what the EventBridge pattern from `buildEventPattern(calls)` decides:
- * `eventSource` is `bedrock.amazonaws.com`, `eventName` is one of the watched names (both exact and
- * case-sensitive, with EventBridge's array and dotted-key semantics) and no `errorCode` leaf exists.
+ * Decides, in code, exactly what the EventBridge patterns from `buildEventPatterns(calls)` decide
+ * (with `matchesEventPattern`, EventBridge's semantics for arrays, dotted keys and operators), then
+ * names the call; when nothing matches, it says why (the first check that fails).
  */
 export class WatchedCallClassifier {
-  private readonly byName: ReadonlyMap<string, WatchedCall>;
-  private readonly names: ReadonlySet<string>;
+  /** The rules' patterns, exactly as the construct deploys them. */
+  readonly patterns: readonly DetectionEventPattern[];
+  /** The same, for a bare record (its `detail` part only). */
+  private readonly detailPatterns: readonly { detail: unknown }[];
+  private readonly bySource: ReadonlyMap<string, readonly WatchedCall[]>;
+  private readonly sources: ReadonlySet<string>;
+  private readonly anySource: boolean;
 
-  constructor(readonly calls: readonly WatchedCall[] = DEFAULT_WATCHED_CALLS) {
-    this.byName = new Map(calls.map((c) => [c.eventName, c]));
-    this.names = new Set(this.byName.keys());
+  /**
+   * @param calls the watched calls
+   * @param outcome `success` (the detection rules) or `failure` (the probing signal's rules)
+   */
+  constructor(
+    readonly calls: readonly WatchedCall[] = DEFAULT_WATCHED_CALLS,
+    private readonly outcome: 'success' | 'failure' = 'success',
+  ) {
+    this.patterns = buildEventPatterns(calls, undefined, outcome);
+    this.detailPatterns = this.patterns.map((p) => ({ detail: p.detail }));
+    const bySource = new Map<string, WatchedCall[]>();
+    for (const c of calls) bySource.set(c.eventSource, [...(bySource.get(c.eventSource) ?? []), c]);
+    this.bySource = bySource;
+    const branches = patternBranches(calls);
+    this.anySource = branches.some((b) => b.source === undefined);
+    this.sources = new Set(branches.map((b) => b.source).filter((s): s is string => s !== undefined));
   }
 
   /** Classifies one CloudTrail record (an element of a log file's `Records[]`, or an event's `detail`). */
   classify(record: unknown): Classification {
-    return this.decide(record, IN_RECORD);
+    const event = { detail: record };
+    if (this.detailPatterns.some((p) => matchesEventPattern(p, event))) return this.named(event);
+    return this.why(event);
   }
 
   /** Classifies an EventBridge event whose `detail` is a CloudTrail record. */
   classifyEvent(event: unknown): Classification {
-    if (hasStringLeaf(event, SOURCE, SOURCE_VALUES) === undefined) {
-      return noMatch(
-        'wrong-source',
-        `source is ${describe(leavesAt(event, SOURCE))}, not '${BEDROCK_EVENTBRIDGE_SOURCE}'`,
-      );
+    if (this.patterns.some((p) => matchesEventPattern(p, event))) return this.named(event);
+    const source = leavesAt(event, ['source']);
+    const sourceOk = source.some(
+      (s) => typeof s === 'string' && (this.sources.has(s) || (this.anySource && s.startsWith('aws.'))),
+    );
+    if (!sourceOk) {
+      return noMatch('wrong-source', `source is ${describe(source)}, not one of the watched services' sources`);
     }
-    if (hasStringLeaf(event, DETAIL_TYPE, DETAIL_TYPE_VALUES) === undefined) {
+    const detailType = leavesAt(event, ['detail-type']);
+    if (!detailType.includes(CLOUDTRAIL_API_CALL_DETAIL_TYPE)) {
       return noMatch(
         'wrong-detail-type',
-        `detail-type is ${describe(leavesAt(event, DETAIL_TYPE))}, not '${CLOUDTRAIL_API_CALL_DETAIL_TYPE}'`,
+        `detail-type is ${describe(detailType)}, not '${CLOUDTRAIL_API_CALL_DETAIL_TYPE}'`,
       );
     }
-    return this.decide(event, IN_DETAIL);
+    return this.why(event);
   }
 
-  private decide(doc: unknown, paths: FieldPaths): Classification {
-    if (hasStringLeaf(doc, paths.eventSource, EVENT_SOURCE_VALUES) === undefined) {
+  /** The call a matched event is (the patterns matched, so one is). */
+  private named(event: unknown): Classification {
+    const sources = leavesAt(event, ['detail', 'eventSource']);
+    const names = leavesAt(event, ['detail', 'eventName']);
+    for (const [source, calls] of this.bySource) {
+      if (!sources.includes(source)) continue;
+      const call = calls.find((c) => names.includes(c.eventName) && filterMatches(c, event));
+      if (call) return { matched: true, call };
+    }
+    // Unreachable while the patterns and the calls agree; never drop a matched event.
+    return noMatch('unwatched-event-name', 'the rule matched but no watched call has this source and name');
+  }
+
+  /** Why an event whose envelope is right matched no pattern: the first check that fails. */
+  private why(event: unknown): Classification {
+    const sources = leavesAt(event, ['detail', 'eventSource']);
+    const calls = [...this.bySource].filter(([s]) => sources.includes(s)).flatMap(([, c]) => c);
+    if (calls.length === 0) {
+      return noMatch('wrong-event-source', `eventSource is ${describe(sources)}, not a watched event source`);
+    }
+    const names = leavesAt(event, ['detail', 'eventName']);
+    const named = calls.filter((c) => names.includes(c.eventName));
+    if (named.length === 0) {
+      return noMatch('unwatched-event-name', `eventName is ${describe(names)}, not a watched call`);
+    }
+    const filtered = named.filter((c) => filterMatches(c, event));
+    if (filtered.length === 0) {
       return noMatch(
-        'wrong-event-source',
-        `eventSource is ${describe(leavesAt(doc, paths.eventSource))}, not '${BEDROCK_EVENT_SOURCE}'`,
+        'filtered-out',
+        `${named[0].eventName} does not meet its request condition (${JSON.stringify(named[0].requestFilter)})`,
       );
     }
-    const name = hasStringLeaf(doc, paths.eventName, this.names);
-    if (name === undefined) {
-      return noMatch(
-        'unwatched-event-name',
-        `eventName is ${describe(leavesAt(doc, paths.eventName))}, not a watched call`,
-      );
-    }
-    const errorCode = leavesAt(doc, paths.errorCode);
-    if (errorCode.length > 0) {
+    const errorCode = leavesAt(event, ['detail', 'errorCode']);
+    if (this.outcome === 'success' && errorCode.length > 0) {
       return noMatch('failed-call', `the call failed (errorCode ${describe(errorCode)})`);
     }
-    return { matched: true, call: this.byName.get(name)! };
+    if (this.outcome === 'failure' && errorCode.length === 0) {
+      return noMatch('failed-call', 'the call succeeded (no errorCode): not a failed call');
+    }
+    // Unreachable while the patterns and these checks agree: say so rather than guess.
+    return noMatch('unwatched-event-name', 'no watched pattern matches this event');
   }
 }
 
-interface FieldPaths {
-  readonly eventSource: readonly string[];
-  readonly eventName: readonly string[];
-  readonly errorCode: readonly string[];
+/** Whether a call's request filter (if any) holds for the event's record. */
+function filterMatches(call: WatchedCall, event: unknown): boolean {
+  if (!call.requestFilter) return true;
+  return matchesEventPattern({ detail: { requestParameters: call.requestFilter } }, event);
 }
-const IN_RECORD: FieldPaths = { eventSource: ['eventSource'], eventName: ['eventName'], errorCode: ['errorCode'] };
-const IN_DETAIL: FieldPaths = {
-  eventSource: ['detail', 'eventSource'],
-  eventName: ['detail', 'eventName'],
-  errorCode: ['detail', 'errorCode'],
-};
-const SOURCE = ['source'];
-const DETAIL_TYPE = ['detail-type'];
-const SOURCE_VALUES: ReadonlySet<string> = new Set([BEDROCK_EVENTBRIDGE_SOURCE]);
-const DETAIL_TYPE_VALUES: ReadonlySet<string> = new Set([CLOUDTRAIL_API_CALL_DETAIL_TYPE]);
-const EVENT_SOURCE_VALUES: ReadonlySet<string> = new Set([BEDROCK_EVENT_SOURCE]);
 
 /** Classifies a CloudTrail record against the default catalogue (or the given calls). */
 export function classify(record: unknown, calls: readonly WatchedCall[] = DEFAULT_WATCHED_CALLS): Classification {

@@ -3,10 +3,20 @@
  * cold start), with the checks both sides share. Pure.
  */
 import { DETECTOR_MODES, type DetectorModeName } from './actions';
-import { DETECTION_PROFILES, DetectionConfigError, checkEventName, type DetectionProfileName } from './catalogue';
+import type { SourceProfileName } from './catalogue';
 import { DEFAULT_ENRICHMENT, ENRICHMENT_BOUNDS, type EnrichmentSettings } from './enrichment';
 import { POLICY_ID } from './ids';
 import { DEFAULT_NAME_PREFIX, checkNamePrefix } from './names';
+import { checkRegion } from './regions';
+import {
+  DETECTION_PROFILES,
+  DetectionConfigError,
+  checkAdditionalEvents,
+  checkEventName,
+  checkSourceProfile,
+  type AdditionalEvents,
+  type DetectionProfileName,
+} from './select';
 import { DEFAULT_RISK_SCORE, DEFAULT_SEVERITY, checkRiskScore, checkSeverity, type AlertSeverity } from './severity';
 import { checkBoolean, checkWhole, show } from './values';
 import { checkApprovals, type Approvals } from './verdict';
@@ -25,6 +35,19 @@ export interface AlertFunctionConfig {
   /** Ids of the guardrail SCPs (`p-…`), to recognise their detachment or change (us-east-1 only). */
   readonly guardrailPolicyIds: readonly string[];
   readonly additionalEventNames: readonly string[];
+  /** Opt-in source profiles. */
+  readonly sourceProfiles: readonly SourceProfileName[];
+  /** Further event names of other event sources. */
+  readonly additionalEvents: readonly AdditionalEvents[];
+  /** The trail the detector relies on, for its health check (null: none to check). */
+  readonly trail: ReliedOnTrail | null;
+  /**
+   * Regions whose calls reach this detector by a rule; the reconciliation sweep also reads the event
+   * history of every other enabled region of this account. Null: no such sweep.
+   */
+  readonly watchedRegions: readonly string[] | null;
+  /** The optional signals. */
+  readonly signals: AlertSignals;
   /** Severity and risk when nothing can be verified (the reference rule's). */
   readonly severity: AlertSeverity;
   readonly riskScore: number;
@@ -45,6 +68,22 @@ export interface AlertFunctionConfig {
   readonly outputs: AlertOutputs;
   /** How many days an event id (and a principal or source IP) is remembered. */
   readonly idempotencyDays: number;
+}
+
+/** The trail the detector relies on, as far as it is known at synth (name, ARN or both). */
+export interface ReliedOnTrail {
+  readonly kind: 'create' | 'existing' | 'organization';
+  readonly name?: string;
+  readonly arn?: string;
+}
+
+/** The optional signals, each off unless turned on. */
+export interface AlertSignals {
+  /** Alert when one principal makes `probeThreshold` failed watched calls within an hour. */
+  readonly probing: boolean;
+  readonly probeThreshold: number;
+  /** Alert when a model, deployment or endpoint is deleted within a day of its watched creation by the same principal. */
+  readonly createThenDelete: boolean;
 }
 
 /** Destinations besides the alert topic; each is optional. */
@@ -83,6 +122,11 @@ export const DEFAULT_ALERT_FUNCTION_CONFIG: AlertFunctionConfig = {
   namePrefix: DEFAULT_NAME_PREFIX,
   guardrailPolicyIds: [],
   additionalEventNames: [],
+  sourceProfiles: [],
+  additionalEvents: [],
+  trail: null,
+  watchedRegions: null,
+  signals: { probing: false, probeThreshold: 3, createThenDelete: false },
   severity: DEFAULT_SEVERITY,
   riskScore: DEFAULT_RISK_SCORE,
   approvals: {},
@@ -121,6 +165,17 @@ export function parseAlertFunctionConfig(json: string | undefined): AlertFunctio
       ? config.additionalEventNames.map((n) => checkEventName(n)).find((m) => m !== undefined)
       : `'additionalEventNames' must be an array, got ${show(config.additionalEventNames)}`,
     checkNamePrefix(config.namePrefix),
+    ...(Array.isArray(config.sourceProfiles)
+      ? config.sourceProfiles.map((p) => checkSourceProfile(p))
+      : [`'sourceProfiles' must be an array, got ${show(config.sourceProfiles)}`]),
+    ...checkAdditionalEvents(config.additionalEvents),
+    ...checkTrail(config.trail),
+    ...(config.watchedRegions === null
+      ? []
+      : Array.isArray(config.watchedRegions)
+        ? config.watchedRegions.map((r) => checkRegion(r, 'watchedRegions'))
+        : [`'watchedRegions' must be an array of regions or null, got ${show(config.watchedRegions)}`]),
+    ...checkSignals(config.signals),
     Array.isArray(config.guardrailPolicyIds) &&
     config.guardrailPolicyIds.every((id) => typeof id === 'string' && POLICY_ID.test(id))
       ? undefined
@@ -147,6 +202,11 @@ export function parseAlertFunctionConfig(json: string | undefined): AlertFunctio
     namePrefix: config.namePrefix,
     guardrailPolicyIds: config.guardrailPolicyIds,
     additionalEventNames: config.additionalEventNames,
+    sourceProfiles: config.sourceProfiles,
+    additionalEvents: config.additionalEvents,
+    trail: config.trail,
+    watchedRegions: config.watchedRegions,
+    signals: config.signals,
     severity: config.severity,
     riskScore: config.riskScore,
     approvals: config.approvals,
@@ -200,4 +260,34 @@ function checkOutputs(value: unknown): string[] {
     problems.push(`'outputs.soarEventBusArn' must be an EventBridge event bus ARN, got ${show(o.soarEventBusArn)}`);
   }
   return problems;
+}
+
+function checkTrail(value: unknown): string[] {
+  if (value === null) return [];
+  if (typeof value !== 'object' || Array.isArray(value) || value === undefined) {
+    return [`'trail' must be an object or null, got ${show(value)}`];
+  }
+  const t = value as Record<string, unknown>;
+  const problems: string[] = [];
+  if (t.kind !== 'create' && t.kind !== 'existing' && t.kind !== 'organization') {
+    problems.push(`'trail.kind' must be 'create', 'existing' or 'organization', got ${show(t.kind)}`);
+  }
+  for (const k of ['name', 'arn'] as const) {
+    if (t[k] !== undefined && (typeof t[k] !== 'string' || t[k] === '')) {
+      problems.push(`'trail.${k}' must be a non-empty string, got ${show(t[k])}`);
+    }
+  }
+  return problems;
+}
+
+function checkSignals(value: unknown): string[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return [`'signals' must be an object, got ${show(value)}`];
+  }
+  const s = value as Record<string, unknown>;
+  return [
+    checkBoolean(s.probing, 'signals.probing'),
+    checkWhole(s.probeThreshold, 'signals.probeThreshold', 2, 100),
+    checkBoolean(s.createThenDelete, 'signals.createThenDelete'),
+  ].filter((m): m is string => m !== undefined);
 }

@@ -108,12 +108,14 @@ export function summarizePriorActivity(
   };
 }
 
-/** Whether something was seen before by this detector (kept 90 days). */
+/** Whether something was seen before by this detector (kept as long as the delivery records). */
 export type FirstSeen = 'new' | 'seen' | 'unknown';
 
 export interface FirstSeenResult {
   readonly principal: FirstSeen;
   readonly sourceIp: FirstSeen;
+  /** How many days the detector remembers (its idempotency days): "new" means "not in that time". */
+  readonly memoryDays: number;
   readonly reason?: string;
 }
 

@@ -27,8 +27,14 @@ export interface DetectorNames {
   readonly prefix: string;
   /** The trail the detector creates. */
   readonly trail: string;
-  /** The rule that matches the watched calls. */
+  /** The rules that match the watched calls (`<name>`, `<name>-2`, … when the patterns need more than one). */
   readonly rule: string;
+  /** The rules that match failed watched calls, for the probing signal. */
+  readonly probeRule: string;
+  /** The rule that matches deletes of watched resources, for the create-then-delete signal. */
+  readonly deleteRule: string;
+  /** The schedule of the health check of the trail the detector relies on. */
+  readonly healthRule: string;
   /** The rule that matches changes to the detector (a `-2` suffix names its second part). */
   readonly tamperRule: string;
   /** The rule, in us-east-1 only, that matches IAM and Organizations changes to the detector. */
@@ -72,6 +78,9 @@ export function detectorNames(prefix: string = DEFAULT_NAME_PREFIX): DetectorNam
     prefix,
     trail: `${prefix}-trail`,
     rule: `${prefix}-rule`,
+    probeRule: `${prefix}-probe-rule`,
+    deleteRule: `${prefix}-delete-rule`,
+    healthRule: `${prefix}-health`,
     tamperRule: `${prefix}-tamper-rule`,
     globalTamperRule: `${prefix}-global-tamper-rule`,
     function: `${prefix}-alert`,
@@ -120,8 +129,12 @@ export function alarmName(prefix: string, alarm: DetectorAlarm): string {
  * patterns match changes to them, without a change to either.
  */
 export interface ForwarderNames {
-  /** The rule that forwards the watched calls. */
+  /** The rules that forward the watched calls (`<name>`, `<name>-2`, …). */
   readonly rule: string;
+  /** The rules that forward failed watched calls (probing signal). */
+  readonly probeRule: string;
+  /** The rule that forwards deletes of watched resources (create-then-delete signal). */
+  readonly deleteRule: string;
   /** The rules that forward tamper events (`<name>`, `<name>-2`, …). */
   readonly tamperRule: string;
   /** The rule that forwards IAM and Organizations tamper events (us-east-1 only). */
@@ -138,6 +151,8 @@ export function forwarderNames(prefix: string = DEFAULT_NAME_PREFIX): ForwarderN
   const names = detectorNames(prefix);
   return {
     rule: `${names.prefix}-forward-rule`,
+    probeRule: `${names.prefix}-forward-probe-rule`,
+    deleteRule: `${names.prefix}-forward-delete-rule`,
     tamperRule: `${names.prefix}-forward-tamper-rule`,
     globalTamperRule: `${names.prefix}-forward-global-tamper-rule`,
     rolePrefix: `${names.rolePrefix}-forward`,

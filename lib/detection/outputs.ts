@@ -164,6 +164,8 @@ export interface FindingContext {
 export const FINDING_TYPES: Readonly<Record<AlertDocument['category'], readonly string[]>> = {
   'model-supply-chain': ['TTPs/Persistence/T1525'],
   'detector-tampering': ['TTPs/Defense Evasion/T1562'],
+  'failed-attempts': ['TTPs/Discovery', 'Unusual Behaviors/User'],
+  'create-then-delete': ['TTPs/Defense Evasion/T1070', 'TTPs/Persistence/T1525'],
 };
 
 /**
@@ -245,6 +247,8 @@ export const SOAR_EVENT_SOURCE = 'bedrock-model-supply-chain';
 export const SOAR_DETAIL_TYPES: Readonly<Record<AlertDocument['category'], string>> = {
   'model-supply-chain': 'Bedrock Model Supply Chain Alert',
   'detector-tampering': 'Bedrock Model Supply Chain Detector Tampering',
+  'failed-attempts': 'Bedrock Model Supply Chain Failed Attempts',
+  'create-then-delete': 'Bedrock Model Supply Chain Create Then Delete',
 };
 
 /** A PutEvents entry (SDK-free). */

@@ -98,3 +98,45 @@ export function lookupUsernameOf(record: Record<string, unknown>): string | unde
 export function isAccountId(value: unknown): value is string {
   return typeof value === 'string' && ACCOUNT_ID.test(value);
 }
+
+/**
+ * The person behind a session, where the record says: an IAM Identity Center user (`onBehalfOf`, or
+ * the session name of an `AWSReservedSSO_` role), a federated user, a session's source identity, or
+ * a role session named like an e-mail address. Undefined when the record names no person.
+ */
+export function humanBehind(record: Record<string, unknown>): string | undefined {
+  const { identity, session, issuer } = identityOf(record);
+  if (!identity) return undefined;
+  const onBehalfOf = isObject(identity.onBehalfOf) ? identity.onBehalfOf : undefined;
+  const userId = stringOf(onBehalfOf?.userId);
+  if (userId) return `IAM Identity Center user ${userId}`;
+  const sessionName = stringOf(identity.principalId)?.split(':')[1];
+  const role = stringOf(issuer?.userName);
+  if (role?.startsWith('AWSReservedSSO_') && sessionName) {
+    return `${sessionName} (IAM Identity Center, permission set ${role.replace(/^AWSReservedSSO_/, '').replace(/_[0-9a-f]{16}$/, '')})`;
+  }
+  if (identity.type === 'SAMLUser' || identity.type === 'WebIdentityUser') {
+    const name = stringOf(identity.userName) ?? stringOf(identity.principalId);
+    if (name) return `${name} (${identity.type === 'SAMLUser' ? 'SAML' : 'web identity'} federation)`;
+  }
+  const sourceIdentity =
+    stringOf(identity.sourceIdentity) ??
+    stringOf(isObject(session?.attributes) ? session.attributes.sourceIdentity : undefined);
+  if (sourceIdentity) return `${sourceIdentity} (source identity)`;
+  const federated = isObject(session?.webIdFederationData) ? session.webIdFederationData : undefined;
+  if (federated && sessionName)
+    return `${sessionName} (federated through ${stringOf(federated.federatedProvider) ?? 'an identity provider'})`;
+  if (sessionName && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(sessionName)) return `${sessionName} (role session name)`;
+  return undefined;
+}
+
+/** How the call reached AWS: console credentials, a bearer token (Bedrock API key). */
+export function sessionOf(record: Record<string, unknown>): { console: boolean; bearerToken: boolean } {
+  const extra = isObject(record.additionalEventData) ? record.additionalEventData : undefined;
+  const flag = (v: unknown) => v === true || v === 'true';
+  return {
+    console: flag(record.sessionCredentialFromConsole),
+    // UNVERIFIED for bedrock control-plane records: bedrock-mantle records carry callWithBearerToken.
+    bearerToken: flag(record.callWithBearerToken) || flag(extra?.callWithBearerToken),
+  };
+}

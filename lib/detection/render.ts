@@ -3,15 +3,8 @@
  * the SNS message (text for e-mail, the JSON document for every machine protocol) within SNS's size
  * limit. Pure.
  */
-import {
-  MITRE_ATTACK,
-  RESPONSE_STEPS,
-  TRIAGE_STEPS,
-  type AlertContext,
-  type AlertDocument,
-  type AlertField,
-  type MitreMapping,
-} from './alert';
+import { MITRE_ATTACK, type AlertContext, type AlertDocument, type AlertField, type MitreMapping } from './alert';
+import { RESPONSE_STEPS, TRIAGE_STEPS } from './guides';
 import { restrictTo, safeText } from './sanitize';
 import { utf8Bytes } from './values';
 
@@ -21,12 +14,19 @@ const MISSING = '(not in record)';
 export const SNS_SUBJECT_MAX = 99;
 export const SNS_MESSAGE_MAX_BYTES = 262_144;
 
+const SUBJECT_PREFIX: Readonly<Record<AlertDocument['category'], string>> = {
+  'model-supply-chain': 'Bedrock',
+  'detector-tampering': 'Bedrock detector tampered:',
+  'failed-attempts': 'Bedrock failed attempts:',
+  'create-then-delete': 'Bedrock create-then-delete:',
+};
+
 /** The alert's subject: printable ASCII only, within the SNS limit, built from safe fields. */
 export function alertSubject(alert: AlertDocument): string {
   const account = restrictTo(alert.event.account ?? '', /[^A-Za-z0-9-]/g, 32);
   const region = restrictTo(alert.event.region ?? '', /[^A-Za-z0-9-]/g, 32);
   const where = account && region ? `${account}/${region}` : account || region;
-  const what = alert.category === 'detector-tampering' ? 'Bedrock detector tampered:' : 'Bedrock';
+  const what = SUBJECT_PREFIX[alert.category];
   const subject = `[${alert.severity}] ${what} ${alert.event.name}${where ? ` in ${where}` : ''}`;
   return restrictTo(subject, /[^\x20-\x7E]/g, SNS_SUBJECT_MAX);
 }
@@ -73,6 +73,9 @@ function escapeInJsonString(text: string): string {
 const label = (name: string) => `  ${name.padEnd(22)} `;
 const LABEL = {
   actorArn: label('Actor ARN:'),
+  human: label('Person:'),
+  sourceIdentity: label('Source identity:'),
+  session: label('Session:'),
   identityType: label('Identity type:'),
   accessKeyId: label('Access key ID:'),
   sessionIssuer: label('Session issuer:'),
@@ -116,6 +119,9 @@ function renderText(alert: AlertDocument, encoding: TextEncoding): string {
     nl +
     'WHO' +
     line(LABEL.actorArn, a.arn) +
+    (a.human !== null ? line(LABEL.human, a.human) : '') +
+    (a.sourceIdentity !== null ? line(LABEL.sourceIdentity, a.sourceIdentity) : '') +
+    (sessionText(alert) ? line(LABEL.session, sessionText(alert)) : '') +
     line(LABEL.identityType, a.identityType) +
     line(LABEL.accessKeyId, a.accessKeyId) +
     line(LABEL.sessionIssuer, a.sessionIssuerArn) +
@@ -133,10 +139,17 @@ function renderText(alert: AlertDocument, encoding: TextEncoding): string {
     line(LABEL.requestId, e.requestId) +
     nl;
   if (alert.category === 'detector-tampering') {
-    out += `${nl}DETECTOR RESOURCE CHANGED`;
-    if (alert.target.length === 0) out += `${nl}  ${MISSING}`;
-    for (const f of alert.target) out += line(label(`${f.field.replace(/^requestParameters\./, '')}:`), f.value);
+    if (alert.target.length > 0 || alert.event.name !== 'TrailHealthCheck') {
+      out += `${nl}DETECTOR RESOURCE CHANGED`;
+      if (alert.target.length === 0) out += `${nl}  ${MISSING}`;
+      for (const f of alert.target) out += line(label(`${f.label}:`), f.value);
+    }
   } else {
+    if (alert.target.length > 0) {
+      out += `${nl}CHANGED`;
+      for (const f of alert.target) out += line(label(`${f.label}:`), f.value);
+      out += nl;
+    }
     out += `${nl}MODEL SOURCE`;
     if (alert.modelSource.length === 0) out += `${nl}  ${MISSING}`;
     for (const f of alert.modelSource) out += line(label(`${f.label}:`), f.value);
@@ -194,7 +207,8 @@ function alertJsonLiteral(alert: AlertDocument): string {
     `${Q}actor${Q}:{${Q}arn${Q}:${str(a.arn)},${Q}identityType${Q}:${str(a.identityType)},${Q}accessKeyId${Q}:${str(a.accessKeyId)},` +
     `${Q}principalId${Q}:${str(a.principalId)},${Q}accountId${Q}:${str(a.accountId)},${Q}sessionIssuerArn${Q}:${str(a.sessionIssuerArn)},` +
     `${Q}invokedBy${Q}:${str(a.invokedBy)},${Q}mfaAuthenticated${Q}:${str(a.mfaAuthenticated)},${Q}userAgent${Q}:${str(a.userAgent)},` +
-    `${Q}sourceIp${Q}:${str(a.sourceIp)}},` +
+    `${Q}sourceIp${Q}:${str(a.sourceIp)},${Q}human${Q}:${str(a.human)},${Q}sourceIdentity${Q}:${str(a.sourceIdentity)}},` +
+    `${Q}session${Q}:{${Q}vpcEndpointId${Q}:${str(alert.session.vpcEndpointId)},${Q}console${Q}:${alert.session.console},${Q}bearerToken${Q}:${alert.session.bearerToken}},` +
     `${Q}modelSource${Q}:${fields(alert.modelSource, true)},${Q}newResources${Q}:${fields(alert.newResources, false)},` +
     `${Q}target${Q}:${fields(alert.target, false)},` +
     `${Q}verdict${Q}:${alert.verdict ? `{${Q}kind${Q}:${str(alert.verdict.kind)},${Q}reasons${Q}:${strings(alert.verdict.reasons)}}` : 'null'},` +
@@ -279,7 +293,7 @@ export function contextLines(context: AlertContext): string[] {
   const f = context.firstSeen;
   if (f) {
     lines.push(
-      `Principal: ${f.principal}; source IP: ${f.sourceIp} (first seen by this detector, 90-day memory)` +
+      `Principal: ${f.principal}; source IP: ${f.sourceIp} (first seen by this detector, ${f.memoryDays}-day memory)` +
         (f.reason ? `: ${safeText(f.reason, 256)}` : ''),
     );
   }
@@ -333,4 +347,15 @@ export function renderSnsMessage(
     if (utf8Bytes(message) + roomForAttributes <= SNS_MESSAGE_MAX_BYTES) return last;
   }
   return last!;
+}
+
+/** How the call reached AWS, as one line, or '' when nothing is notable. */
+function sessionText(alert: AlertDocument): string {
+  const s = alert.session;
+  const parts = [
+    ...(s.console ? ['console credentials'] : []),
+    ...(s.bearerToken ? ['a Bedrock API key (bearer token)'] : []),
+    ...(s.vpcEndpointId ? [`through VPC endpoint ${s.vpcEndpointId}`] : []),
+  ];
+  return parts.join(', ');
 }

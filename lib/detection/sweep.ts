@@ -9,7 +9,11 @@ import { LOOKUP_EVENTS_HORIZON_DAYS, type LookedUpEvent } from './enrichment';
 /** The key that marks an invocation as a sweep request (the schedule's and the backfill's input). */
 export const SWEEP_REQUEST_KEY = 'bedrockSupplyChainSweep';
 
-export type SweepKind = 'backfill' | 'reconcile';
+/**
+ * `backfill`: read history once at stack creation. `reconcile`: read history hourly (and the
+ * unwatched regions'). `health`: check the trail the detector relies on.
+ */
+export type SweepKind = 'backfill' | 'reconcile' | 'health';
 
 export interface SweepRequest {
   readonly kind: SweepKind;
@@ -45,8 +49,8 @@ export function parseSweepRequest(event: Record<string, unknown>): SweepRequest 
   if (!(SWEEP_REQUEST_KEY in event)) return undefined;
   const r = event[SWEEP_REQUEST_KEY] as Record<string, unknown> | null;
   if (r === null || typeof r !== 'object') return `${SWEEP_REQUEST_KEY} must be an object`;
-  if (r.kind !== 'backfill' && r.kind !== 'reconcile') {
-    return `${SWEEP_REQUEST_KEY}.kind must be 'backfill' or 'reconcile', got ${JSON.stringify(r.kind)}`;
+  if (r.kind !== 'backfill' && r.kind !== 'reconcile' && r.kind !== 'health') {
+    return `${SWEEP_REQUEST_KEY}.kind must be 'backfill', 'reconcile' or 'health', got ${JSON.stringify(r.kind)}`;
   }
   const max = LOOKUP_EVENTS_HORIZON_DAYS * 24 * 60;
   if (typeof r.lookbackMinutes !== 'number' || !Number.isInteger(r.lookbackMinutes) || r.lookbackMinutes < 1) {

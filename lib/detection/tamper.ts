@@ -20,13 +20,21 @@ export interface TamperCall {
    * `DeleteFunctionConcurrency20171031` out).
    */
   readonly eventName: string | { readonly wildcard: string };
-  /** The `requestParameters` field that names the resource. */
+  /** The `requestParameters` field that names the resource; '' for a call alerted whatever it names. */
   readonly field: string;
+  /** Alert only when `field` is one of these values (an escape call that matters for one service only). */
+  readonly values?: readonly string[];
 }
 
 /** A service whose calls on the detector's resources are denied and alerted. */
 export interface TamperService {
   readonly service: string;
+  /**
+   * `detector`: calls on the detector's own resources (denied by the guardrails too).
+   * `escape`: calls that take an account or a region out of the detector's and the guardrails'
+   * reach (alerted only; the prevention side is the guardrails').
+   */
+  readonly kind?: 'detector' | 'escape';
   readonly eventSource: string;
   /**
    * `regional`: CloudTrail delivers the events to EventBridge in the region of the resource.
@@ -36,8 +44,14 @@ export interface TamperService {
   readonly calls: readonly TamperCall[];
   /** Resource ARN patterns the guardrail denies these actions on (`*` for condition-based statements). */
   readonly resources: (names: DetectorNames, partition: string) => string[];
-  /** EventBridge wildcard for the request field, per field, or undefined where no name identifies the resource. */
-  readonly fieldWildcard?: (names: DetectorNames) => Readonly<Record<string, string>>;
+  /**
+   * EventBridge wildcards for the request field, per field, or undefined where no name identifies the
+   * resource. `trails` are the names of the trails the detector relies on besides its own.
+   */
+  readonly fieldWildcard?: (
+    names: DetectorNames,
+    trails: readonly string[],
+  ) => Readonly<Record<string, readonly string[]>>;
 }
 
 const call = (action: string, field: string, eventName?: TamperCall['eventName']): TamperCall => ({
@@ -60,7 +74,12 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
       call('cloudtrail:PutEventSelectors', 'trailName'),
     ],
     resources: (n, p) => [`arn:${p}:cloudtrail:*:*:trail/${n.trail}`],
-    fieldWildcard: (n) => ({ name: `*${n.trail}`, trailName: `*${n.trail}` }),
+    // The detector's own trail and the trail it relies on (an existing or organisation trail), by
+    // name or ARN: both end with the name.
+    fieldWildcard: (n, trails) => {
+      const ends = [...new Set([n.trail, ...trails])].map((t) => `*${t}`);
+      return { name: ends, trailName: ends };
+    },
   },
   {
     service: 'events',
@@ -74,7 +93,7 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
       call('events:PutTargets', 'rule'),
     ],
     resources: (n, p) => [`arn:${p}:events:*:*:rule/${n.prefix}-*`, `arn:${p}:events:*:*:rule/*/${n.prefix}-*`],
-    fieldWildcard: (n) => ({ name: `${n.prefix}-*`, rule: `${n.prefix}-*` }),
+    fieldWildcard: (n) => ({ name: [`${n.prefix}-*`], rule: [`${n.prefix}-*`] }),
   },
   {
     service: 'lambda',
@@ -91,7 +110,7 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
       lambdaCall('lambda:RemovePermission'),
     ],
     resources: (n, p) => [`arn:${p}:lambda:*:*:function:${n.function}`, `arn:${p}:lambda:*:*:function:${n.function}:*`],
-    fieldWildcard: (n) => ({ functionName: `*${n.function}*` }),
+    fieldWildcard: (n) => ({ functionName: [`*${n.function}*`] }),
   },
   {
     service: 'sqs',
@@ -104,7 +123,7 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
       call('sqs:RemovePermission', 'queueUrl'),
     ],
     resources: (n, p) => [`arn:${p}:sqs:*:*:${n.queue}`],
-    fieldWildcard: (n) => ({ queueUrl: `*/${n.queue}` }),
+    fieldWildcard: (n) => ({ queueUrl: [`*/${n.queue}`] }),
   },
   {
     service: 'sns',
@@ -118,7 +137,7 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
     ],
     // IAM authorises every SNS action here, Unsubscribe included, against the topic.
     resources: (n, p) => [`arn:${p}:sns:*:*:${n.topic}`],
-    fieldWildcard: (n) => ({ topicArn: `*:${n.topic}`, subscriptionArn: `*:${n.topic}:*` }),
+    fieldWildcard: (n) => ({ topicArn: [`*:${n.topic}`], subscriptionArn: [`*:${n.topic}:*`] }),
   },
   {
     service: 'logs',
@@ -132,7 +151,7 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
       call('logs:DisassociateKmsKey', 'resourceIdentifier'),
     ],
     resources: (n, p) => [`arn:${p}:logs:*:*:log-group:${n.logGroup}`, `arn:${p}:logs:*:*:log-group:${n.logGroup}:*`],
-    fieldWildcard: (n) => ({ logGroupName: n.logGroup, resourceIdentifier: `*:log-group:${n.logGroup}*` }),
+    fieldWildcard: (n) => ({ logGroupName: [n.logGroup], resourceIdentifier: [`*:log-group:${n.logGroup}*`] }),
   },
   {
     service: 's3',
@@ -145,7 +164,7 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
       call('s3:PutLifecycleConfiguration', 'bucketName', 'PutBucketLifecycle'),
     ],
     resources: (n, p) => [`arn:${p}:s3:::${n.bucketPrefix}-*`],
-    fieldWildcard: (n) => ({ bucketName: `${n.bucketPrefix}-*` }),
+    fieldWildcard: (n) => ({ bucketName: [`${n.bucketPrefix}-*`] }),
   },
   {
     service: 'iam',
@@ -161,7 +180,7 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
       call('iam:PutRolePermissionsBoundary', 'roleName'),
     ],
     resources: (n, p) => [`arn:${p}:iam::*:role/${n.rolePrefix}-*`],
-    fieldWildcard: (n) => ({ roleName: `${n.rolePrefix}-*` }),
+    fieldWildcard: (n) => ({ roleName: [`${n.rolePrefix}-*`] }),
   },
   {
     // Key ids carry no name: the guardrail matches the key by its alias, the alert cannot.
@@ -190,6 +209,48 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
   },
 ];
 
+/**
+ * Calls that take an account or a region out of the detector's and the guardrails' reach: an account
+ * moved out of the guarded OU or out of the organisation, SCPs turned off, the organisation trail's
+ * service access disabled, a delegated administrator deregistered, a region enabled where no rule
+ * watches. Organizations and Account Management are global services: EventBridge gets their events in
+ * us-east-1 only, in the account that made the call (the management account for most; the member
+ * account for LeaveOrganization and for its own EnableRegion). Alerted whatever they name, except
+ * DisableAWSServiceAccess, which matters for CloudTrail's organisation trail only.
+ */
+export const ESCAPE_SERVICES: readonly TamperService[] = [
+  {
+    service: 'organizations',
+    kind: 'escape',
+    eventSource: 'organizations.amazonaws.com',
+    delivery: 'us-east-1',
+    calls: [
+      call('organizations:MoveAccount', ''),
+      call('organizations:LeaveOrganization', ''),
+      call('organizations:RemoveAccountFromOrganization', ''),
+      call('organizations:DisablePolicyType', ''),
+      { ...call('organizations:DisableAWSServiceAccess', 'servicePrincipal'), values: ['cloudtrail.amazonaws.com'] },
+      call('organizations:DeregisterDelegatedAdministrator', ''),
+    ],
+    resources: () => ['*'],
+    fieldWildcard: () => ({}),
+  },
+  {
+    // Verified: eventSource account.amazonaws.com, EventBridge source aws.account (EventBridge events
+    // reference, events-ref-account; Sigma's aws_cloudtrail_region_enabled rule).
+    service: 'account',
+    kind: 'escape',
+    eventSource: 'account.amazonaws.com',
+    delivery: 'us-east-1',
+    calls: [call('account:EnableRegion', '')],
+    resources: () => ['*'],
+    fieldWildcard: () => ({}),
+  },
+];
+
+/** Every service whose calls the tamper alert watches: the detector's own, and the escape calls. */
+const WATCHED_TAMPER_SERVICES: readonly TamperService[] = [...TAMPER_SERVICES, ...ESCAPE_SERVICES];
+
 type PatternValue = string | { readonly wildcard: string } | { readonly exists: boolean };
 
 /** An EventBridge pattern in its JSON form, for the tamper rules. */
@@ -211,25 +272,35 @@ export function buildTamperPatterns(
   delivery: TamperService['delivery'],
   policyIds: readonly string[] = [],
   maxChars = EVENT_PATTERN_MAX_CHARS,
+  trails: readonly string[] = [],
 ): TamperEventPattern[] {
   const branches: { source: string; branch: Record<string, unknown> }[] = [];
-  for (const svc of TAMPER_SERVICES) {
+  for (const svc of WATCHED_TAMPER_SERVICES) {
     if (svc.delivery !== delivery) continue;
-    let wildcards: Readonly<Record<string, string>> | undefined = svc.fieldWildcard?.(names);
-    if (svc.service === 'organizations' && policyIds.length > 0) wildcards = { policyId: '' };
+    const guardrailPolicies = svc.service === 'organizations' && svc.kind !== 'escape';
+    let wildcards: Readonly<Record<string, readonly string[]>> | undefined = svc.fieldWildcard?.(names, trails);
+    if (guardrailPolicies && policyIds.length > 0) wildcards = { policyId: [] };
     if (!wildcards) continue;
     const byField = new Map<string, PatternValue[]>();
     for (const c of svc.calls) {
-      const list = byField.get(c.field) ?? [];
+      const key = `${c.field}${c.values ? `=${c.values.join(',')}` : ''}`;
+      const list = byField.get(key) ?? [];
       if (!list.some((e) => JSON.stringify(e) === JSON.stringify(c.eventName))) list.push(c.eventName);
-      byField.set(c.field, list);
+      byField.set(key, list);
     }
-    for (const [field, eventNames] of byField) {
-      const values: PatternValue[] =
-        svc.service === 'organizations' ? [...policyIds] : [{ wildcard: wildcards[field] }];
+    for (const [key, eventNames] of byField) {
+      const [field, valueList] = key.split('=');
+      let request: Record<string, PatternValue[]> | undefined;
+      if (guardrailPolicies) request = { [field]: [...policyIds] };
+      else if (valueList !== undefined) request = { [field]: valueList.split(',') };
+      else if (field !== '') request = { [field]: (wildcards[field] ?? []).map((w) => ({ wildcard: w })) };
       branches.push({
         source: `aws.${svc.service}`,
-        branch: { eventSource: [svc.eventSource], eventName: eventNames, requestParameters: { [field]: values } },
+        branch: {
+          eventSource: [svc.eventSource],
+          eventName: eventNames,
+          ...(request ? { requestParameters: request } : {}),
+        },
       });
     }
   }
@@ -276,14 +347,17 @@ export type TamperClassification =
 export class TamperClassifier {
   readonly patterns: readonly TamperEventPattern[];
 
-  constructor(names: DetectorNames, policyIds: readonly string[] = []) {
-    this.patterns = [...buildTamperPatterns(names, 'regional'), ...buildTamperPatterns(names, 'us-east-1', policyIds)];
+  constructor(names: DetectorNames, policyIds: readonly string[] = [], trails: readonly string[] = []) {
+    this.patterns = [
+      ...buildTamperPatterns(names, 'regional', [], EVENT_PATTERN_MAX_CHARS, trails),
+      ...buildTamperPatterns(names, 'us-east-1', policyIds, EVENT_PATTERN_MAX_CHARS, trails),
+    ];
   }
 
   classifyEvent(event: unknown): TamperClassification {
     if (!this.patterns.some((p) => matchesEventPattern(p, event))) return { matched: false };
     const detail = (event as Record<string, unknown>).detail as Record<string, unknown> | undefined;
-    for (const service of TAMPER_SERVICES) {
+    for (const service of WATCHED_TAMPER_SERVICES) {
       if (!leavesAt(detail, ['eventSource']).includes(service.eventSource)) continue;
       const names = leavesAt(detail, ['eventName']).filter((n): n is string => typeof n === 'string');
       const c = service.calls.find((x) => {

@@ -74,8 +74,14 @@ const SOURCE_KINDS: ReadonlySet<ModelSourceKind> = new Set<ModelSourceKind>([
   'modelSourceIdentifier',
   'sageMakerEndpointArn',
   'modelArn',
+  'copiedModelArn',
+  'modelId',
   'modelPackageArn',
 ]);
+
+/** An AWS foundation model: its ARN (no account) or a bare provider.model id. */
+const FOUNDATION_MODEL =
+  /^(arn:aws[a-z-]*:bedrock:[a-z0-9-]*::foundation-model\/.+|[a-z][a-z0-9-]*\.[A-Za-z0-9._:-]+)$/;
 
 /**
  * The verdict for a record that `classify` matched to `call`. Checks, in order: the principal,
@@ -88,60 +94,88 @@ export function decideVerdict(
   call: WatchedCall,
   approvals: Approvals,
   severities: VerdictSeverities = DEFAULT_VERDICT_SEVERITIES,
+  outsideEndpoints: readonly string[] = [],
 ): Verdict {
-  const reasons: string[] = [];
-  let untrusted = false;
-  let unapproved = false;
-  let unverified = false;
+  const findings: { result: 'ok' | 'untrusted' | 'unapproved' | 'unverified'; reason: string }[] = [];
 
   const principal = principalArnOf(record);
   if (!approvals.principalArns?.length) {
-    unverified = true;
-    reasons.push('principal: no approved principals are configured');
+    findings.push({ result: 'unverified', reason: 'principal: no approved principals are configured' });
   } else if (!principal) {
-    unverified = true;
-    reasons.push('principal: the record names no principal ARN');
+    findings.push({ result: 'unverified', reason: 'principal: the record names no principal ARN' });
   } else if (approvals.principalArns.some((p) => globMatch(p, principal))) {
-    reasons.push(`principal: ${principal} is approved`);
+    findings.push({ result: 'ok', reason: `principal: ${principal} is approved` });
   } else {
-    unapproved = true;
-    reasons.push(`principal: ${principal} matches no approved principal pattern`);
+    findings.push({ result: 'unapproved', reason: `principal: ${principal} matches no approved principal pattern` });
   }
 
   const request = record.requestParameters;
-  const eventAccount = eventAccountOf(record);
+  const where = { account: eventAccountOf(record), region: stringOf(record.awsRegion) };
   let sources = 0;
   const omitted = record.omitted === true || (isObject(request) && request.omitted === true);
   if (omitted) {
-    unverified = true;
-    reasons.push('source: CloudTrail left part of the request out (omitted: true), so a model source may be missing');
+    findings.push({
+      result: 'unverified',
+      reason: 'source: CloudTrail left part of the request out (omitted: true), so a model source may be missing',
+    });
   }
+  let oneOfPresent = false;
+  const oneOf = call.modelSourceFields.filter((f) => f.required === 'one-of');
   for (const field of call.modelSourceFields) {
-    if (!SOURCE_KINDS.has(field.kind)) continue;
     const raw = getPath(request, field.path);
-    if (raw === undefined || raw === null) continue;
-    const value = stringOf(raw);
-    if (value === undefined) {
-      // Present but not a string: it cannot be checked, so the call cannot be approved.
-      unverified = true;
-      reasons.push(`source ${field.path}: not a string, so it cannot be checked`);
+    const values = (Array.isArray(raw) ? raw : [raw]).filter((v) => v !== undefined && v !== null && v !== '');
+    if (values.length === 0) {
+      if (field.required === 'always') {
+        findings.push({
+          result: 'unverified',
+          reason: `source ${field.path}: missing or null in the record, so this call is never approved`,
+        });
+      }
       continue;
     }
+    if (field.required === 'one-of') oneOfPresent = true;
+    if (!SOURCE_KINDS.has(field.kind)) continue;
+    for (const raw1 of values) {
+      const value = stringOf(raw1);
+      if (value === undefined) {
+        // Present but not a string: it cannot be checked, so the call cannot be approved.
+        findings.push({ result: 'unverified', reason: `source ${field.path}: not a string, so it cannot be checked` });
+        continue;
+      }
+      sources++;
+      const check = checkSource(field.kind, value, approvals, where);
+      findings.push({ result: check.result, reason: `source ${field.path}: ${check.reason}` });
+    }
+  }
+  if (oneOf.length > 0 && !oneOfPresent) {
+    findings.push({
+      result: 'unverified',
+      reason: `source: none of ${oneOf.map((f) => f.path).join(', ')} is in the record, so this call is never approved`,
+    });
+  }
+  for (const endpoint of outsideEndpoints) {
     sources++;
-    const check = checkSource(field.kind, value, approvals, eventAccount);
-    if (check.result === 'untrusted') untrusted = true;
-    if (check.result === 'unverified') unverified = true;
-    reasons.push(`source ${field.path}: ${check.reason}`);
+    findings.push({
+      result: 'untrusted',
+      reason: `source: the request points at ${endpoint}, a model outside Bedrock`,
+    });
   }
   if (sources === 0) {
-    unverified = true;
-    reasons.push('source: the record names no model source the detector can check');
+    findings.push({ result: 'unverified', reason: 'source: the record names no model source the detector can check' });
   }
 
   let kind: VerdictKind = 'approved';
-  if (unverified) kind = worseVerdict(kind, 'unverified');
-  if (unapproved) kind = worseVerdict(kind, 'unapproved-principal');
-  if (untrusted) kind = worseVerdict(kind, 'untrusted-source');
+  for (const f of findings) {
+    if (f.result === 'unverified') kind = worseVerdict(kind, 'unverified');
+    if (f.result === 'unapproved') kind = worseVerdict(kind, 'unapproved-principal');
+    if (f.result === 'untrusted') kind = worseVerdict(kind, 'untrusted-source');
+  }
+  // The deciding reasons first (those that made the verdict what it is), then the rest in order.
+  const deciding = (f: (typeof findings)[number]) =>
+    (kind === 'untrusted-source' && f.result === 'untrusted') ||
+    (kind === 'unapproved-principal' && f.result === 'unapproved') ||
+    (kind === 'unverified' && f.result === 'unverified');
+  const reasons = [...findings.filter(deciding), ...findings.filter((f) => !deciding(f))].map((f) => f.reason);
   return { kind, ...severities[kind], reasons };
 }
 
@@ -149,8 +183,9 @@ function checkSource(
   kind: ModelSourceKind,
   value: string,
   approvals: Approvals,
-  eventAccount: string | undefined,
+  where: { readonly account?: string; readonly region?: string },
 ): { result: 'ok' | 'untrusted' | 'unverified'; reason: string } {
+  const eventAccount = where.account;
   if (kind === 's3Uri') {
     if (!approvals.s3Locations?.length)
       return { result: 'unverified', reason: `${value}: no approved S3 locations are configured` };
@@ -166,8 +201,28 @@ function checkSource(
       ? { result: 'ok', reason: `${value} is an approved marketplace model` }
       : { result: 'untrusted', reason: `${value} is not an approved marketplace model` };
   }
+  if (kind === 'modelId' && FOUNDATION_MODEL.test(value) && !value.includes(':custom-model/')) {
+    return { result: 'ok', reason: `${value} is an AWS foundation model` };
+  }
   // ARNs of models, endpoints and model packages: trusted when they belong to this account or an approved one.
   const account = accountOfArn(value);
+  if (kind === 'copiedModelArn') {
+    const region = /^arn:[^:]+:[^:]+:([^:]*):/.exec(value)?.[1];
+    const from = `account ${account ?? '(unknown)'}, region ${region || '(unknown)'}`;
+    if (account === undefined) return { result: 'unverified', reason: `${value} is not an ARN with an account` };
+    if (account !== eventAccount && !approvals.sourceAccounts?.includes(account)) {
+      return { result: 'untrusted', reason: `copied from ${from}: neither this account nor an approved one` };
+    }
+    if (account === eventAccount && region && where.region && region !== where.region) {
+      // Its import there was never judged here: an approved principal is not enough.
+      return {
+        result: 'unverified',
+        reason: `copied from ${from}: another region of this account, where its import was not judged by this detector`,
+      };
+    }
+    if (account !== eventAccount) return { result: 'ok', reason: `copied from ${from}, an approved account` };
+    return { result: 'ok', reason: `copied within ${from}` };
+  }
   if (account === undefined) return { result: 'unverified', reason: `${value} is not an ARN with an account` };
   if (account === eventAccount) return { result: 'ok', reason: `${value} belongs to this account` };
   if (approvals.sourceAccounts?.includes(account))

@@ -33,6 +33,7 @@ import { assertValid } from '../private/validation';
 
 import { alertFunctionCode } from './function-code';
 import { DETECTOR_DEFAULTS, WATCH_DEFAULTS, type SupplyChainDetectorProps } from './props';
+import type { ReliedOnTrailIdentity } from './trail';
 import { verdictSeverityMap } from './validate-props';
 
 /** Lambda allows 4 KB of environment variables in all; the approvals travel in DETECTOR_CONFIG. */
@@ -42,13 +43,39 @@ export const ALERT_CONFIG_MAX_BYTES = 3584;
 export function alertFunctionConfig(
   props: SupplyChainDetectorProps,
   names: DetectorNames,
-  outputs: { readonly chatTopic?: sns.ITopic; readonly soarEventBus?: events.IEventBus },
+  outputs: {
+    readonly chatTopic?: sns.ITopic;
+    readonly soarEventBus?: events.IEventBus;
+    readonly trail: ReliedOnTrailIdentity;
+  },
 ): AlertFunctionConfig {
+  const reconciles = props.reconciliation ?? DETECTOR_DEFAULTS.reconciliation;
+  const sweepsRegions = reconciles && (props.sweepUnwatchedRegions ?? DETECTOR_DEFAULTS.sweepUnwatchedRegions);
+  const trail = outputs.trail;
   const config: AlertFunctionConfig = {
     profile: props.profile ?? WATCH_DEFAULTS.profile,
     namePrefix: names.prefix,
     guardrailPolicyIds: props.guardrailPolicyIds ?? [],
     additionalEventNames: props.additionalEventNames ?? [],
+    sourceProfiles: props.sourceProfiles ?? [],
+    additionalEvents: props.additionalEvents ?? [],
+    // A created trail is known by its name (its ARN would bring the stack's tokens into the
+    // configuration); an existing or organisation trail by what was declared.
+    trail:
+      trail.name !== undefined || trail.arn !== undefined
+        ? {
+            kind: trail.kind,
+            ...(trail.name ? { name: trail.name } : {}),
+            ...(trail.arn && trail.kind !== 'create' ? { arn: trail.arn } : {}),
+          }
+        : null,
+    // The function adds its own region at run time (an environment-agnostic stack does not know it).
+    watchedRegions: sweepsRegions ? (props.watchedRegions ?? []) : null,
+    signals: {
+      probing: props.probingAlerts ?? WATCH_DEFAULTS.probingAlerts,
+      probeThreshold: props.probingThreshold ?? DETECTOR_DEFAULTS.probingThreshold,
+      createThenDelete: props.createThenDeleteAlerts ?? WATCH_DEFAULTS.createThenDeleteAlerts,
+    },
     severity: props.severity ?? DETECTOR_DEFAULTS.severity,
     riskScore: props.riskScore ?? DETECTOR_DEFAULTS.riskScore,
     approvals: props.approvals ?? {},
@@ -75,7 +102,7 @@ export function alertFunctionConfig(
   const size = utf8Bytes(JSON.stringify(config));
   if (size > ALERT_CONFIG_MAX_BYTES) {
     assertValid(
-      `'approvals' (in SupplyChainGuard, 'approvedPrincipalArns' too) and 'additionalEventNames' make the function's configuration ${size} bytes, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
+      `'approvals' (in SupplyChainGuard, 'approvedPrincipalArns' too), 'additionalEventNames', 'additionalEvents' and 'watchedRegions' make the function's configuration ${size} bytes, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
     );
   }
   return config;
@@ -93,6 +120,10 @@ export interface AlertFunctionParts {
   readonly idempotencyTable: dynamodb.Table;
   /** Enrichment or a sweep reads CloudTrail event history. */
   readonly readsCloudTrail: boolean;
+  /** The trail the health check reads. */
+  readonly trail: ReliedOnTrailIdentity;
+  /** The hourly health check of that trail runs. */
+  readonly healthCheck: boolean;
 }
 
 /** The function, its role and its log group. */
@@ -230,6 +261,58 @@ function grantFunctionActions(fn: nodejs.NodejsFunction, role: iam.Role, parts: 
       reason: 'cloudtrail:LookupEvents supports no resource-level permissions; it is read-only event history.',
     });
   }
+  if (parts.healthCheck) {
+    // Read-only trail status; a trail known by name only (an organisation trail in the management
+    // account) has no ARN here, so the statement names every trail of that name.
+    const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
+    const trailResource = parts.trail.arn ?? `arn:${stack.partition}:cloudtrail:*:*:trail/${parts.trail.name}`;
+    if (parts.trail.arn === undefined) {
+      acknowledgements.push({
+        id: `AwsSolutions-IAM5[Resource::arn:${partition}:cloudtrail:*:*:trail/${parts.trail.name}]`,
+        reason:
+          'The trail the detector relies on is known by name only (an organisation trail in the management account, whose account and home region are not given): read-only status calls on trails of that name.',
+      });
+    }
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'TrailHealth',
+        actions: ['cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors'],
+        resources: [trailResource],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ sid: 'DescribeTrails', actions: ['cloudtrail:DescribeTrails'], resources: ['*'] }),
+    );
+    acknowledgements.push({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'cloudtrail:DescribeTrails (read-only) lists trails by name and shows organisation trails to member accounts; it supports no narrower resource.',
+    });
+  }
+  if (config.watchedRegions !== null) {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ sid: 'EnabledRegions', actions: ['ec2:DescribeRegions'], resources: ['*'] }),
+    );
+    acknowledgements.push({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'ec2:DescribeRegions (read-only) lists the enabled regions to sweep; it supports no resource-level permissions.',
+    });
+  }
+  if (config.sourceProfiles.includes('sagemaker-endpoint-swaps')) {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'RegisteredEndpoints',
+        actions: ['bedrock:ListMarketplaceModelEndpoints'],
+        resources: ['*'],
+      }),
+    );
+    acknowledgements.push({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'bedrock:ListMarketplaceModelEndpoints (read-only) tells whether an updated SageMaker endpoint is registered with Bedrock; it supports no resource-level permissions.',
+    });
+  }
   parts.chatTopic?.grantPublish(fn);
   if (config.outputs.securityHub) {
     fn.addToRolePolicy(
@@ -243,5 +326,9 @@ function grantFunctionActions(fn: nodejs.NodejsFunction, role: iam.Role, parts: 
     );
   }
   parts.soarEventBus?.grantPutEventsTo(fn);
-  if (acknowledgements.length) Validations.of(role).acknowledge(...acknowledgements);
+  // One acknowledgment per finding id (a second one of the same id would replace the first's reason).
+  const byId = new Map<string, string[]>();
+  for (const a of acknowledgements) byId.set(a.id, [...(byId.get(a.id) ?? []), a.reason]);
+  if (byId.size)
+    Validations.of(role).acknowledge(...[...byId].map(([id, reasons]) => ({ id, reason: reasons.join(' ') })));
 }

@@ -1,4 +1,4 @@
-import { Annotations, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import type * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
@@ -8,25 +8,26 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 import { ALERT_SCHEMA, SOAR_EVENT_SOURCE, checkNamePrefix, detectorNames, type DetectorNames } from '../detection';
 import { claimGlobalName } from '../private/global-names';
 import { createWatchRules } from '../private/rules';
 import { assertValid } from '../private/validation';
-import { watchedCallsAndPattern } from '../private/watched-calls';
+import { watchSet } from '../private/watched-calls';
 
 import { alertFunctionConfig, createAlertFunction } from './alert-function';
 import { acknowledgeComplianceFindings } from './compliance';
+import { createDestinations } from './destinations';
 import { createDetectorKey, detectorKeyStatements, type DetectorKeyUses } from './key';
 import { DetectorMonitoring } from './monitoring';
 import { DETECTOR_DEFAULTS, WATCH_DEFAULTS, type SupplyChainDetectorProps } from './props';
 import { createSweeps } from './sweeps';
-import { DetectorTrail, DetectorTrailKind, createTrail, createdTrailIdentity } from './trail';
+import { DetectorTrail, DetectorTrailKind, createTrail, createdTrailIdentity, reliedOnTrail } from './trail';
 import { validateDetectorProps } from './validate-props';
+import { warnAboutUnprotected, warnTrailNotWatched } from './warnings';
 
 /**
  * Detects, within about a minute, a successful Amazon Bedrock call that brings a model into the
@@ -58,6 +59,9 @@ export class SupplyChainDetector extends Construct {
   /** The EventBridge pattern of `rule` in its JSON form, exactly as `lib/detection` builds it. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON in the jsii API (a dict in Python, a Map in Java), as aws-cdk has it
   readonly eventPattern: { [key: string]: any };
+  /** The patterns of every watched-call rule (`rules`), in their JSON form. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON in the jsii API (a dict in Python, a Map in Java), as aws-cdk has it
+  readonly eventPatterns: { [key: string]: any }[];
   /** The trail this detector created, if it created one. */
   readonly trail?: cloudtrail.Trail;
   /** The bucket of the created trail. */
@@ -73,8 +77,16 @@ export class SupplyChainDetector extends Construct {
    * they are there; a key passed as `encryptionKey` must already carry them.
    */
   readonly keyPolicyStatements: iam.PolicyStatement[];
-  /** The rule that matches the watched calls. */
+  /** The rule that matches the watched calls (the first of `rules`). */
   readonly rule: events.Rule;
+  /** Every rule that matches the watched calls: more than one when other event sources are watched too. */
+  readonly rules: events.Rule[];
+  /** The rules that match failed watched calls, with `probingAlerts`. */
+  readonly probeRules: events.Rule[];
+  /** The rule that matches deletes of watched resources, with `createThenDeleteAlerts`. */
+  readonly deleteRules: events.Rule[];
+  /** The schedule of the hourly health check of the trail, with `healthCheck`. */
+  readonly healthCheckRule?: events.Rule;
   /** The alerting function. */
   readonly alertFunction: nodejs.NodejsFunction;
   /** The alerting function's log group. */
@@ -106,13 +118,15 @@ export class SupplyChainDetector extends Construct {
   constructor(scope: Construct, id: string, props: SupplyChainDetectorProps = {}) {
     super(scope, id);
     validateDetectorProps(props);
-    const { calls, pattern } = watchedCallsAndPattern(props);
-    this.watchedEventNames = calls.map((c) => c.eventName);
-    this.eventPattern = pattern;
+    const watched = watchSet(props);
+    this.watchedEventNames = watched.calls.map((c) => c.eventName);
+    this.eventPattern = watched.patterns[0];
+    this.eventPatterns = watched.patterns;
     this.names = detectorNames(props.namePrefix ?? WATCH_DEFAULTS.namePrefix);
     const names = this.names;
     this.trailSource = props.trail ?? DetectorTrail.create();
     const created = this.trailSource.kind === DetectorTrailKind.CREATE ? this.trailSource.options : undefined;
+    const relied = reliedOnTrail(this, this.trailSource, names);
     const ownTopic = props.alertTopic === undefined;
     const monitoring = props.monitoring ?? DETECTOR_DEFAULTS.monitoring;
 
@@ -124,7 +138,7 @@ export class SupplyChainDetector extends Construct {
     };
     this.keyPolicyStatements = detectorKeyStatements(this, names, keyUses);
     this.encryptionKey = props.encryptionKey ?? createDetectorKey(this, names, keyUses);
-    this.warnAboutUnprotected(props);
+    warnAboutUnprotected(this, props, names);
 
     // --- Trail ---------------------------------------------------------------------------------
     if (created) {
@@ -141,48 +155,15 @@ export class SupplyChainDetector extends Construct {
       });
     } else {
       this.trail = this.trailSource.trail;
-      this.trailArn = this.trailSource.trail?.trailArn ?? this.trailSource.trailArn;
+      this.trailArn = relied.arn;
+      if (relied.name === undefined) warnTrailNotWatched(this);
     }
 
     // --- Where alerts go: the dead-letter queue, the topics ------------------------------------
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      queueName: names.queue,
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.encryptionKey,
-      retentionPeriod: props.deadLetterRetention ?? DETECTOR_DEFAULTS.deadLetterRetention,
-      enforceSSL: true,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the rule target and of the alerting function.',
-    });
-    this.alertTopic =
-      props.alertTopic ??
-      new sns.Topic(this, 'AlertTopic', {
-        topicName: names.topic,
-        displayName: 'Bedrock model supply-chain alerts',
-        masterKey: this.encryptionKey,
-        enforceSSL: true,
-      });
-    // Mail SNS cannot deliver goes to the dead-letter queue too; an SNS dead-letter queue must be in
-    // the topic's account and region, which only the detector's own topic is known to share.
-    for (const email of props.alertEmails ?? []) {
-      this.alertTopic.addSubscription(
-        new subscriptions.EmailSubscription(email, ownTopic ? { deadLetterQueue: this.deadLetterQueue } : {}),
-      );
-    }
-    if (props.slackChannels?.length || props.teamsChannels?.length || props.chatNotifications) {
-      this.chatTopic = new sns.Topic(this, 'ChatTopic', {
-        topicName: names.chatTopic,
-        displayName: 'Bedrock model supply-chain alerts (chat)',
-        masterKey: this.encryptionKey,
-        enforceSSL: true,
-      });
-      for (const channel of props.slackChannels ?? []) channel.addNotificationTopic(this.chatTopic);
-      for (const channel of props.teamsChannels ?? []) {
-        channel.snsTopicArns = [...(channel.snsTopicArns ?? []), this.chatTopic.topicArn];
-      }
-    }
+    const destinations = createDestinations(this, props, names, this.encryptionKey);
+    this.deadLetterQueue = destinations.deadLetterQueue;
+    this.alertTopic = destinations.alertTopic;
+    this.chatTopic = destinations.chatTopic;
 
     // --- The alerting function and its memory ---------------------------------------------------
     this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
@@ -196,7 +177,11 @@ export class SupplyChainDetector extends Construct {
       // Losing it costs at most a repeated alert; keeping it would block re-creating the stack.
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const config = alertFunctionConfig(props, names, { chatTopic: this.chatTopic, soarEventBus: props.soarEventBus });
+    const config = alertFunctionConfig(props, names, {
+      chatTopic: this.chatTopic,
+      soarEventBus: props.soarEventBus,
+      trail: relied,
+    });
     const reconciliation =
       (props.reconciliation ?? DETECTOR_DEFAULTS.reconciliation)
         ? (props.reconciliationInterval ?? DETECTOR_DEFAULTS.reconciliationInterval)
@@ -205,6 +190,7 @@ export class SupplyChainDetector extends Construct {
       (props.backfill ?? DETECTOR_DEFAULTS.backfill)
         ? (props.backfillPeriod ?? DETECTOR_DEFAULTS.backfillPeriod).toDays()
         : 0;
+    const healthCheck = config.trail !== null && (props.healthCheck ?? DETECTOR_DEFAULTS.healthCheck);
     const fn = createAlertFunction(this, props, {
       names,
       config,
@@ -215,6 +201,8 @@ export class SupplyChainDetector extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       idempotencyTable: this.idempotencyTable,
       readsCloudTrail: config.enrichment !== null || reconciliation !== undefined || backfillDays > 0,
+      trail: relied,
+      healthCheck,
     });
     this.alertFunction = fn.function;
     this.logGroup = fn.logGroup;
@@ -228,10 +216,14 @@ export class SupplyChainDetector extends Construct {
     // --- Rules: the watched calls and the changes to the detector ------------------------------
     const rules = createWatchRules(this, {
       purpose: 'detect',
-      watched: { calls, pattern },
+      watched,
       tamper:
         (props.tamperAlerts ?? DETECTOR_DEFAULTS.tamperAlerts)
-          ? { detector: names, guardrailPolicyIds: props.guardrailPolicyIds ?? [] }
+          ? {
+              detector: names,
+              guardrailPolicyIds: props.guardrailPolicyIds ?? [],
+              trails: relied.name !== undefined && relied.kind !== 'create' ? [relied.name] : [],
+            }
           : undefined,
       ruleNames: names,
       eventBus: props.eventBus,
@@ -242,7 +234,10 @@ export class SupplyChainDetector extends Construct {
           maxEventAge: props.ruleMaxEventAge ?? DETECTOR_DEFAULTS.ruleMaxEventAge,
         }),
     });
-    this.rule = rules.rule!;
+    this.rules = rules.rules;
+    this.rule = rules.rules[0];
+    this.probeRules = rules.probeRules;
+    this.deleteRules = rules.deleteRules;
     this.tamperRules = rules.tamperRules;
     this.globalTamperRules = rules.globalTamperRules;
 
@@ -253,8 +248,10 @@ export class SupplyChainDetector extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       reconciliation,
       backfillDays,
+      healthCheck,
     });
     this.reconciliationRule = sweeps.reconciliationRule;
+    this.healthCheckRule = sweeps.healthCheckRule;
 
     // --- Self-monitoring ------------------------------------------------------------------------
     if (monitoring) {
@@ -263,10 +260,13 @@ export class SupplyChainDetector extends Construct {
         alertFunction: this.alertFunction,
         deadLetterQueue: this.deadLetterQueue,
         rules: [
-          this.rule,
+          ...this.rules,
+          ...this.probeRules,
+          ...this.deleteRules,
           ...this.tamperRules,
           ...this.globalTamperRules,
           ...(this.reconciliationRule ? [this.reconciliationRule] : []),
+          ...(this.healthCheckRule ? [this.healthCheckRule] : []),
         ],
         alarmTopic: this.alertTopic,
       });
@@ -291,21 +291,5 @@ export class SupplyChainDetector extends Construct {
       cloudWatchLogs: created?.cloudWatchLogs !== false,
       reservedConcurrency: props.reserveConcurrency ?? DETECTOR_DEFAULTS.reserveConcurrency,
     });
-  }
-
-  /** Warns where the guardrails cannot protect what the detector was given instead of creating. */
-  private warnAboutUnprotected(props: SupplyChainDetectorProps): void {
-    if (props.encryptionKey) {
-      Annotations.of(this).addWarningV2(
-        'cdk-bedrock-model-supply-chain:keyNotProtected',
-        `The guardrails protect the detector's key by its alias '${this.names.keyAlias}': give the key you passed that alias, or it is not protected from deletion.`,
-      );
-    }
-    if (props.alertTopic) {
-      Annotations.of(this).addWarningV2(
-        'cdk-bedrock-model-supply-chain:topicNotProtected',
-        `The guardrails and the tamper alert protect the alert topic by its name '${this.names.topic}': a topic you pass under another name is not protected.`,
-      );
-    }
   }
 }

@@ -19,25 +19,65 @@ import {
   DetectionProfile,
   DetectorMode,
   Severity,
+  type SourceProfile,
 } from '../detection';
 
 import type { DetectorTrail } from './trail';
 
+/** Further event names to watch from one CloudTrail event source. */
+export interface AdditionalEvents {
+  /** The CloudTrail `eventSource`, like `bedrock-mantle.amazonaws.com`. */
+  readonly eventSource: string;
+  /** Its event names (exact, case-sensitive). */
+  readonly eventNames: string[];
+}
+
 /** Which calls are watched, and the names they are watched under; shared by every construct that watches. */
 export interface WatchOptions {
   /**
-   * Which calls to watch: `DEFAULT` is the four calls of the reference rule (CreateModelImportJob,
-   * CreateCustomModelDeployment, CreateMarketplaceModelEndpoint, RegisterMarketplaceModelEndpoint);
-   * `EXTENDED` adds CreateCustomModel, CreateModelCopyJob and UpdateMarketplaceModelEndpoint.
+   * Which calls to watch. `DEFAULT`: the four calls of the reference rule (CreateModelImportJob,
+   * CreateCustomModelDeployment, CreateMarketplaceModelEndpoint, RegisterMarketplaceModelEndpoint)
+   * and the three with the same impact (UpdateCustomModelDeployment, CreateCustomModel,
+   * CreateModelCopyJob). `EXTENDED` adds UpdateMarketplaceModelEndpoint, Create- and
+   * UpdateProvisionedModelThroughput, CreateModelCustomizationJob and PutResourcePolicy.
    * @default DetectionProfile.DEFAULT
    */
   readonly profile?: DetectionProfile;
+
+  /**
+   * Opt-in source profiles, each on its own: RAM shares of custom models, SageMaker endpoint swaps
+   * behind registered marketplace endpoints, AgentCore agents wired to outside models, third-party
+   * model access, and bedrock-mantle customised models.
+   * @default - none
+   */
+  readonly sourceProfiles?: SourceProfile[];
 
   /**
    * Further `bedrock.amazonaws.com` event names to watch (exact, case-sensitive).
    * @default - none
    */
   readonly additionalEventNames?: string[];
+
+  /**
+   * Further event names of other event sources (for example bedrock-mantle's, whose CloudTrail
+   * event names are unverified).
+   * @default - none
+   */
+  readonly additionalEvents?: AdditionalEvents[];
+
+  /**
+   * Also watch failed watched calls (errorCode set): a principal that fails `probingThreshold` times
+   * within an hour is alerted at LOW severity (probing the guardrails).
+   * @default false
+   */
+  readonly probingAlerts?: boolean;
+
+  /**
+   * Also watch deletes of imported and custom models, deployments and marketplace endpoints: a delete
+   * within a day of a watched creation by the same principal is alerted (covering tracks).
+   * @default false
+   */
+  readonly createThenDeleteAlerts?: boolean;
 
   /**
    * Prefix of every resource name of the detector (trail, bucket, rules, function, role, queue,
@@ -356,6 +396,36 @@ export interface SupplyChainDetectorProps extends WatchOptions {
   readonly reconciliationInterval?: Duration;
 
   /**
+   * Check the trail the detector relies on every hour (logging on, write management events
+   * recorded, multi-region): a failure raises a "detector blind" alert, and its recovery an
+   * informational one.
+   * @default true
+   */
+  readonly healthCheck?: boolean;
+
+  /**
+   * The regions whose calls reach this detector by a rule (its own, and those its forwarders cover).
+   * The reconciliation sweep also reads the CloudTrail event history of every other enabled region of
+   * this account (event history needs no trail), so a watched call there is found within the sweep
+   * interval.
+   * @default - this detector's region only: every other enabled region is swept
+   */
+  readonly watchedRegions?: string[];
+
+  /**
+   * Sweep the enabled regions outside `watchedRegions` with the reconciliation.
+   * @default true
+   */
+  readonly sweepUnwatchedRegions?: boolean;
+
+  /**
+   * With `probingAlerts`: how many failed watched calls by one principal within an hour make an
+   * alert (2-100).
+   * @default 3
+   */
+  readonly probingThreshold?: number;
+
+  /**
    * CloudWatch alarms, sent to the alert topic, for each way the detector can stop alerting
    * (function errors and throttles, dead letters, failed rule invocations, failed sweeps and
    * deliveries), and a dashboard. See the README for what each alarm means and what to do.
@@ -368,6 +438,8 @@ export interface SupplyChainDetectorProps extends WatchOptions {
 export const WATCH_DEFAULTS = {
   profile: DetectionProfile.DEFAULT,
   namePrefix: DEFAULT_NAME_PREFIX,
+  probingAlerts: false,
+  createThenDeleteAlerts: false,
 } as const;
 
 /** The detector's defaults, in one place: the construct reads them here, a test checks the JSDoc against them. */
@@ -396,5 +468,8 @@ export const DETECTOR_DEFAULTS = {
   backfillPeriod: Duration.days(DEFAULT_BACKFILL_DAYS),
   reconciliation: true,
   reconciliationInterval: Duration.minutes(DEFAULT_RECONCILE_INTERVAL_MINUTES),
+  healthCheck: true,
+  sweepUnwatchedRegions: true,
+  probingThreshold: 3,
   monitoring: true,
 } as const;

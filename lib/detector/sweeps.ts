@@ -26,10 +26,13 @@ export interface SweepsProps {
   readonly reconciliation?: Duration;
   /** How many days the backfill reads back; 0 for no backfill. */
   readonly backfillDays: number;
+  /** Check the trail the detector relies on every hour. */
+  readonly healthCheck: boolean;
 }
 
 export interface Sweeps {
   readonly reconciliationRule?: events.Rule;
+  readonly healthCheckRule?: events.Rule;
   /** The backfill's custom resource, and its provider function (at the stack's root). */
   readonly backfill?: cr.AwsCustomResource;
   readonly backfillProvider?: IConstruct;
@@ -57,7 +60,23 @@ export function createSweeps(scope: Construct, props: SweepsProps): Sweeps {
       ],
     });
   }
-  if (props.backfillDays <= 0) return { reconciliationRule };
+  const healthCheckRule = props.healthCheck
+    ? new events.Rule(scope, 'HealthCheckSchedule', {
+        ruleName: names.healthRule,
+        description:
+          'Checks hourly that the trail the Bedrock supply-chain detector relies on still logs write management events in every region',
+        schedule: events.Schedule.rate(Duration.hours(1)),
+        targets: [
+          new targets.LambdaFunction(alertFunction, {
+            event: events.RuleTargetInput.fromObject(sweepRequestPayload({ kind: 'health', lookbackMinutes: 60 })),
+            deadLetterQueue: props.deadLetterQueue,
+            retryAttempts: 2,
+            maxEventAge: Duration.hours(1),
+          }),
+        ],
+      })
+    : undefined;
+  if (props.backfillDays <= 0) return { reconciliationRule, healthCheckRule };
 
   // Invoked once, asynchronously, when the stack is created: the deploy does not wait for the sweep.
   const backfill = new cr.AwsCustomResource(scope, 'Backfill', {
@@ -93,5 +112,5 @@ export function createSweeps(scope: Construct, props: SweepsProps): Sweeps {
         "aws-cdk-lib's AwsCustomResource provider (invokes the backfill once, at stack creation): the AWS managed basic execution policy only lets it write its own logs.",
     });
   }
-  return { reconciliationRule, backfill, backfillProvider };
+  return { reconciliationRule, healthCheckRule, backfill, backfillProvider };
 }

@@ -2,7 +2,7 @@
  * Where the detector's CloudTrail events come from (`DetectorTrail`), and the resources of a trail
  * the detector creates: the bucket and its policy, the CloudWatch Logs copy, and the trail.
  */
-import { Annotations, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -99,11 +99,13 @@ export class DetectorTrail {
 
   /**
    * Declare that an AWS Organizations trail (Control Tower, Landing Zone Accelerator or your own)
-   * logs this account's management events; no trail is created.
-   * @param trailArn the organisation trail's ARN, if you want it recorded
+   * logs this account's management events; no trail is created. Give its name or ARN: the tamper
+   * alert then watches it (stopped, deleted, re-scoped) and the health check reads it. Control
+   * Tower's is `aws-controltower-BaselineCloudTrail`.
+   * @param trailArnOrName the organisation trail's ARN or name
    */
-  static organizationTrail(trailArn?: string): DetectorTrail {
-    return new DetectorTrail(DetectorTrailKind.ORGANIZATION, {}, undefined, trailArn);
+  static organizationTrail(trailArnOrName?: string): DetectorTrail {
+    return new DetectorTrail(DetectorTrailKind.ORGANIZATION, {}, undefined, trailArnOrName);
   }
 
   private constructor(
@@ -116,6 +118,37 @@ export class DetectorTrail {
     /** The declared trail ARN, for `existing` and `organizationTrail`. */
     readonly trailArn?: string,
   ) {}
+}
+
+/** The trail the detector relies on, as far as it is known at synth: its name (for the tamper patterns) and ARN. */
+export interface ReliedOnTrailIdentity {
+  readonly kind: 'create' | 'existing' | 'organization';
+  /** Its name, when known at synth (a token is not a name). */
+  readonly name?: string;
+  /** Its ARN, possibly a token (resolved at deploy). */
+  readonly arn?: string;
+}
+
+/** The name and ARN of the trail a detector relies on (created, existing or the organisation's). */
+export function reliedOnTrail(scope: Construct, source: DetectorTrail, names: DetectorNames): ReliedOnTrailIdentity {
+  if (source.kind === DetectorTrailKind.CREATE) {
+    const { trailName, trailArn } = createdTrailIdentity(scope, names, source.options);
+    return { kind: 'create', name: trailName, arn: trailArn };
+  }
+  const kind = source.kind === DetectorTrailKind.ORGANIZATION ? 'organization' : 'existing';
+  if (source.trail) {
+    const given = (source.trail.node.defaultChild as cloudtrail.CfnTrail | undefined)?.trailName;
+    const name = typeof given === 'string' && !Token.isUnresolved(given) ? given : undefined;
+    return { kind, name, arn: source.trail.trailArn };
+  }
+  const declared = source.trailArn;
+  if (declared === undefined) return { kind };
+  if (Token.isUnresolved(declared)) return { kind, arn: declared };
+  if (declared.startsWith('arn:')) {
+    const name = /:trail\/(.+)$/.exec(declared)?.[1];
+    return { kind, name, arn: declared };
+  }
+  return { kind, name: declared };
 }
 
 /** `NewTrailOptions`' defaults, in one place (a test checks the JSDoc against them). */

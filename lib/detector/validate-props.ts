@@ -7,6 +7,9 @@ import { Duration } from 'aws-cdk-lib';
 import {
   DETECTION_PROFILES,
   DETECTOR_MODES,
+  SOURCE_PROFILES,
+  checkAdditionalEvents,
+  checkRegionList,
   ENRICHMENT_BOUNDS,
   LOOKUP_EVENTS_HORIZON_DAYS,
   RECONCILE_INTERVAL_BOUNDS,
@@ -80,6 +83,18 @@ export function validateDetectorProps(props: SupplyChainDetectorProps): void {
       `'profile' must be one of ${DETECTION_PROFILES.map((p) => `DetectionProfile.${p.toUpperCase()} ('${p}')`).join(', ')}, got ${show(props.profile)}`,
     );
   }
+  for (const p of props.sourceProfiles ?? []) {
+    if (!(SOURCE_PROFILES as readonly string[]).includes(p)) {
+      assertValid(
+        `'sourceProfiles' entries must be one of ${SOURCE_PROFILES.map((x) => `SourceProfile.${x.toUpperCase().replace(/-/g, '_')} ('${x}')`).join(', ')}, got ${show(p)}`,
+      );
+    }
+  }
+  assertAllValid(checkAdditionalEvents(props.additionalEvents));
+  if (props.watchedRegions !== undefined && !isToken(props.watchedRegions)) {
+    assertAllValid(checkRegionList(props.watchedRegions, 'watchedRegions', isToken));
+  }
+  assertValid(checkInteger(props.probingThreshold, 'probingThreshold', 2, 100));
   for (const name of props.additionalEventNames ?? []) {
     if (isToken(name)) {
       assertValid(
@@ -134,6 +149,10 @@ export function validateDetectorProps(props: SupplyChainDetectorProps): void {
     'backfill',
     'reconciliation',
     'monitoring',
+    'healthCheck',
+    'sweepUnwatchedRegions',
+    'probingAlerts',
+    'createThenDeleteAlerts',
   ] as const) {
     assertValid(checkBoolean(props[prop], prop));
   }

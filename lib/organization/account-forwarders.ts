@@ -169,7 +169,11 @@ export class AccountForwarders extends Construct {
       forwarders[region] = new RegionalForwarder(stack, props.forwarderId ?? ACCOUNT_FORWARDERS_DEFAULTS.forwarderId, {
         targetEventBus,
         profile: props.profile,
+        sourceProfiles: props.sourceProfiles,
         additionalEventNames: props.additionalEventNames,
+        additionalEvents: props.additionalEvents,
+        probingAlerts: props.probingAlerts,
+        createThenDeleteAlerts: props.createThenDeleteAlerts,
         namePrefix: props.namePrefix,
         forwardTamperEvents: props.forwardTamperEvents ?? ACCOUNT_FORWARDERS_DEFAULTS.forwardTamperEvents,
         guardrailPolicyIds: region === GLOBAL_EVENTS_REGION ? props.guardrailPolicyIds : undefined,

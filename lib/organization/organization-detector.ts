@@ -90,6 +90,8 @@ export class OrganizationDetector extends Construct {
       ...props,
       trail,
       eventBus: this.bus.eventBus,
+      // Every organisation region has a forwarder: the sweep reads the security account's others.
+      watchedRegions: props.watchedRegions ?? props.regions,
     });
     if (props.tamperAlerts !== false) {
       // Changes to the detector's own resources arrive on this account's default bus. (SCP changes

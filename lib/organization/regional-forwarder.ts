@@ -4,11 +4,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
 import { checkRegion, detectorNames, forwarderNames, type ForwarderNames } from '../detection';
-import { WATCH_DEFAULTS, type DetectorTrail, type WatchOptions } from '../detector';
+import { WATCH_DEFAULTS, reliedOnTrail, type DetectorTrail, type WatchOptions } from '../detector';
 import { nagFindingIds } from '../private/compliance-packs';
 import { createWatchRules } from '../private/rules';
 import { assertValid, show } from '../private/validation';
-import { watchedCallsAndPattern } from '../private/watched-calls';
+import { watchSet } from '../private/watched-calls';
 
 import { declaredTrail } from './trail-declaration';
 
@@ -92,8 +92,13 @@ export class RegionalForwarder extends Construct {
   /** The pattern of `rule` in its JSON form: the detector's, exactly as `lib/detection` builds it. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON in the jsii API (a dict in Python, a Map in Java), as aws-cdk has it
   readonly eventPattern: { [key: string]: any };
-  /** The rule that forwards the watched calls (absent with `forwardWatchedCalls: false`). */
+  /** The patterns of every watched-call rule (`rules`), in their JSON form. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON in the jsii API (a dict in Python, a Map in Java), as aws-cdk has it
+  readonly eventPatterns: { [key: string]: any }[];
+  /** The rule that forwards the watched calls (the first of `rules`; absent with `forwardWatchedCalls: false`). */
   readonly rule?: events.Rule;
+  /** Every rule that forwards watched calls, and those of the optional signals (failed calls, deletes). */
+  readonly rules: events.Rule[];
   /** The rules that forward tamper events of this region. */
   readonly tamperRules: events.Rule[];
   /** The rules that forward IAM and Organizations tamper events (us-east-1 only). */
@@ -115,9 +120,10 @@ export class RegionalForwarder extends Construct {
   constructor(scope: Construct, id: string, props: RegionalForwarderProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const { calls, pattern } = watchedCallsAndPattern(props);
-    this.watchedEventNames = calls.map((c) => c.eventName);
-    this.eventPattern = pattern;
+    const watched = watchSet(props);
+    this.watchedEventNames = watched.calls.map((c) => c.eventName);
+    this.eventPattern = watched.patterns[0];
+    this.eventPatterns = watched.patterns;
     const forwardCalls = props.forwardWatchedCalls ?? REGIONAL_FORWARDER_DEFAULTS.forwardWatchedCalls;
     const forwardTamper = props.forwardTamperEvents ?? REGIONAL_FORWARDER_DEFAULTS.forwardTamperEvents;
     if (!forwardCalls && !forwardTamper) {
@@ -163,14 +169,22 @@ export class RegionalForwarder extends Construct {
       bind: () => ({ arn: props.targetEventBus.eventBusArn, role: this.role }),
     };
 
+    const relied = props.trail ? reliedOnTrail(this, props.trail, detector) : undefined;
     const rules = createWatchRules(this, {
       purpose: 'forward',
-      watched: forwardCalls ? { calls, pattern } : undefined,
-      tamper: forwardTamper ? { detector, guardrailPolicyIds: props.guardrailPolicyIds ?? [] } : undefined,
-      ruleNames: { rule: names.rule, tamperRule: names.tamperRule, globalTamperRule: names.globalTamperRule },
+      watched: forwardCalls ? watched : undefined,
+      tamper: forwardTamper
+        ? {
+            detector,
+            guardrailPolicyIds: props.guardrailPolicyIds ?? [],
+            trails: relied?.name !== undefined && relied.kind !== 'create' ? [relied.name] : [],
+          }
+        : undefined,
+      ruleNames: names,
       target: () => target,
     });
-    this.rule = rules.rule;
+    this.rules = [...rules.rules, ...rules.probeRules, ...rules.deleteRules];
+    this.rule = rules.rules[0];
     this.tamperRules = rules.tamperRules;
     this.globalTamperRules = rules.globalTamperRules;
 
@@ -181,7 +195,7 @@ export class RegionalForwarder extends Construct {
         "The role's one inline statement allows events:PutEvents on the detector's bus and nothing else; inline, it lives and dies with the role and keeps a member account-region at two resources.",
     }));
     Validations.of(this.role).acknowledge(...inline);
-    for (const rule of [...(this.rule ? [this.rule] : []), ...this.tamperRules, ...this.globalTamperRules]) {
+    for (const rule of [...this.rules, ...this.tamperRules, ...this.globalTamperRules]) {
       Validations.of(rule).acknowledge({
         id: 'Serverless-EventBusDLQ',
         reason:

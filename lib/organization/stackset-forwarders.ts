@@ -18,7 +18,7 @@ import {
 } from '../detection';
 import { WATCH_DEFAULTS, type DetectorTrail, type WatchOptions } from '../detector';
 import { assertAllValid, assertValid, checkInteger, isToken, show } from '../private/validation';
-import { watchedCallsAndPattern } from '../private/watched-calls';
+import { watchSet } from '../private/watched-calls';
 
 import { RegionalForwarder } from './regional-forwarder';
 import { declaredTrail } from './trail-declaration';
@@ -155,7 +155,7 @@ export class OrganizationForwarders extends Construct {
     const homeRegion = props.homeRegion ?? ORGANIZATION_FORWARDERS_DEFAULTS.homeRegion;
     validate(props, homeRegion);
     // Checked here, with this construct's props, before the member stack is built from them.
-    watchedCallsAndPattern(props);
+    watchSet(props);
     declaredTrail(this, props.trail, 'The organisation forwarders StackSet');
     const names = detectorNames(props.namePrefix ?? WATCH_DEFAULTS.namePrefix);
     const stack = Stack.of(this);
@@ -279,7 +279,7 @@ function synthesizeMemberTemplate(scope: Construct, props: OrganizationForwarder
       synthesizer: new BootstraplessSynthesizer(),
       analyticsReporting: false,
       description:
-        'Bedrock model supply chain: forwards the watched calls of this account and region to the organisation detector',
+        'Bedrock model supply chain: forwards the watched calls, and the changes that would blind the detector or take the account out of reach, of this account and region to the organisation detector',
     });
     const busArn = new CfnParameter(stack, CENTRAL_EVENT_BUS_ARN_PARAMETER, {
       type: 'String',
@@ -289,9 +289,16 @@ function synthesizeMemberTemplate(scope: Construct, props: OrganizationForwarder
     new RegionalForwarder(stack, 'Forwarder', {
       targetEventBus: events.EventBus.fromEventBusArn(stack, 'CentralBus', busArn.valueAsString),
       profile: props.profile,
+      sourceProfiles: props.sourceProfiles,
       additionalEventNames: props.additionalEventNames,
+      additionalEvents: props.additionalEvents,
+      probingAlerts: props.probingAlerts,
+      createThenDeleteAlerts: props.createThenDeleteAlerts,
       namePrefix: props.namePrefix,
       trail: props.trail,
+      // A member can blind itself (its forwarder rules) or leave the organisation (LeaveOrganization
+      // and its own EnableRegion are logged in the member account, in us-east-1): forward those too.
+      forwardTamperEvents: true,
     });
     return app.synth().getStackByName(stack.stackName).template as Record<string, unknown>;
   } finally {

@@ -6,7 +6,13 @@
  * IAM has no condition key for a model's S3 source, marketplace model or SageMaker endpoint, so the
  * statements work through who may call, which roles may be passed, and what those roles may read.
  */
-import { DEFAULT_NAME_PREFIX, TAMPER_SERVICES, detectorNames, resolveWatchedCalls } from '../detection';
+import {
+  BEDROCK_EVENT_SOURCE,
+  DEFAULT_NAME_PREFIX,
+  TAMPER_SERVICES,
+  detectorNames,
+  resolveWatchedCalls,
+} from '../detection';
 
 import { GUARDRAIL_DEFAULTS, type GuardrailOptions } from './options';
 import type { PolicyStatementJson } from './policy-document';
@@ -19,7 +25,11 @@ export function buildGuardrailStatements(o: GuardrailOptions): PolicyStatementJs
     {
       Sid: 'DenyModelImportUnlessApproved',
       Effect: 'Deny',
-      Action: resolveWatchedCalls(o).map((c) => `bedrock:${c.eventName}`),
+      // The Bedrock calls of the catalogue (the IAM action is the event name); the calls of the other
+      // event sources (RAM, SageMaker, AgentCore) are the detection's opt-in source profiles.
+      Action: resolveWatchedCalls(o)
+        .filter((c) => c.eventSource === BEDROCK_EVENT_SOURCE)
+        .map((c) => `bedrock:${c.eventName}`),
       Resource: '*',
       Condition: { ArnNotLike: { 'aws:PrincipalArn': approved } },
     },

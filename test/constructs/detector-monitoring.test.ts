@@ -51,9 +51,10 @@ describe('self-monitoring', () => {
       Statistic: 'Sum',
     });
     const rules = byName['bedrock-supply-chain-rule-failures'].Metrics;
-    // The detection rule, 2 regional tamper rules, the us-east-1 tamper rule, the reconciliation schedule.
-    expect(rules.filter((m: { MetricStat?: unknown }) => m.MetricStat)).toHaveLength(5);
-    expect(rules.find((m: { Expression?: string }) => m.Expression).Expression).toBe('r0 + r1 + r2 + r3 + r4');
+    // The detection rule, 2 regional tamper rules, the us-east-1 tamper rule, the reconciliation
+    // schedule and the health-check schedule.
+    expect(rules.filter((m: { MetricStat?: unknown }) => m.MetricStat)).toHaveLength(6);
+    expect(rules.find((m: { Expression?: string }) => m.Expression).Expression).toBe('r0 + r1 + r2 + r3 + r4 + r5');
   });
 
   test('CloudWatch may use the key to publish to the encrypted topic; a dashboard is created', () => {

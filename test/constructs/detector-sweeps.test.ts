@@ -40,7 +40,7 @@ describe('detector sweeps with defaults', () => {
 
 describe('turning things off', () => {
   test('no enrichment, no sweeps: no LookupEvents permission, no schedule, no backfill', () => {
-    const { template } = synth({ enrichment: false, reconciliation: false, backfill: false });
+    const { template } = synth({ enrichment: false, reconciliation: false, backfill: false, healthCheck: false });
     expect(functionStatements(template).find((s) => s.Sid === 'ReadCloudTrailHistory')).toBeUndefined();
     expect(Object.keys(template.findResources('Custom::BedrockSupplyChainBackfill'))).toEqual([]);
     template.resourcePropertiesCountIs('AWS::Events::Rule', { ScheduleExpression: Match.anyValue() }, 0);

@@ -17,7 +17,13 @@ import {
   DetectorMode,
   Severity,
 } from '../../lib';
-import { buildEventPattern, EVENT_PATTERN_MAX_CHARS, detectorNames, resolveWatchedCalls } from '../../lib/contracts';
+import {
+  buildEventPattern,
+  EVENT_PATTERN_MAX_CHARS,
+  detectorNames,
+  resolveWatchedCalls,
+  buildEventPatterns,
+} from '../../lib/contracts';
 import { DEFAULT_ALERT_FUNCTION_CONFIG, buildTamperPatterns, parseAlertFunctionConfig } from '../../lib/detection';
 import { THIRD_PARTY_LICENSES_FILE, bundledPackages } from '../../lib/detector/function-code';
 import { CDK_JSON_CONTEXT, testStack } from '../support/app';
@@ -41,6 +47,7 @@ describe('SupplyChainDetector with defaults', () => {
       'DetectorTamperRule2',
       'DetectorGlobalTamperRule',
       'DetectorReconciliationSchedule',
+      'DetectorHealthCheckSchedule',
     ]);
     const rule = Object.entries(rules).find(([id]) => id.startsWith('DetectorRule'))![1];
     expect(rule.Properties.EventPattern).toEqual(buildEventPattern(resolveWatchedCalls()));
@@ -108,9 +115,13 @@ describe('SupplyChainDetector with defaults', () => {
     });
     // Defaults of the construct are the defaults the function assumes (pinned in config.test.ts).
     const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(parseAlertFunctionConfig(fn.Properties.Environment.Variables.DETECTOR_CONFIG)).toEqual(
-      DEFAULT_ALERT_FUNCTION_CONFIG,
-    );
+    // Besides, the construct tells the function the trail it relies on (by name: no tokens in the
+    // configuration) and that every other enabled region is swept (its own region is added at run time).
+    expect(parseAlertFunctionConfig(fn.Properties.Environment.Variables.DETECTOR_CONFIG)).toEqual({
+      ...DEFAULT_ALERT_FUNCTION_CONFIG,
+      trail: { kind: 'create', name: 'bedrock-supply-chain-trail' },
+      watchedRegions: [],
+    });
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       MaximumRetryAttempts: 2,
       MaximumEventAgeInSeconds: 21600,
@@ -225,7 +236,9 @@ describe('SupplyChainDetector with defaults', () => {
   test('public members expose what users wire together', () => {
     expect(detector.trail).toBeInstanceOf(cloudtrail.Trail);
     expect(detector.trailSource.kind).toBe('create');
-    expect(detector.watchedEventNames).toHaveLength(4);
+    expect(detector.watchedEventNames).toHaveLength(7);
+    expect(detector.rules).toEqual([detector.rule]);
+    expect(detector.healthCheckRule?.node.id).toBe('HealthCheckSchedule');
     expect(detector.rule.node.id).toBe('Rule');
     expect(detector.alertFunction.node.id).toBe('AlertFunction');
     expect(detector.deadLetterQueue.node.id).toBe('DeadLetterQueue');
@@ -241,6 +254,7 @@ describe('SupplyChainDetector tamper alerts', () => {
     const names = detectorNames();
     expect(Object.keys(byName).sort()).toEqual([
       'bedrock-supply-chain-global-tamper-rule',
+      'bedrock-supply-chain-health',
       'bedrock-supply-chain-reconcile',
       'bedrock-supply-chain-rule',
       'bedrock-supply-chain-tamper-rule',
@@ -323,7 +337,7 @@ describe('SupplyChainDetector tamper alerts', () => {
   });
 
   test('tamperAlerts false: only the detection rule', () => {
-    const { template } = synth({ tamperAlerts: false, reconciliation: false });
+    const { template } = synth({ tamperAlerts: false, reconciliation: false, healthCheck: false });
     template.resourceCountIs('AWS::Events::Rule', 1);
   });
 });
@@ -382,11 +396,11 @@ describe('SupplyChainDetector options', () => {
       severity: Severity.HIGH,
       riskScore: 80,
     });
-    const names = resolveWatchedCalls({
-      profile: 'extended',
-      additionalEventNames: ['CreateModelCustomizationJob'],
-    }).map((c) => c.eventName);
-    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: { detail: { eventName: names } } });
+    const patterns = buildEventPatterns(
+      resolveWatchedCalls({ profile: 'extended', additionalEventNames: ['CreateModelCustomizationJob'] }),
+    );
+    expect(patterns).toHaveLength(1);
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: patterns[0] });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: {
@@ -395,6 +409,11 @@ describe('SupplyChainDetector options', () => {
             namePrefix: 'bedrock-supply-chain',
             guardrailPolicyIds: [],
             additionalEventNames: ['CreateModelCustomizationJob'],
+            sourceProfiles: [],
+            additionalEvents: [],
+            trail: { kind: 'create', name: 'bedrock-supply-chain-trail' },
+            watchedRegions: [],
+            signals: { probing: false, probeThreshold: 3, createThenDelete: false },
             severity: 'HIGH',
             riskScore: 80,
             approvals: {},

@@ -306,20 +306,30 @@ describe('OrganizationForwarders', () => {
     expect(forwarders.centralEventBusArn).toBe(ORG_BUS_ARN);
   });
 
-  test("each member account-region gets one rule, with the detector's pattern, and its role: nothing else", () => {
-    expect(
-      Object.values(body.Resources)
-        .map((r) => (r as { Type: string }).Type)
-        .sort(),
-    ).toEqual(['AWS::Events::Rule', 'AWS::IAM::Role']);
-    const rule = Object.values(body.Resources).find((r) => (r as { Type: string }).Type === 'AWS::Events::Rule') as {
-      Properties: Record<string, unknown>;
-    };
-    expect(rule.Properties.EventPattern).toEqual(EXTENDED_PATTERN);
-    expect(rule.Properties.Name).toBe(FORWARD.rule);
-    expect(rule.Properties.Targets).toEqual([
-      { Arn: { Ref: 'CentralEventBusArn' }, Id: 'Target0', RoleArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } },
+  test("each member account-region gets the detector's pattern, the changes that would blind it or take the account out, and one role: nothing else", () => {
+    const resources = Object.values(body.Resources) as { Type: string; Properties: Record<string, unknown> }[];
+    expect(resources.map((r) => r.Type).sort()).toEqual([
+      'AWS::Events::Rule',
+      'AWS::Events::Rule',
+      'AWS::Events::Rule',
+      'AWS::Events::Rule',
+      'AWS::IAM::Role',
     ]);
+    const byName = Object.fromEntries(
+      resources.filter((r) => r.Type === 'AWS::Events::Rule').map((r) => [r.Properties.Name, r.Properties]),
+    );
+    expect(Object.keys(byName).sort()).toEqual(
+      [FORWARD.rule, FORWARD.tamperRule, `${FORWARD.tamperRule}-2`, FORWARD.globalTamperRule].sort(),
+    );
+    expect(byName[FORWARD.rule].EventPattern).toEqual(EXTENDED_PATTERN);
+    // The member's own us-east-1 escape calls (LeaveOrganization, EnableRegion) reach the detector.
+    const global = JSON.stringify(byName[FORWARD.globalTamperRule].EventPattern);
+    for (const call of ['LeaveOrganization', 'EnableRegion', 'MoveAccount']) expect(global).toContain(call);
+    for (const rule of Object.values(byName) as Record<string, unknown>[]) {
+      expect(rule.Targets).toEqual([
+        { Arn: { Ref: 'CentralEventBusArn' }, Id: 'Target0', RoleArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } },
+      ]);
+    }
   });
 
   test('the member template is self-contained: no assets, no bootstrap check, no CDK metadata', () => {

@@ -65,7 +65,9 @@ describe('one list of approved principals', () => {
     );
     if (decision.kind !== 'watched') throw new Error(`expected a watched call, got ${decision.kind}`);
     const verdict = decideVerdict(decision.record, decision.call, config.approvals, verdictSeverities(config));
-    expect(verdict.reasons[0]).toMatch(/^principal: arn:aws:iam::111122223333:role\/aws-reserved\/.* is approved$/);
+    expect(verdict.reasons).toContainEqual(
+      expect.stringMatching(/^principal: arn:aws:iam::111122223333:role\/aws-reserved\/.* is approved$/),
+    );
     expect(verdict.kind).not.toBe('unapproved-principal');
     // And a principal outside the list is what it is, not "unverified".
     const other = decideVerdict(decision.record, decision.call, { principalArns: ['arn:aws:iam::*:role/x'] });

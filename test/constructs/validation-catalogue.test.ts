@@ -58,6 +58,23 @@ const TRAIL = DetectorTrail.organizationTrail(`arn:aws:cloudtrail:eu-central-1:$
 /** [prop, props that carry the bad value, the exact message]. */
 type Row<P> = readonly [prop: string, props: P, message: string];
 
+/** Rows whose message depends on the detector's own configuration size (the umbrella's is larger). */
+const DETECTOR_ONLY: Row<SupplyChainDetectorProps>[] = [
+  [
+    'additionalEventNames',
+    {
+      // Many names no longer overflow a pattern (they are split into more rules); they overflow the
+      // function's configuration first.
+      additionalEventNames: Array.from(
+        { length: 40 },
+        (_, i) =>
+          `CreateSomethingVeryLongToFillThePatternQuotaOfEventBridgeNumber${String(i).padStart(2, '0')}xxxxxxxxxxxxxxxxxxxxxx`,
+      ),
+    },
+    `'approvals' (in SupplyChainGuard, 'approvedPrincipalArns' too), 'additionalEventNames', 'additionalEvents' and 'watchedRegions' make the function's configuration 4176 bytes, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
+  ],
+];
+
 const DETECTOR: Row<SupplyChainDetectorProps>[] = [
   [
     'profile',
@@ -65,26 +82,45 @@ const DETECTOR: Row<SupplyChainDetectorProps>[] = [
     `'profile' must be one of DetectionProfile.DEFAULT ('default'), DetectionProfile.EXTENDED ('extended'), got "all"`,
   ],
   [
+    'sourceProfiles',
+    { sourceProfiles: ['ram'] as never },
+    `'sourceProfiles' entries must be one of SourceProfile.RAM_MODEL_SHARING ('ram-model-sharing'), SourceProfile.SAGEMAKER_ENDPOINT_SWAPS ('sagemaker-endpoint-swaps'), SourceProfile.AGENTCORE_OUTSIDE_MODELS ('agentcore-outside-models'), SourceProfile.MODEL_ACCESS ('model-access'), SourceProfile.BEDROCK_MANTLE ('bedrock-mantle'), got "ram"`,
+  ],
+  [
+    'additionalEvents',
+    { additionalEvents: [{ eventSource: 'bedrock-mantle', eventNames: ['CreateCustomizedModel'] }] },
+    `'additionalEvents[0].eventSource' must be a CloudTrail event source like 'bedrock-mantle.amazonaws.com', got "bedrock-mantle"`,
+  ],
+  [
+    'additionalEvents',
+    { additionalEvents: [{ eventSource: 'bedrock-mantle.amazonaws.com', eventNames: ['create-model'] }] },
+    `'additionalEvents[0].eventNames' entries must be API operation names (PascalCase letters and digits, 3-128 characters, for example 'CreateModelCustomizationJob'), got "create-model"`,
+  ],
+  ['watchedRegions', { watchedRegions: [] }, `'watchedRegions' must list at least one region, got []`],
+  ['probingThreshold', { probingThreshold: 1 }, `'probingThreshold' must be a whole number from 2 to 100, got 1`],
+  ['healthCheck', { healthCheck: 'hourly' as never }, `'healthCheck' must be true or false, got "hourly"`],
+  [
+    'sweepUnwatchedRegions',
+    { sweepUnwatchedRegions: 1 as never },
+    `'sweepUnwatchedRegions' must be true or false, got 1`,
+  ],
+  ['probingAlerts', { probingAlerts: 'yes' as never }, `'probingAlerts' must be true or false, got "yes"`],
+  [
+    'createThenDeleteAlerts',
+    { createThenDeleteAlerts: null as never },
+    `'createThenDeleteAlerts' must be true or false, got null`,
+  ],
+  [
     'additionalEventNames',
     { additionalEventNames: ['create-model'] },
-    `'additionalEventNames' entries must be Bedrock API operation names (PascalCase letters and digits, 3-128 characters, for example 'CreateModelCustomizationJob'), got "create-model"`,
+    `'additionalEventNames' entries must be API operation names (PascalCase letters and digits, 3-128 characters, for example 'CreateModelCustomizationJob'), got "create-model"`,
   ],
   [
     'additionalEventNames',
     { additionalEventNames: [TOKEN_NAME] },
     `'additionalEventNames' must be known at synth (the rule's pattern is built from them), got the unresolved token ${JSON.stringify(TOKEN_NAME)}`,
   ],
-  [
-    'additionalEventNames',
-    {
-      additionalEventNames: Array.from(
-        { length: 20 },
-        (_, i) =>
-          `CreateSomethingVeryLongToFillThePatternQuotaOfEventBridgeNumber${String.fromCharCode(65 + i)}xxxxxxxxxxxxxxxxxxxxxx`,
-      ),
-    },
-    `'additionalEventNames' make the rule's pattern 2069 characters long, more than the 2048 EventBridge allows by default: watch fewer names`,
-  ],
+
   [
     'severity',
     { severity: 'SEVERE' as never },
@@ -196,7 +232,7 @@ const DETECTOR: Row<SupplyChainDetectorProps>[] = [
         ),
       },
     },
-    `'approvals' (in SupplyChainGuard, 'approvedPrincipalArns' too) and 'additionalEventNames' make the function's configuration 3788 bytes, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
+    `'approvals' (in SupplyChainGuard, 'approvedPrincipalArns' too), 'additionalEventNames', 'additionalEvents' and 'watchedRegions' make the function's configuration 3984 bytes, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
   ],
   [
     'verdictSeverities',
@@ -464,7 +500,7 @@ const GUARD: Row<Partial<SupplyChainGuardProps>>[] = [
         (_, i) => `arn:aws:iam::111122223333:role/mlops-pipeline-team-${i}-with-a-rather-long-role-name`,
       ),
     },
-    `'approvals' (in SupplyChainGuard, 'approvedPrincipalArns' too) and 'additionalEventNames' make the function's configuration 3788 bytes, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
+    `'approvals' (in SupplyChainGuard, 'approvedPrincipalArns' too), 'additionalEventNames', 'additionalEvents' and 'watchedRegions' make the function's configuration 3984 bytes, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
   ],
 ];
 
@@ -551,7 +587,7 @@ const FORWARDERS: Row<Partial<OrganizationForwardersProps>>[] = [
   [
     'additionalEventNames',
     { additionalEventNames: ['create-model'] },
-    `'additionalEventNames' entries must be Bedrock API operation names (PascalCase letters and digits, 3-128 characters, for example 'CreateModelCustomizationJob'), got "create-model"`,
+    `'additionalEventNames' entries must be API operation names (PascalCase letters and digits, 3-128 characters, for example 'CreateModelCustomizationJob'), got "create-model"`,
   ],
 ];
 
@@ -730,6 +766,7 @@ function failure(construct: keyof typeof build, props: object): { name: string; 
 const cases: (readonly [construct: keyof typeof build, prop: string, props: object, message: string])[] = [
   // The umbrella takes every detector prop, and passes it on, except the approved principals: it
   // has them as 'approvedPrincipalArns' (its own rows, below).
+  ...DETECTOR_ONLY.map(([prop, props, message]) => ['Detector', prop, props, message] as const),
   ...DETECTOR.flatMap(([prop, props, message]) => [
     ['Detector', prop, props, message] as const,
     ...(props.approvals?.principalArns === undefined ? [['Guard', prop, props, message] as const] : []),

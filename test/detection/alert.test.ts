@@ -94,7 +94,10 @@ describe('alert content', () => {
       ['marketplaceModelEndpoint.endpointArn'],
     ],
     ['neg-create-custom-model-01.json', ['modelPackageArn', 'roleArn'], ['modelArn']],
-    ['ext-create-model-copy-job-01.json', ['modelArn'], ['jobArn']],
+    ['ext-create-model-copy-job-01.json', ['copiedModelArn'], ['jobArn']],
+    ['pos-update-deployment-01.json', ['modelArn'], ['customModelDeploymentArn']],
+    ['pos-create-custom-model-package-01.json', ['modelPackageArn'], ['modelArn']],
+    ['ext-create-pt-01.json', ['modelId'], ['provisionedModelArn']],
     [
       'neg-update-marketplace-endpoint-01.json',
       ['sageMakerEndpointArn', 'executionRoleArn'],
@@ -147,7 +150,7 @@ describe('alert content', () => {
   });
 
   test('caller-added calls show the whole request, capped', () => {
-    const [custom] = resolveWatchedCalls({ additionalEventNames: ['CreateModelCustomizationJob'] }).slice(-1);
+    const [custom] = resolveWatchedCalls({ additionalEventNames: ['CreateSomethingUncatalogued'] }).slice(-1);
     const alert = buildAlert({ requestParameters: { trainingDataConfig: { s3Uri: 's3://x/y' } } }, custom);
     expect(alert.modelSource).toEqual([
       {

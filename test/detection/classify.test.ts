@@ -1,28 +1,51 @@
 import {
+  EventDecider,
+  SOURCE_PROFILES,
   WatchedCallClassifier,
   buildEventPattern,
+  buildEventPatterns,
   classify,
+  detectorNames,
   leavesAt,
   resolveWatchedCalls,
-  type DetectionProfileName,
+  type WatchedCallOptions,
 } from '../../lib/detection';
 import { matchesPattern } from '../support/event-pattern';
 import { MANIFEST, envelope, record } from '../support/fixtures';
 
-const PROFILES: DetectionProfileName[] = ['default', 'extended'];
+/** The configurations the manifest says what each fixture does under. */
+const CONFIGS: [key: 'default' | 'extended' | 'all', options: WatchedCallOptions][] = [
+  ['default', { profile: 'default' }],
+  ['extended', { profile: 'extended' }],
+  ['all', { profile: 'extended', sourceProfiles: [...SOURCE_PROFILES] }],
+];
 
-describe.each(PROFILES)('classify() and the %s pattern agree on every fixture', (profile) => {
-  const calls = resolveWatchedCalls({ profile });
+describe.each(CONFIGS)('classify() and the %s patterns agree on every fixture', (key, options) => {
+  const calls = resolveWatchedCalls(options);
   const classifier = new WatchedCallClassifier(calls);
-  const pattern = buildEventPattern(calls);
+  const patterns = buildEventPatterns(calls);
 
   test.each(MANIFEST.map((f) => [f.file, f]))('%s', (_file, entry) => {
     const detail = record(entry.file);
-    const expected = entry[profile];
+    const expected = key === 'all' ? (entry.all ?? entry.extended) : entry[key];
     const event = envelope(detail);
-    expect(matchesPattern(pattern, event)).toBe(expected);
+    // The independent interpreter on the synthesized patterns, the lib's classifier on the event and on the bare record.
+    expect(patterns.some((p) => matchesPattern(p, event))).toBe(expected);
     expect(classifier.classifyEvent(event).matched).toBe(expected);
     expect(classifier.classify(detail).matched).toBe(expected);
+  });
+});
+
+describe('after the rule matched, the function decides relevance (AgentCore outside models)', () => {
+  const decider = new EventDecider({
+    calls: resolveWatchedCalls({ profile: 'extended', sourceProfiles: [...SOURCE_PROFILES] }),
+    names: detectorNames(),
+  });
+  test.each(MANIFEST.filter((f) => f.relevant !== undefined).map((f) => [f.file, f]))('%s', (_file, entry) => {
+    const decision = decider.decide(envelope(record(entry.file)));
+    expect(decision.kind).toBe(entry.relevant ? 'watched' : 'ignored');
+    if (decision.kind === 'ignored') expect(decision.code).toBe('not-relevant');
+    if (decision.kind === 'watched') expect(decision.outsideEndpoints?.length).toBeGreaterThan(0);
   });
 });
 
@@ -38,9 +61,14 @@ describe('classify()', () => {
     [
       'neg-other-source-sagemaker-01.json',
       'wrong-event-source',
-      `eventSource is "sagemaker.amazonaws.com", not 'bedrock.amazonaws.com'`,
+      `eventSource is "sagemaker.amazonaws.com", not a watched event source`,
     ],
-    ['neg-insight-01.json', 'wrong-event-source', `eventSource is absent, not 'bedrock.amazonaws.com'`],
+    ['neg-insight-01.json', 'wrong-event-source', `eventSource is absent, not a watched event source`],
+    [
+      'neg-update-pt-rename-01.json',
+      'unwatched-event-name',
+      'eventName is "UpdateProvisionedModelThroughput", not a watched call',
+    ],
     ['neg-wrong-case-name-01.json', 'unwatched-event-name', 'eventName is "createmodelimportjob", not a watched call'],
   ])('gives the reason for %s', (file, code, reason) => {
     expect(classify(record(file))).toEqual({ matched: false, code, reason });

@@ -9,6 +9,11 @@ describe('alert function configuration', () => {
       namePrefix: 'bedrock-supply-chain',
       guardrailPolicyIds: [],
       additionalEventNames: [],
+      sourceProfiles: [],
+      additionalEvents: [],
+      trail: null,
+      watchedRegions: null,
+      signals: { probing: false, probeThreshold: 3, createThenDelete: false },
       severity: 'MEDIUM',
       riskScore: 47,
       approvals: {},
@@ -29,6 +34,11 @@ describe('alert function configuration', () => {
       namePrefix: 'secops-bedrock',
       guardrailPolicyIds: ['p-abcd1234'],
       additionalEventNames: ['CreateModelCustomizationJob'],
+      sourceProfiles: ['ram-model-sharing', 'bedrock-mantle'],
+      additionalEvents: [{ eventSource: 'bedrock-mantle.amazonaws.com', eventNames: ['CreateCustomizedModelVersion'] }],
+      trail: { kind: 'organization', name: 'aws-controltower-BaselineCloudTrail' },
+      watchedRegions: ['us-east-1', 'eu-west-1'],
+      signals: { probing: true, probeThreshold: 5, createThenDelete: true },
       severity: 'HIGH',
       riskScore: 80,
       approvals: { principalArns: ['arn:aws:iam::*:role/mlops-*'], s3Locations: ['s3://acme-models/approved/'] },
@@ -49,6 +59,16 @@ describe('alert function configuration', () => {
   });
 
   test.each([
+    ['{"sourceProfiles":["ram"]}', /'sourceProfiles' entries must be one of 'ram-model-sharing'/],
+    [
+      '{"trail":{"kind":"cloud"}}',
+      `DETECTOR_CONFIG: 'trail.kind' must be 'create', 'existing' or 'organization', got "cloud"`,
+    ],
+    ['{"watchedRegions":["mars-1"]}', /'watchedRegions'/],
+    [
+      '{"signals":{"probing":true,"probeThreshold":1,"createThenDelete":false}}',
+      /'signals.probeThreshold' must be a whole number from 2 to 100, got 1/,
+    ],
     ['{', /^DETECTOR_CONFIG is not valid JSON/],
     ['{"namePrefix":"Bad_Prefix"}', /'namePrefix' must be 3-24 lower-case letters/],
     [
@@ -86,7 +106,7 @@ describe('alert function configuration', () => {
     ],
     ['{"profile":"all"}', `DETECTOR_CONFIG: 'profile' must be one of 'default', 'extended', got "all"`],
     ['{"additionalEventNames":"X"}', `DETECTOR_CONFIG: 'additionalEventNames' must be an array, got "X"`],
-    ['{"additionalEventNames":["bad name"]}', /'additionalEventNames' entries must be Bedrock API operation names/],
+    ['{"additionalEventNames":["bad name"]}', /'additionalEventNames' entries must be API operation names/],
     ['{"provenanceCheck":1}', `DETECTOR_CONFIG: 'provenanceCheck' must be true or false, got 1`],
     [
       '{"enrichment":{"windowMinutes":0,"maxPages":2,"firstSeen":true}}',

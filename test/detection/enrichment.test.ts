@@ -94,13 +94,13 @@ describe('enrichment', () => {
           byName: [{ name: 'ListImportedModels', count: 2 }],
           enumeration: ['ListImportedModels'],
         },
-        firstSeen: { principal: 'new', sourceIp: 'seen' },
+        firstSeen: { principal: 'new', sourceIp: 'seen', memoryDays: 100 },
       }),
     ).toEqual([
       'Bucket b: verified (owner 111122223333): owned by 111122223333',
       'Bedrock calls by the same principal in the 60 minutes before: 2 (ListImportedModels x2); only the latest 100 events were read',
       'Enumeration before the call: ListImportedModels',
-      'Principal: new; source IP: seen (first seen by this detector, 90-day memory)',
+      'Principal: new; source IP: seen (first seen by this detector, 100-day memory)',
     ]);
     expect(
       contextLines({

@@ -15,7 +15,7 @@ describe('sweeps', () => {
     [{ bedrockSupplyChainSweep: 'now' }, 'bedrockSupplyChainSweep must be an object'],
     [
       { bedrockSupplyChainSweep: { kind: 'all', lookbackMinutes: 5 } },
-      `bedrockSupplyChainSweep.kind must be 'backfill' or 'reconcile', got "all"`,
+      `bedrockSupplyChainSweep.kind must be 'backfill', 'reconcile' or 'health', got "all"`,
     ],
     [
       { bedrockSupplyChainSweep: { kind: 'reconcile', lookbackMinutes: 0.5 } },

@@ -18,17 +18,23 @@ import { matchesPattern, wildcardMatch } from '../support/event-pattern';
 import { envelope } from '../support/fixtures';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'tamper');
-const MANIFEST: { file: string; tamper: boolean; rule: 'regional' | 'us-east-1' | null; reason: string }[] = JSON.parse(
-  fs.readFileSync(path.join(DIR, 'manifest.json'), 'utf8'),
-).files;
+const MANIFEST: {
+  file: string;
+  tamper: boolean;
+  rule: 'regional' | 'us-east-1' | null;
+  trail?: string;
+  reason: string;
+}[] = JSON.parse(fs.readFileSync(path.join(DIR, 'manifest.json'), 'utf8')).files;
 const record = (file: string) => JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'));
 
 const names = detectorNames();
 const POLICY_IDS = ['p-abcd1234'];
-const regional = buildTamperPatterns(names, 'regional');
-const global = buildTamperPatterns(names, 'us-east-1', POLICY_IDS);
+// The detector relies on an organisation trail besides its own (the landing-zone topology).
+const TRAILS = ['aws-controltower-BaselineCloudTrail'];
+const regional = buildTamperPatterns(names, 'regional', [], EVENT_PATTERN_MAX_CHARS, TRAILS);
+const global = buildTamperPatterns(names, 'us-east-1', POLICY_IDS, EVENT_PATTERN_MAX_CHARS, TRAILS);
 const anyMatches = (patterns: readonly unknown[], event: unknown) => patterns.some((p) => matchesPattern(p, event));
-const classifier = new TamperClassifier(names, POLICY_IDS);
+const classifier = new TamperClassifier(names, POLICY_IDS, TRAILS);
 
 describe('tamper rules: patterns and classifier agree on every fixture', () => {
   test.each(MANIFEST.map((f) => [f.file, f]))('%s', (_file, entry) => {
@@ -52,6 +58,30 @@ describe('tamper rules: patterns and classifier agree on every fixture', () => {
       'detector-tampering',
       'HIGH',
     ]);
+  });
+
+  test('the relied-on trail is watched by name: without it, changes to the organisation trail are not matched', () => {
+    for (const entry of MANIFEST.filter((f) => f.trail)) {
+      const event = envelope(record(entry.file));
+      expect([entry.file, new TamperClassifier(names, POLICY_IDS).classifyEvent(event).matched]).toEqual([
+        entry.file,
+        false,
+      ]);
+      expect([entry.file, classifier.classifyEvent(event).matched]).toEqual([entry.file, true]);
+    }
+  });
+
+  test('escape calls are alerted whatever they name, except a service access other than CloudTrail', () => {
+    const escapes = MANIFEST.filter((f) => /^(org-|account-)/.test(f.file));
+    expect(escapes.length).toBeGreaterThanOrEqual(8);
+    for (const entry of escapes) {
+      const result = new TamperClassifier(names).classifyEvent(envelope(record(entry.file)));
+      expect([entry.file, result.matched]).toEqual([entry.file, entry.tamper]);
+      if (result.matched) {
+        const subject = tamperSubject(result.service, result.call);
+        expect([entry.file, subject.title]).toEqual([entry.file, expect.stringContaining('escaped')]);
+      }
+    }
   });
 
   test('without guardrail policy ids, SCP changes are not matched', () => {

@@ -58,7 +58,8 @@ describe('verdicts', () => {
       ).modelDataSource.s3DataSource.s3Uri = 's3://attacker-bucket/llama3-8b-ft/';
     });
     expect(v).toMatchObject({ kind: 'untrusted-source', severity: 'CRITICAL', riskScore: 99 });
-    expect(v.reasons[1]).toBe(
+    // The deciding reason first.
+    expect(v.reasons[0]).toBe(
       'source modelDataSource.s3DataSource.s3Uri: s3://attacker-bucket/llama3-8b-ft/ is outside the approved S3 locations',
     );
   });
@@ -121,6 +122,7 @@ describe('verdicts', () => {
     expect(v.kind).toBe('unverified');
     expect(v.reasons).toEqual([
       'principal: the record names no principal ARN',
+      'source modelDataSource.s3DataSource.s3Uri: missing or null in the record, so this call is never approved',
       'source: the record names no model source the detector can check',
     ]);
   });
@@ -157,10 +159,15 @@ describe('verdicts', () => {
       ],
     };
     expect(verdictFor('pos-mkt-register-01.json', approvals).kind).toBe('approved');
-    const nonString = verdictFor('pos-mkt-register-01.json', approvals, (r) => {
+    // Each value of a list is judged (RAM shares list their resources); an unapproved one decides.
+    const list = verdictFor('pos-mkt-register-01.json', approvals, (r) => {
       (r.requestParameters as Record<string, unknown>).modelSourceIdentifier = [
         'arn:aws:sagemaker:us-east-1:999999999999:hub-content/Evil/Model/x/1',
       ];
+    });
+    expect(list.kind).toBe('untrusted-source');
+    const nonString = verdictFor('pos-mkt-register-01.json', approvals, (r) => {
+      (r.requestParameters as Record<string, unknown>).modelSourceIdentifier = { arn: 'x' };
     });
     expect(nonString.kind).toBe('unverified');
     expect(nonString.reasons).toContain('source modelSourceIdentifier: not a string, so it cannot be checked');

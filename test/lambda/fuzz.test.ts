@@ -238,6 +238,8 @@ function injected(text: string, newlines: boolean): string[] {
 const LINE_STARTS = [
   'Bedrock model supply chain: ',
   'Bedrock supply-chain detector tampered with: ',
+  'Bedrock supply-chain detector escaped: ',
+  'CHANGED',
   'Severity ',
   'VERDICT: ',
   'WHO',
@@ -273,7 +275,10 @@ function outputProblems(input: PublishCommandInput): string[] {
       const own =
         line === '' ||
         LINE_STARTS.some((s) => line.startsWith(s)) ||
-        (i === 3 && (SUMMARIES.has(line) || line.startsWith('A call that can stop')));
+        (i === 3 &&
+          (SUMMARIES.has(line) ||
+            line.startsWith('A call that can stop') ||
+            line.startsWith('A call that takes an account')));
       if (!own) problems.push(`${protocol} text line ${i} is not the renderer's: ${JSON.stringify(line.slice(0, 80))}`);
     });
   }

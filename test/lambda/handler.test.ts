@@ -103,7 +103,7 @@ describe('alerting handler, with the real SNS client against a local endpoint', 
       verdict: { kind: 'untrusted-source' },
       severity: 'CRITICAL',
       riskScore: 99,
-      event: { name: 'CreateModelCopyJob', profile: 'extended' },
+      event: { name: 'CreateModelCopyJob', profile: 'default' },
     });
   });
 
@@ -169,7 +169,8 @@ describe('alerting handler, with the real SNS client against a local endpoint', 
     const message = JSON.parse(String(server.requests[0].params.Message));
     expect(server.requests[0].params.Subject).toBe('[CRITICAL] Bedrock CreateModelImportJob in 111122223333/us-east-1');
     expect(message.default).toContain(
-      'VERDICT: untrusted-source\n  - principal: arn:aws:iam::111122223333:user/ml-engineer is approved\n  - source modelDataSource.s3DataSource.s3Uri:',
+      // The deciding reason first.
+      'VERDICT: untrusted-source\n  - source modelDataSource.s3DataSource.s3Uri: s3://acme-ml-artifacts-111122223333/llama3-8b-ft/v1/ is outside the approved S3 locations\n  - principal: arn:aws:iam::111122223333:user/ml-engineer is approved',
     );
     expect(JSON.parse(message.sqs).verdict.kind).toBe('untrusted-source');
   });

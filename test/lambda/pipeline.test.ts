@@ -347,17 +347,18 @@ describe('enrichment (LookupEvents, first seen)', () => {
   test('the second call by the same principal and IP is no longer new; a retry of the first still is', async () => {
     const handler = pipeline(onlyEnrichment);
     await handler(envelope(record('pos-import-01.json')));
-    expect(snsAlert().context.firstSeen).toEqual({ principal: 'new', sourceIp: 'new' });
+    expect(snsAlert().context.firstSeen).toEqual({ principal: 'new', sourceIp: 'new', memoryDays: 100 });
     const { dynamoDb } = clients();
     await expect(firstSeen(dynamoDb, TABLE, record('pos-import-01.json'), 100, 500, Date.now())).resolves.toEqual({
       principal: 'new',
       sourceIp: 'new',
+      memoryDays: 100,
     });
     aws.reset();
     const second = record('pos-import-01.json');
     second.eventID = 'b2e6c1d0-0000-4000-8000-000000000002';
     await handler(envelope(second));
-    expect(snsAlert().context.firstSeen).toEqual({ principal: 'seen', sourceIp: 'seen' });
+    expect(snsAlert().context.firstSeen).toEqual({ principal: 'seen', sourceIp: 'seen', memoryDays: 100 });
     expect(of('dynamodb', 'PutItem').filter((r) => String(JSON.stringify(r.params)).includes('seen#'))).toHaveLength(2);
   });
 });
@@ -397,6 +398,7 @@ describe('sweeps (backfill and reconciliation)', () => {
       found: 4,
       alerted: 3,
       quiet: 0,
+      regions: 0,
       ignored: 1,
     });
     // One query per watched call, over the whole window.
@@ -406,6 +408,9 @@ describe('sweeps (backfill and reconciliation)', () => {
       'CreateCustomModelDeployment',
       'CreateMarketplaceModelEndpoint',
       'RegisterMarketplaceModelEndpoint',
+      'UpdateCustomModelDeployment',
+      'CreateCustomModel',
+      'CreateModelCopyJob',
     ]);
     expect(lookups[0].params).toMatchObject({ StartTime: (now - 90 * 86400_000) / 1000, EndTime: now / 1000 });
     // The already delivered import is not published again; the two others are, once each.
@@ -434,11 +439,11 @@ describe('sweeps (backfill and reconciliation)', () => {
     history('pos-deploy-01.json', 'aaaaaaaa-0000-4000-8000-000000000021');
     history('pos-mkt-register-01.json', 'aaaaaaaa-0000-4000-8000-000000000022');
     const handler = pipeline(sweepConfig, 2, () => Date.parse('2026-03-13T00:00:00Z'));
-    // Plenty of time for reading the four names' history and the first event, then 1 s left.
+    // Plenty of time for reading the seven names' history and the first event, then 1 s left.
     let calls = 0;
     const context = {
       invokedFunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:bedrock-supply-chain-alert`,
-      getRemainingTimeInMillis: () => (++calls <= 5 ? 600_000 : 1_000),
+      getRemainingTimeInMillis: () => (++calls <= 8 ? 600_000 : 1_000),
     } as never;
     await expect(handler(backfill, context)).rejects.toThrow(
       'backfill sweep incomplete (2 found, 1 alerted): stopped before the function timeout with 1 events left, from 2026-02-20T11:22:33Z',
@@ -460,7 +465,7 @@ describe('sweeps (backfill and reconciliation)', () => {
 
   test('a malformed sweep request is thrown (retried, then dead-lettered) with the reason', async () => {
     await expect(pipeline(sweepConfig)({ bedrockSupplyChainSweep: { kind: 'everything' } })).rejects.toThrow(
-      `bedrockSupplyChainSweep.kind must be 'backfill' or 'reconcile', got "everything"`,
+      `bedrockSupplyChainSweep.kind must be 'backfill', 'reconcile' or 'health', got "everything"`,
     );
   });
 });

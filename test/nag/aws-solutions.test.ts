@@ -17,7 +17,7 @@ function violations(app: App) {
 const variants: [string, (stack: import('aws-cdk-lib').Stack) => SupplyChainDetectorProps][] = [
   ['defaults', () => ({})],
   ['extended profile with e-mail subscriptions', () => ({ profile: 'extended', alertEmails: ['secops@example.com'] })],
-  ['an organisation trail', () => ({ trail: DetectorTrail.organizationTrail() })],
+  ['an organisation trail', () => ({ trail: DetectorTrail.organizationTrail('aws-controltower-BaselineCloudTrail') })],
   [
     'an access-logs bucket and an existing topic',
     (stack) => ({
@@ -78,12 +78,18 @@ describe('cdk-nag AwsSolutions', () => {
       'Annotation::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'Annotation::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       'Annotation::AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
-      // cloudtrail:LookupEvents and s3:GetBucketLocation (provenance).
+      // cloudtrail:LookupEvents, cloudtrail:DescribeTrails (health check) and ec2:DescribeRegions
+      // (sweep of the unwatched regions), in one acknowledgment; s3:GetBucketLocation (provenance).
       'Annotation::AwsSolutions-IAM5[Resource::*]',
       'Annotation::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::*]',
       'Annotation::AwsSolutions-S1',
       'Annotation::AwsSolutions-SQS3',
     ]);
     for (const [id, reason] of awsSolutions) expect([id, reason.length > 40]).toEqual([id, true]);
+    // The one acknowledgment of Resource::* names each action it covers.
+    const star = awsSolutions.find(([id]) => id === 'Annotation::AwsSolutions-IAM5[Resource::*]')![1];
+    for (const action of ['cloudtrail:LookupEvents', 'cloudtrail:DescribeTrails', 'ec2:DescribeRegions']) {
+      expect(star).toContain(action);
+    }
   });
 });

@@ -23,7 +23,11 @@ describe("CDK's built-in CloudFormation validation", () => {
     ['defaults', {}],
     [
       'extended, organisation trail, e-mail',
-      { profile: DetectionProfile.EXTENDED, trail: DetectorTrail.organizationTrail(), alertEmails: ['a@example.com'] },
+      {
+        profile: DetectionProfile.EXTENDED,
+        trail: DetectorTrail.organizationTrail('aws-controltower-BaselineCloudTrail'),
+        alertEmails: ['a@example.com'],
+      },
     ],
   ])('%s: no findings, warnings included', (_name, props) => {
     const { app, stack } = testStack({ cfnValidation: true });
@@ -33,7 +37,7 @@ describe("CDK's built-in CloudFormation validation", () => {
 
   test('the landing-zone constructs (central bus, StackSet, forwarders): no findings, warnings included', () => {
     const { app, stack } = testStack({ cfnValidation: true });
-    const trail = DetectorTrail.organizationTrail();
+    const trail = DetectorTrail.organizationTrail('aws-controltower-BaselineCloudTrail');
     new OrganizationDetector(stack, 'Org', { organizationId: 'o-a1b2c3d4e5', trail, tamperAlerts: false });
     new OrganizationForwarders(stack, 'Members', {
       centralAccountId: '222222222222',

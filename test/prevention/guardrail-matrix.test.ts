@@ -85,7 +85,18 @@ const matrix: [string, IamRequest, boolean][] = [
     true,
   ],
   ['another role lists imported models (not guarded)', bedrock('ListImportedModels', OTHER), true],
-  ['another role creates a custom model (extended profile only)', bedrock('CreateCustomModel', OTHER), true],
+  [
+    'another role creates a custom model (default profile since catalogue v2)',
+    bedrock('CreateCustomModel', OTHER),
+    false,
+  ],
+  ['another role swaps the model behind a deployment', bedrock('UpdateCustomModelDeployment', OTHER), false],
+  ['another role copies a model in', bedrock('CreateModelCopyJob', OTHER), false],
+  [
+    'another role buys provisioned throughput (extended profile only)',
+    bedrock('CreateProvisionedModelThroughput', OTHER),
+    true,
+  ],
   // Which roles may be passed, by whom.
   [
     'approved role passes an approved import role to Bedrock',

@@ -14,13 +14,13 @@ describe('guardrail statements', () => {
     const doc = policyDocumentJson(buildGuardrailStatements({ ...base, tamperProtection: false }));
     expect(doc).toBe(
       '{"Version":"2012-10-17","Statement":[' +
-        '{"Sid":"DenyModelImportUnlessApproved","Effect":"Deny","Action":["bedrock:CreateModelImportJob","bedrock:CreateCustomModelDeployment","bedrock:CreateMarketplaceModelEndpoint","bedrock:RegisterMarketplaceModelEndpoint"],"Resource":"*","Condition":{"ArnNotLike":{"aws:PrincipalArn":["arn:aws:iam::*:role/mlops-pipeline-*"]}}},' +
+        '{"Sid":"DenyModelImportUnlessApproved","Effect":"Deny","Action":["bedrock:CreateModelImportJob","bedrock:CreateCustomModelDeployment","bedrock:CreateMarketplaceModelEndpoint","bedrock:RegisterMarketplaceModelEndpoint","bedrock:UpdateCustomModelDeployment","bedrock:CreateCustomModel","bedrock:CreateModelCopyJob"],"Resource":"*","Condition":{"ArnNotLike":{"aws:PrincipalArn":["arn:aws:iam::*:role/mlops-pipeline-*"]}}},' +
         '{"Sid":"DenyPassRoleToModelServicesUnlessApproved","Effect":"Deny","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":["bedrock.amazonaws.com","sagemaker.amazonaws.com"]},"ArnNotLike":{"aws:PrincipalArn":["arn:aws:iam::*:role/mlops-pipeline-*"]}}},' +
         '{"Sid":"DenyImpersonatingExemptRoles","Effect":"Deny","Action":["iam:CreateRole","iam:UpdateAssumeRolePolicy"],"Resource":["arn:aws:iam::*:role/mlops-pipeline-*"],"Condition":{"ArnNotLike":{"aws:PrincipalArn":["arn:aws:iam::*:role/cdk-*-cfn-exec-role-*","arn:aws:iam::*:role/stacksets-exec-*"]}}}' +
         ']}',
     );
-    expect(utf8Bytes(doc)).toBe(946);
-    expect(Buffer.byteLength(doc, 'utf8')).toBe(946);
+    expect(utf8Bytes(doc)).toBe(1041);
+    expect(Buffer.byteLength(doc, 'utf8')).toBe(1041);
   });
 
   test('UTF-8 bytes, not characters, are counted', () => {

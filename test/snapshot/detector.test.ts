@@ -15,7 +15,7 @@ describe('snapshots (asset hashes scrubbed)', () => {
     const { stack } = testStack();
     new SupplyChainDetector(stack, 'Detector', {
       profile: DetectionProfile.EXTENDED,
-      trail: DetectorTrail.organizationTrail(),
+      trail: DetectorTrail.organizationTrail('aws-controltower-BaselineCloudTrail'),
       alertEmails: ['secops@example.com'],
       severity: Severity.HIGH,
     });

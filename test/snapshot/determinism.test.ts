@@ -72,11 +72,10 @@ describe('deterministic synthesis', () => {
     expect(names.filter((n) => n.endsWith('.template.json'))).toEqual(['BedrockModelSupplyChain.template.json']);
     // Two assets: the bundled function (with the licences of what it bundles) and the backfill's
     // AwsCustomResource provider.
-    expect(names.filter((n) => n.startsWith('asset.'))).toEqual([
-      expect.stringMatching(/^asset\.[0-9a-f]{64}\/index\.js$/),
-      expect.stringMatching(/^asset\.[0-9a-f]{64}\/THIRD-PARTY-LICENSES\.txt$/),
-      expect.stringMatching(/^asset\.[0-9a-f]{64}\/index\.js$/),
-    ]);
+    const assets = names.filter((n) => n.startsWith('asset.'));
+    expect(assets).toHaveLength(3);
+    expect(assets.filter((n) => /^asset\.[0-9a-f]{64}\/index\.js$/.test(n))).toHaveLength(2);
+    expect(assets.filter((n) => /^asset\.[0-9a-f]{64}\/THIRD-PARTY-LICENSES\.txt$/.test(n))).toHaveLength(1);
     for (const [name, text] of first) expect([name, text.includes(tmp)]).toEqual([name, false]);
     for (const other of others) {
       expect([...other.keys()].sort()).toEqual(names);
@@ -85,7 +84,7 @@ describe('deterministic synthesis', () => {
 
     // And the check can fail: a change to the function's code changes the asset hash, and nothing else.
     const changed = copy(path.join(tmp, 'changed'), sources);
-    const handler = path.join(changed, 'lambda', 'alert', 'pipeline.ts');
+    const handler = path.join(changed, 'lambda', 'alert', 'alerting.ts');
     const source = fs.readFileSync(handler, 'utf8');
     const changedSource = source.replace('`not notified: ${', '`not notified, ${');
     expect(changedSource).not.toBe(source);

@@ -7,6 +7,10 @@ export interface FixtureEntry {
   readonly file: string;
   readonly default: boolean;
   readonly extended: boolean;
+  /** With the extended profile and every source profile (absent: as `extended`). */
+  readonly all?: boolean;
+  /** After the rule matched, what the function's relevance check decides (AgentCore). */
+  readonly relevant?: boolean;
   readonly reason: string;
 }
 

@@ -13,16 +13,18 @@ import { promisify } from 'node:util';
 
 // Pure modules only: this file loads none of the constructs (the apps do, in their own process).
 import {
-  buildEventPattern,
+  EVENT_PATTERN_MAX_CHARS,
+  SOURCE_PROFILES,
+  buildEventPatterns,
   buildTamperPatterns,
   detectorNames,
   forwarderNames,
   resolveWatchedCalls,
+  type WatchedCallOptions,
 } from '../../lib/detection';
 import { CDK_JSON_CONTEXT } from '../support/app';
 
 const ROOT = path.join(__dirname, '..', '..');
-const PATTERN = buildEventPattern(resolveWatchedCalls());
 const NAMES = detectorNames();
 const FORWARD = forwarderNames();
 
@@ -44,6 +46,15 @@ const TOPOLOGIES = {
   organization: { app: 'bin/organization.ts', context: {} },
   landingZone: { app: 'bin/landing-zone.ts', context: {} },
 } as const;
+/** What each topology watches, and the trail its detector relies on besides its own. */
+const WATCHES: Record<keyof typeof TOPOLOGIES, { options: WatchedCallOptions; trails: string[] }> = {
+  singleAccount: { options: {}, trails: [] },
+  organization: { options: {}, trails: ['aws-controltower-BaselineCloudTrail'] },
+  landingZone: {
+    options: { profile: 'default', sourceProfiles: [...SOURCE_PROFILES] },
+    trails: ['aws-controltower-BaselineCloudTrail'],
+  },
+};
 type Topology = keyof typeof TOPOLOGIES;
 
 const outdirs: string[] = [];
@@ -121,10 +132,19 @@ describe.each(Object.keys(TOPOLOGIES) as Topology[])('topology %s', (name) => {
     const bodies = templates.filter((t) => resources(t, 'AWS::CloudFormation::StackSet').length > 0).map(stackSetBody);
     const forwarding = [...templates, ...bodies].flatMap((t) => named(t, FORWARD.rule));
     expect(forwarding.length).toBeGreaterThan(0);
-    for (const rule of forwarding) expect(rule.Properties.EventPattern).toEqual(PATTERN);
+    const { options, trails } = WATCHES[name];
+    const patterns = buildEventPatterns(resolveWatchedCalls(options));
+    for (const rule of forwarding) expect(rule.Properties.EventPattern).toEqual(patterns[0]);
+    const more = [...templates, ...bodies].flatMap((t) =>
+      patterns.slice(1).flatMap((_, i) => named(t, `${FORWARD.rule}-${i + 2}`)),
+    );
+    for (const rule of more) expect(patterns).toContainEqual(rule.Properties.EventPattern);
     const tamper = templates.flatMap((t) => [...named(t, FORWARD.tamperRule), ...named(t, `${FORWARD.tamperRule}-2`)]);
-    for (const rule of tamper)
-      expect(buildTamperPatterns(NAMES, 'regional')).toContainEqual(rule.Properties.EventPattern);
+    for (const rule of tamper) {
+      expect(buildTamperPatterns(NAMES, 'regional', [], EVENT_PATTERN_MAX_CHARS, trails)).toContainEqual(
+        rule.Properties.EventPattern,
+      );
+    }
   });
 });
 
@@ -166,7 +186,7 @@ describe('organisation', () => {
     });
     expect(resources(security, 'AWS::Events::EventBusPolicy')).toHaveLength(1);
     const [rule] = named(security, NAMES.rule);
-    expect(rule.Properties.EventPattern).toEqual(PATTERN);
+    expect(rule.Properties.EventPattern).toEqual(buildEventPatterns(resolveWatchedCalls())[0]);
     expect(rule.Properties.EventBusName).toEqual({ Ref: expect.stringMatching(/^DetectorBus/) });
     expect(resources(security, 'AWS::CloudTrail::Trail')).toEqual([]);
   });
@@ -198,9 +218,11 @@ describe('organisation', () => {
     expect(JSON.stringify(global.Properties.EventPattern)).toContain('organizations.amazonaws.com');
   });
 
-  test('the footprint: one rule and its role per member account-region; the central account', () => {
+  test('the footprint: four rules and one role per member account-region; the central account', () => {
     const member = stackSetBody(t()['BedrockSupplyChain-Management']);
-    expect(census(member)).toEqual({ 'AWS::Events::Rule': 1, 'AWS::IAM::Role': 1 });
+    // The watched calls, the two regional tamper rules (the forwarder's own rules, the relied-on
+    // trail) and the us-east-1 one (the member's LeaveOrganization and EnableRegion).
+    expect(census(member)).toEqual({ 'AWS::Events::Rule': 4, 'AWS::IAM::Role': 1 });
     // The README's footprint table.
     expect(census(t()['BedrockSupplyChain-Security'])).toEqual({
       'AWS::Events::EventBus': 1,
@@ -209,8 +231,9 @@ describe('organisation', () => {
       'AWS::CloudWatch::Dashboard': 1,
       'AWS::DynamoDB::Table': 1,
       'AWS::Events::EventBusPolicy': 1,
-      // 3 detection and tamper rules on the central bus, the reconciliation schedule, 4 forwarders.
-      'AWS::Events::Rule': 8,
+      // 3 detection and tamper rules on the central bus, the reconciliation and health-check
+      // schedules, 4 forwarders.
+      'AWS::Events::Rule': 9,
       // The alert function's and the backfill provider's.
       'AWS::IAM::Policy': 2,
       'AWS::IAM::Role': 3,
@@ -218,7 +241,7 @@ describe('organisation', () => {
       'AWS::KMS::Key': 1,
       'AWS::Lambda::EventInvokeConfig': 1,
       'AWS::Lambda::Function': 2,
-      'AWS::Lambda::Permission': 5,
+      'AWS::Lambda::Permission': 6,
       'AWS::Logs::LogGroup': 2,
       'AWS::SNS::Topic': 1,
       'AWS::SNS::TopicPolicy': 1,

@@ -9,12 +9,23 @@ import type { AddressInfo } from 'node:net';
  * owners, CloudTrail history, Security Hub findings by id), and it can fail requests on purpose.
  */
 
-export type Service = 'sns' | 'dynamodb' | 'cloudtrail' | 's3' | 'securityhub' | 'events';
-export const SERVICES: readonly Service[] = ['sns', 'dynamodb', 'cloudtrail', 's3', 'securityhub', 'events'];
+export type Service = 'sns' | 'dynamodb' | 'cloudtrail' | 's3' | 'securityhub' | 'events' | 'bedrock' | 'ec2';
+export const SERVICES: readonly Service[] = [
+  'sns',
+  'dynamodb',
+  'cloudtrail',
+  's3',
+  'securityhub',
+  'events',
+  'bedrock',
+  'ec2',
+];
 
 export interface WireRequest {
   readonly service: Service;
   readonly operation: string;
+  /** The region of the request's signature (where the client thinks it is calling). */
+  readonly region: string;
   readonly method: string;
   readonly url: string;
   readonly headers: http.IncomingHttpHeaders;
@@ -36,6 +47,22 @@ export interface StoredLookupEvent {
   readonly Username?: string;
   readonly EventSource?: string;
   readonly CloudTrailEvent: string;
+  /** The region whose history holds it. @default 'us-east-1' */
+  readonly region?: string;
+}
+
+/** What CloudTrail says about a trail: DescribeTrails, GetTrailStatus and GetEventSelectors answers. */
+export interface StoredTrail {
+  readonly TrailARN: string;
+  readonly Name: string;
+  readonly HomeRegion?: string;
+  readonly IsMultiRegionTrail: boolean;
+  readonly IsOrganizationTrail?: boolean;
+  readonly IsLogging: boolean;
+  /** GetEventSelectors' answer (EventSelectors or AdvancedEventSelectors). */
+  readonly selectors: Record<string, unknown>;
+  /** Answer GetTrailStatus with AccessDenied (an organisation trail read from a member account). */
+  readonly statusDenied?: boolean;
 }
 
 export interface LocalAws {
@@ -49,6 +76,12 @@ export interface LocalAws {
   readonly history: StoredLookupEvent[];
   /** Security Hub findings by Id, with how many times each was imported. */
   readonly findings: Map<string, { finding: Record<string, unknown>; imports: number }>;
+  /** Trails DescribeTrails, GetTrailStatus and GetEventSelectors answer from. */
+  readonly trails: StoredTrail[];
+  /** The regions EC2 DescribeRegions answers as enabled. */
+  readonly enabledRegions: string[];
+  /** The marketplace model endpoints Bedrock ListMarketplaceModelEndpoints answers (SageMaker endpoint ARNs). */
+  readonly marketplaceEndpoints: string[];
   /** Answer the next `count` requests to `service` with a fault. */
   failNext(service: Service, count: number, kind?: FaultKind): void;
   /** Fail this share of requests to `service` (deterministic for a given seed). */
@@ -70,6 +103,9 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
   const items = new Map<string, Record<string, Record<string, unknown>>>();
   const history: StoredLookupEvent[] = [];
   const findings = new Map<string, { finding: Record<string, unknown>; imports: number }>();
+  const trails: StoredTrail[] = [];
+  const enabledRegions: string[] = ['us-east-1', 'us-west-2', 'eu-west-1'];
+  const marketplaceEndpoints: string[] = [];
   const nextFaults = new Map<Service, { count: number; kind: FaultKind }>();
   const shares = new Map<Service, { share: number; kinds: readonly FaultKind[]; state: number }>();
   let rejections = 0;
@@ -101,7 +137,9 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
       const target = String(req.headers['x-amz-target'] ?? '');
       const url = req.url ?? '';
       const auth = String(req.headers.authorization ?? '');
-      const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(auth)?.[1];
+      const credential = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\//.exec(auth);
+      const scope = credential?.[2];
+      const region = credential?.[1] ?? 'us-east-1';
       let service: Service;
       let operation: string;
       let params: Record<string, unknown> = {};
@@ -114,6 +152,14 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
       } else if (target.startsWith('AWSEvents.')) {
         service = 'events';
         operation = target.split('.')[1];
+      } else if (scope === 'bedrock') {
+        service = 'bedrock';
+        operation = url.startsWith('/marketplace-model/endpoints')
+          ? 'ListMarketplaceModelEndpoints'
+          : `${req.method} ${url}`;
+      } else if (scope === 'ec2') {
+        service = 'ec2';
+        operation = new URLSearchParams(body).get('Action') ?? 'unknown';
       } else if (url.startsWith('/findings/import')) {
         service = 'securityhub';
         operation = 'BatchImportFindings';
@@ -132,7 +178,17 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
       }
       if (service === 'sns' && typeof params.Action === 'string') operation = params.Action;
       const fault = pickFault(service);
-      requests.push({ service, operation, method: req.method ?? '', url, headers: req.headers, body, params, fault });
+      requests.push({
+        service,
+        operation,
+        region,
+        method: req.method ?? '',
+        url,
+        headers: req.headers,
+        body,
+        params,
+        fault,
+      });
 
       if (fault === 'reset') {
         req.socket.destroy();
@@ -150,7 +206,7 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
           );
           return;
         }
-        handle(service, operation, params, req, res, isJson);
+        handle(service, operation, params, req, res, isJson, region);
       };
       if (fault === 'slow') setTimeout(answer, options.slowMs ?? 3000);
       else answer();
@@ -168,6 +224,7 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
     req: http.IncomingMessage,
     res: http.ServerResponse,
     isJson: boolean,
+    region: string,
   ): void {
     const id = ++counter;
     switch (service) {
@@ -235,7 +292,36 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
           );
         return;
       }
+      case 'bedrock': {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            marketplaceModelEndpoints: marketplaceEndpoints.map((endpointArn) => ({
+              endpointArn,
+              modelSourceIdentifier: 'arn:aws:sagemaker:us-east-1:aws:hub-content/SageMakerPublicHub/Model/x/1.0.0',
+              status: 'REGISTERED',
+              createdAt: '2026-01-01T00:00:00Z',
+              updatedAt: '2026-01-01T00:00:00Z',
+            })),
+          }),
+        );
+        return;
+      }
+      case 'ec2': {
+        const items = enabledRegions
+          .map(
+            (r) =>
+              `<item><regionName>${r}</regionName><regionEndpoint>ec2.${r}.amazonaws.com</regionEndpoint><optInStatus>opt-in-not-required</optInStatus></item>`,
+          )
+          .join('');
+        res
+          .writeHead(200, XML)
+          .end(
+            `<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r-${id}</requestId><regionInfo>${items}</regionInfo></DescribeRegionsResponse>`,
+          );
+        return;
+      }
       case 'cloudtrail': {
+        if (operation !== 'LookupEvents') return trailOperation(operation, p, res);
         const attrs = (p.LookupAttributes as { AttributeKey: string; AttributeValue: string }[]) ?? [];
         const start = typeof p.StartTime === 'number' ? p.StartTime : -Infinity;
         const end = typeof p.EndTime === 'number' ? p.EndTime : Infinity;
@@ -251,7 +337,7 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
                     : true,
             ),
           )
-          .filter((e) => e.EventTime >= start && e.EventTime <= end)
+          .filter((e) => e.EventTime >= start && e.EventTime <= end && (e.region ?? 'us-east-1') === region)
           .sort((a, b) => b.EventTime - a.EventTime);
         const offset = typeof p.NextToken === 'string' ? Number(p.NextToken) : 0;
         const size = typeof p.MaxResults === 'number' ? p.MaxResults : 50;
@@ -266,6 +352,48 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
       }
       case 'dynamodb':
         return dynamo(operation, p, res);
+    }
+  }
+
+  function trailOperation(operation: string, p: Record<string, unknown>, res: http.ServerResponse): void {
+    const named = String(p.Name ?? p.TrailName ?? '');
+    const trail = trails.find((t) => t.TrailARN === named || t.Name === named);
+    const ok = (out: unknown): void => {
+      res.writeHead(200, JSON11).end(JSON.stringify(out));
+    };
+    const notFound = (): void => {
+      res
+        .writeHead(400, { 'content-type': 'application/x-amz-json-1.1' })
+        .end(JSON.stringify({ __type: 'TrailNotFoundException', message: `Unknown trail: ${named}` }));
+    };
+    switch (operation) {
+      case 'DescribeTrails': {
+        const list = (p.trailNameList as string[] | undefined) ?? [];
+        const chosen = list.length ? trails.filter((t) => list.includes(t.TrailARN) || list.includes(t.Name)) : trails;
+        return ok({
+          trailList: chosen.map((t) => ({
+            Name: t.Name,
+            TrailARN: t.TrailARN,
+            HomeRegion: t.HomeRegion ?? 'us-east-1',
+            IsMultiRegionTrail: t.IsMultiRegionTrail,
+            IsOrganizationTrail: t.IsOrganizationTrail ?? false,
+          })),
+        });
+      }
+      case 'GetTrailStatus':
+        if (!trail) return notFound();
+        if (trail.statusDenied) {
+          res
+            .writeHead(400, { 'content-type': 'application/x-amz-json-1.1' })
+            .end(JSON.stringify({ __type: 'AccessDeniedException', message: 'not authorized' }));
+          return;
+        }
+        return ok({ IsLogging: trail.IsLogging });
+      case 'GetEventSelectors':
+        if (!trail) return notFound();
+        return ok({ TrailARN: trail.TrailARN, ...trail.selectors });
+      default:
+        res.writeHead(400, JSON11).end(JSON.stringify({ __type: 'UnknownOperationException', message: operation }));
     }
   }
 
@@ -297,17 +425,28 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
           return;
         }
         items.set(key, p.Item as Record<string, Record<string, unknown>>);
-        return ok({});
+        return ok(p.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {});
       }
       case 'UpdateItem': {
         const item = { ...(items.get(key) ?? (p.Key as Record<string, Record<string, unknown>>)) };
-        const set = String(p.UpdateExpression ?? '').replace(/^SET\s+/, '');
-        for (const assignment of set.split(',')) {
-          const [name, value] = assignment.split('=').map((t) => t.trim());
-          item[names[name] ?? name] = values[value];
+        // `SET a = :x, b = :y` and `ADD c :n` clauses, in either order.
+        const expression = String(p.UpdateExpression ?? '');
+        const clauses = [...expression.matchAll(/(SET|ADD)\s+(.*?)(?=\s+(?:SET|ADD)\s+|$)/g)];
+        for (const [, verb, body] of clauses) {
+          for (const assignment of body.split(',')) {
+            if (verb === 'SET') {
+              const [name, value] = assignment.split('=').map((t) => t.trim());
+              item[names[name] ?? name] = values[value];
+            } else {
+              const [name, value] = assignment.trim().split(/\s+/);
+              const attribute = names[name] ?? name;
+              const before = Number((item[attribute] as { N?: string } | undefined)?.N ?? 0);
+              item[attribute] = { N: String(before + Number((values[value] as { N?: string }).N ?? 0)) };
+            }
+          }
         }
         items.set(key, item);
-        return ok({});
+        return ok(p.ReturnValues === 'ALL_NEW' || p.ReturnValues === 'UPDATED_NEW' ? { Attributes: item } : {});
       }
       case 'DeleteItem':
         items.delete(key);
@@ -326,6 +465,9 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
     items,
     history,
     findings,
+    trails,
+    enabledRegions,
+    marketplaceEndpoints,
     failNext(service, count, kind = 'error') {
       nextFaults.set(service, { count, kind });
     },

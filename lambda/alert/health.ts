@@ -1,0 +1,137 @@
+// The hourly health check of the trail the detector relies on: logging on, write management events
+// selected, every region. A change to "blind" is alerted (tamper category), and the recovery too, each
+// once; the status is recorded only after its alert was delivered, so a failed delivery is retried.
+// A reading that fails (an organisation trail read from a member account may be denied) makes the
+// status "unknown": counted and logged, never taken for healthy or blind.
+import { createHash } from 'node:crypto';
+
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+
+import { judgeTrailHealth, trailHealthSubject, type TrailHealth, type TrailReadings } from '../../lib/detection';
+
+import { alertAndDeliver, describeAlert, type PipelineDependencies } from './alerting';
+import type { DeliveryTargets } from './deliver';
+import { describeError } from './errors';
+import { readHealth, writeHealth } from './memory';
+import { load } from './sdk';
+
+export interface HealthResult {
+  readonly status: 'health-checked';
+  readonly trail: string | null;
+  readonly health: TrailHealth['status'] | 'skipped';
+  readonly problems: readonly string[];
+  /** What was alerted: the trail went blind, or recovered. */
+  readonly alerted: 'blind' | 'recovered' | null;
+}
+
+/** Reads the trail (DescribeTrails, GetTrailStatus, GetEventSelectors), judges it, alerts on a change. */
+export async function runHealthCheck(targets: DeliveryTargets, deps: PipelineDependencies): Promise<HealthResult> {
+  const trail = deps.config.trail;
+  const cloudTrail = deps.clients.cloudTrail;
+  const id = trail?.arn ?? trail?.name;
+  if (!trail || !id || !cloudTrail) {
+    return { status: 'health-checked', trail: null, health: 'skipped', problems: [], alerted: null };
+  }
+  const readings = await readTrail(cloudTrail, id, trail.name, deps.config.checkTimeoutMs);
+  const health = judgeTrailHealth(readings);
+  deps.count(`TrailHealth_${health.status}`);
+  deps.logger.info('trail health check', { trail: id, health: health.status, problems: health.problems });
+  if (health.status === 'unknown') {
+    return { status: 'health-checked', trail: id, health: 'unknown', problems: health.problems, alerted: null };
+  }
+  const dynamo = deps.clients.dynamoDb;
+  const table = deps.idempotencyTable;
+  const now = deps.now();
+  // Without the table there is no memory: a blind trail is then alerted every hour.
+  const previous = dynamo && table ? await readHealth(dynamo, table, id, deps.config.checkTimeoutMs) : {};
+  const change =
+    health.status === 'blind' && previous.status !== 'blind'
+      ? 'blind'
+      : health.status === 'healthy' && previous.status === 'blind'
+        ? 'recovered'
+        : null;
+  if (change) {
+    const since = new Date(now).toISOString();
+    const record = healthRecord(id, change, health, targets, since);
+    const alert = describeAlert(
+      record,
+      trailHealthSubject({ status: change, trail: trail.name ?? id, problems: health.problems }),
+      { notes: health.problems.length ? [`What the check found: ${health.problems.join('; ')}.`] : [] },
+      { account: targets.account, region: targets.region, id: record.eventID },
+    );
+    // One key per change (the previous status's time), so a retry finds the same one.
+    const key = `health#${id}#${change}#${previous.since ?? 'first'}`;
+    await alertAndDeliver(alert, undefined, record, {}, targets, deps, 'live', key);
+  }
+  if (dynamo && table && previous.status !== health.status) {
+    await writeHealth(dynamo, table, id, health.status, new Date(now).toISOString(), now, deps.config.checkTimeoutMs);
+  }
+  return { status: 'health-checked', trail: id, health: health.status, problems: health.problems, alerted: change };
+}
+
+async function readTrail(
+  cloudTrail: CloudTrailClient,
+  id: string,
+  name: string | undefined,
+  timeoutMs: number,
+): Promise<TrailReadings> {
+  const { DescribeTrailsCommand, GetTrailStatusCommand, GetEventSelectorsCommand } = load.cloudTrail();
+  const unreadable: string[] = [];
+  const signal = () => ({ abortSignal: AbortSignal.timeout(timeoutMs) });
+  const [described, status, selectors] = await Promise.all([
+    cloudTrail
+      .send(new DescribeTrailsCommand({ trailNameList: [id], includeShadowTrails: true }), signal())
+      .then((o) => o.trailList ?? [])
+      .catch((e: unknown) => {
+        unreadable.push(`DescribeTrails failed: ${describeError(e)}`);
+        return undefined;
+      }),
+    cloudTrail
+      .send(new GetTrailStatusCommand({ Name: id }), signal())
+      .then((o) => o.IsLogging)
+      .catch((e: unknown) => {
+        if ((e as Error)?.name !== 'TrailNotFoundException')
+          unreadable.push(`GetTrailStatus failed: ${describeError(e)}`);
+        return undefined;
+      }),
+    cloudTrail
+      .send(new GetEventSelectorsCommand({ TrailName: id }), signal())
+      .then((o) => ({ EventSelectors: o.EventSelectors, AdvancedEventSelectors: o.AdvancedEventSelectors }))
+      .catch((e: unknown) => {
+        if ((e as Error)?.name !== 'TrailNotFoundException')
+          unreadable.push(`GetEventSelectors failed: ${describeError(e)}`);
+        return undefined;
+      }),
+  ]);
+  const trail = described?.find((t) => t.TrailARN === id || t.Name === id || (name !== undefined && t.Name === name));
+  return {
+    trail: trail
+      ? { IsMultiRegionTrail: trail.IsMultiRegionTrail, Name: trail.Name, TrailARN: trail.TrailARN }
+      : undefined,
+    isLogging: status,
+    selectors,
+    unreadable,
+  };
+}
+
+/** A record-shaped description of the check, so the alert reads like every other one. */
+function healthRecord(
+  trail: string,
+  change: 'blind' | 'recovered',
+  health: TrailHealth,
+  targets: DeliveryTargets,
+  time: string,
+): Record<string, unknown> {
+  const eventID = `health-${createHash('sha256').update(`${trail}#${change}#${time}`).digest('hex').slice(0, 32)}`;
+  return {
+    eventVersion: '1.11',
+    eventSource: 'cloudtrail.amazonaws.com',
+    eventName: 'TrailHealthCheck',
+    eventTime: time,
+    awsRegion: targets.region,
+    recipientAccountId: targets.account,
+    eventID,
+    userIdentity: { type: 'AWSService', invokedBy: 'the Bedrock supply-chain detector (hourly health check)' },
+    requestParameters: { trail, status: change, problems: health.problems },
+  };
+}
