@@ -78,32 +78,40 @@ async function readTrail(
   const { DescribeTrailsCommand, GetTrailStatusCommand, GetEventSelectorsCommand } = load.cloudTrail();
   const unreadable: string[] = [];
   const signal = () => ({ abortSignal: AbortSignal.timeout(timeoutMs) });
-  const [described, status, selectors] = await Promise.all([
+  // First the trail itself (an organisation trail shows in a member account as a shadow trail), so
+  // the status calls name it by its ARN: a trail of another account or region is found only that way.
+  let described: { IsMultiRegionTrail?: boolean; Name?: string; TrailARN?: string }[] | undefined;
+  try {
+    const out = await cloudTrail.send(
+      new DescribeTrailsCommand({ trailNameList: [id], includeShadowTrails: true }),
+      signal(),
+    );
+    described = out.trailList ?? [];
+  } catch (e) {
+    unreadable.push(`DescribeTrails failed: ${describeError(e)}`);
+  }
+  const trail = described?.find((t) => t.TrailARN === id || t.Name === id || (name !== undefined && t.Name === name));
+  if (described !== undefined && !trail) return { trail: undefined, unreadable };
+  const arn = trail?.TrailARN ?? id;
+  const [status, selectors] = await Promise.all([
     cloudTrail
-      .send(new DescribeTrailsCommand({ trailNameList: [id], includeShadowTrails: true }), signal())
-      .then((o) => o.trailList ?? [])
-      .catch((e: unknown) => {
-        unreadable.push(`DescribeTrails failed: ${describeError(e)}`);
-        return undefined;
-      }),
-    cloudTrail
-      .send(new GetTrailStatusCommand({ Name: id }), signal())
+      .send(new GetTrailStatusCommand({ Name: arn }), signal())
       .then((o) => o.IsLogging)
       .catch((e: unknown) => {
-        if ((e as Error)?.name !== 'TrailNotFoundException')
-          unreadable.push(`GetTrailStatus failed: ${describeError(e)}`);
+        unreadable.push(`GetTrailStatus failed: ${describeError(e)}`);
         return undefined;
       }),
     cloudTrail
-      .send(new GetEventSelectorsCommand({ TrailName: id }), signal())
+      .send(new GetEventSelectorsCommand({ TrailName: arn }), signal())
       .then((o) => ({ EventSelectors: o.EventSelectors, AdvancedEventSelectors: o.AdvancedEventSelectors }))
       .catch((e: unknown) => {
-        if ((e as Error)?.name !== 'TrailNotFoundException')
-          unreadable.push(`GetEventSelectors failed: ${describeError(e)}`);
+        unreadable.push(`GetEventSelectors failed: ${describeError(e)}`);
         return undefined;
       }),
   ]);
-  const trail = described?.find((t) => t.TrailARN === id || t.Name === id || (name !== undefined && t.Name === name));
+  if (status === undefined && !unreadable.some((u) => u.startsWith('GetTrailStatus'))) {
+    unreadable.push('GetTrailStatus said nothing of logging');
+  }
   return {
     trail: trail
       ? { IsMultiRegionTrail: trail.IsMultiRegionTrail, Name: trail.Name, TrailARN: trail.TrailARN }

@@ -193,13 +193,20 @@ export function buildSecurityHubFinding(alert: AlertDocument, ctx: FindingContex
       });
     }
   }
+  // The access key the response steps name, so the finding carries what its text refers to.
+  const accessKey = /^(AKIA|ASIA)[A-Z0-9]{12,124}$/.test(alert.actor.accessKeyId ?? '')
+    ? alert.actor.accessKeyId!
+    : undefined;
+  if (accessKey) resources.push({ Type: 'AwsIamAccessKey', Id: accessKey, Partition: ctx.partition, Region: region });
   if (resources.length === 0) {
     resources.push({ Type: 'AwsAccount', Id: `AWS::::Account:${account}`, Partition: ctx.partition, Region: region });
   }
+  // A step about the access key only when the finding carries one.
+  const steps = accessKey ? alert.response : alert.response.filter((step) => !/access key/i.test(step));
   const description = [
     alert.summary,
     alert.verdict ? `Verdict ${alert.verdict.kind}: ${alert.verdict.reasons.join('; ')}` : '',
-    `Actor ${alert.actor.arn ?? '(not in record)'} from ${alert.actor.sourceIp ?? '(not in record)'}.`,
+    `Actor ${alert.actor.arn ?? '(not in record)'}${alert.actor.human ? ` (${alert.actor.human})` : ''} from ${alert.actor.sourceIp ?? '(not in record)'}.`,
   ]
     .filter(Boolean)
     .join(' ');
@@ -219,7 +226,7 @@ export function buildSecurityHubFinding(alert: AlertDocument, ctx: FindingContex
     Severity: { Label: alert.severity, Original: String(alert.riskScore) },
     Title: fit(alert.title, 256),
     Description: fit(description, 1024),
-    Remediation: { Recommendation: { Text: fit(alert.response.map((s, i) => `${i + 1}. ${s}`).join(' '), 512) } },
+    Remediation: { Recommendation: { Text: fit(steps.map((s, i) => `${i + 1}. ${s}`).join(' '), 512) } },
     ...(alert.consoleUrl ? { SourceUrl: alert.consoleUrl } : {}),
     ProductFields: {
       'bedrock-supply-chain/eventName': e.name,
@@ -228,6 +235,8 @@ export function buildSecurityHubFinding(alert: AlertDocument, ctx: FindingContex
       'bedrock-supply-chain/eventAccount': account,
       ...(alert.verdict ? { 'bedrock-supply-chain/verdict': alert.verdict.kind } : {}),
       ...(alert.actor.arn ? { 'bedrock-supply-chain/actor': fit(alert.actor.arn, 2048) } : {}),
+      ...(alert.actor.human ? { 'bedrock-supply-chain/person': fit(alert.actor.human, 2048) } : {}),
+      ...(accessKey ? { 'bedrock-supply-chain/accessKeyId': accessKey } : {}),
     },
     Resources: resources.slice(0, 32),
     RecordState: 'ACTIVE',

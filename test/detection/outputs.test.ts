@@ -61,9 +61,12 @@ describe('Security Hub finding (ASFF)', () => {
           Partition: 'aws',
           Region: 'us-east-1',
         },
+        // The access key the remediation text names.
+        { Type: 'AwsIamAccessKey', Id: 'AKIAIOSFODNN7EXAMPLE', Partition: 'aws', Region: 'us-east-1' },
       ],
     });
     expect(finding.Remediation.Recommendation.Text).toMatch(/^1\. /);
+    expect(finding.Remediation.Recommendation.Text).toContain('access key');
     expect(finding.Remediation.Recommendation.Text.length).toBeLessThanOrEqual(512);
     expect(finding.Description.length).toBeLessThanOrEqual(1024);
     expect(finding.Description).toContain('Verdict untrusted-source:');
@@ -87,14 +90,18 @@ describe('Security Hub finding (ASFF)', () => {
     expect(long.Remediation.Recommendation.Text.length).toBeLessThanOrEqual(512);
   });
 
-  test('an alert with no resource ARN points at the account', () => {
+  test('an alert with no resource ARN and no access key points at the account, and says nothing of a key', () => {
     const alert = importAlert((r) => {
       delete r.responseElements;
       delete r.requestParameters;
+      delete (r.userIdentity as Record<string, unknown>).accessKeyId;
     });
-    expect(buildSecurityHubFinding(alert, CTX).Resources).toEqual([
+    const f = buildSecurityHubFinding(alert, CTX);
+    expect(f.Resources).toEqual([
       { Type: 'AwsAccount', Id: 'AWS::::Account:111122223333', Partition: 'aws', Region: 'us-east-1' },
     ]);
+    expect(f.Remediation.Recommendation.Text).not.toMatch(/access key/i);
+    expect(f.ProductFields['bedrock-supply-chain/accessKeyId']).toBeUndefined();
   });
 });
 
