@@ -19,6 +19,7 @@ import {
   DetectorTrail,
   GuardrailPolicyUsage,
   Severity,
+  SourceProfile,
   SupplyChainGuard,
   type SupplyChainGuardProps,
 } from '../lib';
@@ -29,7 +30,17 @@ export function everyOptionProps(scope: Construct): SupplyChainGuardProps {
   return {
     // Watch options
     profile: DetectionProfile.EXTENDED,
-    additionalEventNames: ['CreateModelCustomizationJob'],
+    sourceProfiles: [
+      SourceProfile.RAM_MODEL_SHARING,
+      SourceProfile.SAGEMAKER_ENDPOINT_SWAPS,
+      SourceProfile.AGENTCORE_OUTSIDE_MODELS,
+      SourceProfile.MODEL_ACCESS,
+      SourceProfile.BEDROCK_MANTLE,
+    ],
+    additionalEventNames: ['CreateEvaluationJob'],
+    additionalEvents: [{ eventSource: 'bedrock-mantle.amazonaws.com', eventNames: ['CreateCustomizedModelVersion'] }],
+    probingAlerts: true,
+    createThenDeleteAlerts: true,
     namePrefix: 'every-option',
     // Who is approved, and the guardrails
     approvedPrincipalArns: [mlops, 'arn:aws:iam::*:role/bedrock-break-glass'],
@@ -101,6 +112,10 @@ export function everyOptionProps(scope: Construct): SupplyChainGuardProps {
     backfillPeriod: Duration.days(30),
     reconciliation: true,
     reconciliationInterval: Duration.minutes(30),
+    healthCheck: true,
+    watchedRegions: ['us-east-1', 'eu-west-1'],
+    sweepUnwatchedRegions: true,
+    probingThreshold: 5,
     monitoring: true,
   };
 }
@@ -134,6 +149,8 @@ export function everyOptionOffStack(app: App, id = 'EveryOptionOff'): Stack {
     enrichment: false,
     backfill: false,
     reconciliation: false,
+    healthCheck: false,
+    sweepUnwatchedRegions: false,
     monitoring: false,
   });
   return stack;

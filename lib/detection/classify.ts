@@ -2,7 +2,7 @@ import { DEFAULT_WATCHED_CALLS } from './calls';
 import { CLOUDTRAIL_API_CALL_DETAIL_TYPE, type WatchedCall } from './catalogue';
 import { leavesAt } from './leaves';
 import { matchesEventPattern } from './match';
-import { buildEventPatterns, patternBranches, type DetectionEventPattern } from './pattern';
+import { EVENT_PATTERN_MAX_CHARS, buildEventPatterns, patternBranches, type DetectionEventPattern } from './pattern';
 
 /** Why a record or event is not a watched call. */
 export type NonMatchCode =
@@ -32,16 +32,21 @@ export class WatchedCallClassifier {
   private readonly bySource: ReadonlyMap<string, readonly WatchedCall[]>;
   private readonly sources: ReadonlySet<string>;
   private readonly anySource: boolean;
+  /** Every watched event name: a pattern can match only an event with one of them. */
+  private readonly names: ReadonlySet<string>;
 
   /**
    * @param calls the watched calls
    * @param outcome `success` (the detection rules) or `failure` (the probing signal's rules)
+   * @param maxChars the pattern-size quota the rules were packed for (a branch's EventBridge sources
+   *   are those of the pattern it is packed in, so the classifier packs them the same way)
    */
   constructor(
     readonly calls: readonly WatchedCall[] = DEFAULT_WATCHED_CALLS,
     private readonly outcome: 'success' | 'failure' = 'success',
+    maxChars = EVENT_PATTERN_MAX_CHARS,
   ) {
-    this.patterns = buildEventPatterns(calls, undefined, outcome);
+    this.patterns = buildEventPatterns(calls, maxChars, outcome);
     this.detailPatterns = this.patterns.map((p) => ({ detail: p.detail }));
     const bySource = new Map<string, WatchedCall[]>();
     for (const c of calls) bySource.set(c.eventSource, [...(bySource.get(c.eventSource) ?? []), c]);
@@ -49,18 +54,29 @@ export class WatchedCallClassifier {
     const branches = patternBranches(calls);
     this.anySource = branches.some((b) => b.source === undefined);
     this.sources = new Set(branches.map((b) => b.source).filter((s): s is string => s !== undefined));
+    this.names = new Set(calls.map((c) => c.eventName));
   }
 
   /** Classifies one CloudTrail record (an element of a log file's `Records[]`, or an event's `detail`). */
   classify(record: unknown): Classification {
     const event = { detail: record };
-    if (this.detailPatterns.some((p) => matchesEventPattern(p, event))) return this.named(event);
+    if (this.mayMatch(event) && this.detailPatterns.some((p) => matchesEventPattern(p, event)))
+      return this.named(event);
     return this.why(event);
+  }
+
+  /**
+   * Whether any pattern could match: every branch of every pattern requires one of the watched event
+   * names, so an event with none is decided without running the patterns (most events a rule never
+   * sends, and every tamper event, take this path).
+   */
+  private mayMatch(event: unknown): boolean {
+    return leavesAt(event, ['detail', 'eventName']).some((n) => typeof n === 'string' && this.names.has(n));
   }
 
   /** Classifies an EventBridge event whose `detail` is a CloudTrail record. */
   classifyEvent(event: unknown): Classification {
-    if (this.patterns.some((p) => matchesEventPattern(p, event))) return this.named(event);
+    if (this.mayMatch(event) && this.patterns.some((p) => matchesEventPattern(p, event))) return this.named(event);
     const source = leavesAt(event, ['source']);
     const sourceOk = source.some(
       (s) => typeof s === 'string' && (this.sources.has(s) || (this.anySource && s.startsWith('aws.'))),

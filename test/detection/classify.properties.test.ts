@@ -6,6 +6,8 @@ import fc from 'fast-check';
 
 import {
   DEFAULT_NAME_PREFIX,
+  SOURCE_PROFILES,
+  buildEventPatterns,
   buildEventPattern,
   buildTamperPatterns,
   TamperClassifier,
@@ -154,6 +156,83 @@ describe("classification in code is the rules' pattern (independent interpreter,
       { numRuns: 400 },
     );
     expect(matched).toBeGreaterThan(10);
+  });
+
+  test('watched calls of every event source: the extended profile with every source profile', () => {
+    const calls = resolveWatchedCalls({
+      profile: 'extended',
+      sourceProfiles: [...SOURCE_PROFILES],
+      additionalEvents: [{ eventSource: 'bedrock-mantle.amazonaws.com', eventNames: ['CreateCustomizedModelVersion'] }],
+    });
+    // Small patterns, so the calls are spread over several rules (as a long catalogue would be).
+    const patterns = buildEventPatterns(calls, 700);
+    expect(patterns.length).toBeGreaterThan(1);
+    const classifier = new WatchedCallClassifier(calls, 'success', 700);
+    const sources = [...new Set(calls.map((c) => c.eventSource))];
+    const names = calls.map((c) => c.eventName);
+    // Mostly one call's consistent source, event source and name (so many events match), else anything.
+    const consistent =
+      <T>(pick: (c: (typeof calls)[number]) => T, other: fc.Arbitrary<unknown>) =>
+      (i: number) =>
+        fc.oneof(
+          { weight: 4, arbitrary: fc.constant(pick(calls[i % calls.length]) as unknown) },
+          { weight: 1, arbitrary: other },
+        );
+    const event = fc
+      .nat(calls.length - 1)
+      .chain((i) =>
+        fc.record({
+          source: consistent(
+            (c) => `aws.${c.eventSource.split('.')[0]}`,
+            fieldValue(
+              sources.map((src) => `aws.${src.split('.')[0]}`),
+              ['aws.s3', 'custom.source', 'aws'],
+            ),
+          )(i),
+          detailType: fieldValue(['AWS API Call via CloudTrail'], ['AWS Insight via CloudTrail']),
+          eventSource: consistent(
+            (c) => c.eventSource,
+            fieldValue(sources, ['s3.amazonaws.com', 'bedrock-runtime.amazonaws.com']),
+          )(i),
+          eventName: consistent(
+            (c) => c.eventName,
+            fieldValue(names, ['ListCustomizedModels', 'InvokeModel', 'DeleteResourceShare']),
+          )(i),
+          resourceArns: fc.option(
+            fieldValue(
+              [`arn:aws:bedrock:us-east-1:${ACCOUNT}:custom-model/imported/abc`],
+              [`arn:aws:ec2:us-east-1:${ACCOUNT}:subnet/subnet-1`],
+            ),
+            { nil: undefined },
+          ),
+          desiredModelId: fc.option(fieldValue(['arn:aws:bedrock:us-east-1::foundation-model/x'], ['']), {
+            nil: undefined,
+          }),
+          errorCode: ERROR_CODES,
+          dotted: fc.nat(2),
+        }),
+      )
+      .map(({ source, detailType, eventSource, eventName, resourceArns, desiredModelId, errorCode, dotted }) => {
+        const e: Record<string, unknown> = { version: '0', id: 'x', account: ACCOUNT, region: 'us-east-1' };
+        place(e, ['source'], source, 0);
+        place(e, ['detail-type'], detailType, 0);
+        place(e, ['detail', 'eventSource'], eventSource, 0);
+        place(e, ['detail', 'eventName'], eventName, dotted);
+        place(e, ['detail', 'requestParameters', 'resourceArns'], resourceArns, dotted);
+        place(e, ['detail', 'requestParameters', 'desiredModelId'], desiredModelId, dotted);
+        place(e, ['detail', 'errorCode'], errorCode, dotted);
+        return JSON.parse(JSON.stringify(e));
+      });
+    let matched = 0;
+    fc.assert(
+      fc.property(event, (e) => {
+        const inCode = classifier.classifyEvent(e).matched;
+        expect(inCode).toBe(patterns.some((p) => matchesPattern(p, e)));
+        if (inCode) matched++;
+      }),
+      { numRuns: 600 },
+    );
+    expect(matched).toBeGreaterThan(20);
   });
 
   test.each([
