@@ -7,7 +7,13 @@ import { createHash } from 'node:crypto';
 
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 
-import { judgeTrailHealth, trailHealthSubject, type TrailHealth, type TrailReadings } from '../../lib/detection';
+import {
+  judgeTrailHealth,
+  trailHealthSubject,
+  type ReliedOnTrail,
+  type TrailHealth,
+  type TrailReadings,
+} from '../../lib/detection';
 
 import { alertAndDeliver, describeAlert, type PipelineDependencies } from './alerting';
 import type { DeliveryTargets } from './deliver';
@@ -32,7 +38,7 @@ export async function runHealthCheck(targets: DeliveryTargets, deps: PipelineDep
   if (!trail || !id || !cloudTrail) {
     return { status: 'health-checked', trail: null, health: 'skipped', problems: [], alerted: null };
   }
-  const readings = await readTrail(cloudTrail, id, trail.name, deps.config.checkTimeoutMs);
+  const readings = await readTrail(cloudTrail, trail, deps.config.checkTimeoutMs);
   const health = judgeTrailHealth(readings);
   deps.count(`TrailHealth_${health.status}`);
   deps.logger.info('trail health check', { trail: id, health: health.status, problems: health.problems });
@@ -71,27 +77,36 @@ export async function runHealthCheck(targets: DeliveryTargets, deps: PipelineDep
 
 async function readTrail(
   cloudTrail: CloudTrailClient,
-  id: string,
-  name: string | undefined,
+  relied: ReliedOnTrail,
   timeoutMs: number,
 ): Promise<TrailReadings> {
   const { DescribeTrailsCommand, GetTrailStatusCommand, GetEventSelectorsCommand } = load.cloudTrail();
   const unreadable: string[] = [];
   const signal = () => ({ abortSignal: AbortSignal.timeout(timeoutMs) });
-  // First the trail itself (an organisation trail shows in a member account as a shadow trail), so
-  // the status calls name it by its ARN: a trail of another account or region is found only that way.
+  const id = relied.arn ?? relied.name ?? '';
+  // First the trail itself, from every trail this account sees in this region: an organisation trail
+  // (or a trail of another region) shows only as a shadow trail, and DescribeTrails finds one of those
+  // by its ARN, never by its name alone. The status calls then name it by the ARN listed.
   let described: { IsMultiRegionTrail?: boolean; Name?: string; TrailARN?: string }[] | undefined;
   try {
-    const out = await cloudTrail.send(
-      new DescribeTrailsCommand({ trailNameList: [id], includeShadowTrails: true }),
-      signal(),
-    );
+    const out = await cloudTrail.send(new DescribeTrailsCommand({ includeShadowTrails: true }), signal());
     described = out.trailList ?? [];
   } catch (e) {
     unreadable.push(`DescribeTrails failed: ${describeError(e)}`);
   }
-  const trail = described?.find((t) => t.TrailARN === id || t.Name === id || (name !== undefined && t.Name === name));
-  if (described !== undefined && !trail) return { trail: undefined, unreadable };
+  const trail = described?.find((t) =>
+    relied.arn !== undefined ? t.TrailARN === relied.arn : t.Name === relied.name || t.TrailARN === relied.name,
+  );
+  if (described !== undefined && !trail) {
+    // A trail the detector created, or one known by its ARN, that is not listed is gone. An
+    // organisation trail known by its name only may just not be visible from here: unknown, not blind.
+    if (relied.kind === 'organization' && relied.arn === undefined) {
+      unreadable.push(
+        `the organisation trail ${id} is not among the ${described.length} trails this account sees in this region; give the detector its ARN to tell a deleted trail from one it cannot see`,
+      );
+    }
+    return { trail: undefined, unreadable };
+  }
   const arn = trail?.TrailARN ?? id;
   const [status, selectors] = await Promise.all([
     cloudTrail

@@ -48,8 +48,23 @@ const cloudTrail = once((): CloudTrailClient => new (load.cloudTrail().CloudTrai
 const securityHub = once((): SecurityHubClient => new (load.securityHub().SecurityHubClient)(http));
 const eventBridge = once((): EventBridgeClient => new (load.eventBridge().EventBridgeClient)(http));
 const dynamoDb = once((): DynamoDBClient => new (load.dynamoDb().DynamoDBClient)(http));
-const bedrock = once((): BedrockClient => new (load.bedrock().BedrockClient)(http));
-const ec2 = once((): EC2Client => new (load.ec2().EC2Client)(http));
+/**
+ * A client whose SDK module the Lambda runtime may not carry (the bundle leaves the SDK external):
+ * undefined when it cannot be loaded, logged once, so its check reports itself skipped rather than
+ * failing every event that needs it.
+ */
+function optional<T>(name: string, make: () => T): () => T | undefined {
+  return once(() => {
+    try {
+      return make();
+    } catch (e) {
+      console.error(JSON.stringify({ level: 'ERROR', message: `${name} could not be loaded`, error: String(e) }));
+      return undefined;
+    }
+  });
+}
+const bedrock = optional('@aws-sdk/client-bedrock', (): BedrockClient => new (load.bedrock().BedrockClient)(http));
+const ec2 = optional('@aws-sdk/client-ec2', (): EC2Client => new (load.ec2().EC2Client)(http));
 /** A CloudTrail client per region, for sweeping the regions no rule watches. */
 const cloudTrails = new Map<string, CloudTrailClient>();
 function cloudTrailIn(region: string): CloudTrailClient {

@@ -12,28 +12,51 @@ import { load } from './sdk';
 const HOUR_MS = 3_600_000;
 const epochSeconds = (ms: number) => String(Math.floor(ms / 1000));
 
-/** Adds one failed call to the principal's count for the current hour; returns the count. */
+/**
+ * Records one failed call in the principal's list for the current hour and returns its place in it
+ * (1 for the first), or null once the list holds `cap` other calls. The event id is kept, not a
+ * count: a redelivered or retried event finds its own place again, so it is neither counted twice
+ * nor (when it was the one that reached the threshold and its alert failed) passed over.
+ */
 export async function countFailure(
   dynamo: DynamoDBClient,
   table: string,
   principal: string,
+  eventId: string,
+  cap: number,
   nowMs: number,
   timeoutMs: number,
-): Promise<number> {
+): Promise<number | null> {
   const { UpdateItemCommand } = load.dynamoDb();
   const hour = Math.floor(nowMs / HOUR_MS);
-  const out = await dynamo.send(
-    new UpdateItemCommand({
-      TableName: table,
-      Key: { id: { S: `probe#${principal}#${hour}` } },
-      UpdateExpression: 'ADD #count :one SET #expiration = :expiration',
-      ExpressionAttributeNames: { '#count': 'count', '#expiration': 'expiration' },
-      ExpressionAttributeValues: { ':one': { N: '1' }, ':expiration': { N: epochSeconds(nowMs + 2 * HOUR_MS) } },
-      ReturnValues: 'UPDATED_NEW',
-    }),
-    { abortSignal: AbortSignal.timeout(timeoutMs) },
-  );
-  return Number(out.Attributes?.count?.N ?? 1);
+  try {
+    const out = await dynamo.send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: { id: { S: `probe#${principal}#${hour}` } },
+        UpdateExpression: 'SET #events = list_append(if_not_exists(#events, :none), :event), #expiration = :expiration',
+        // Appended only when it is not there yet, and only while the list is short of the cap.
+        ConditionExpression: 'attribute_not_exists(#events) OR (NOT contains(#events, :id) AND size(#events) < :cap)',
+        ExpressionAttributeNames: { '#events': 'events', '#expiration': 'expiration' },
+        ExpressionAttributeValues: {
+          ':none': { L: [] },
+          ':event': { L: [{ S: eventId }] },
+          ':id': { S: eventId },
+          ':cap': { N: String(cap) },
+          ':expiration': { N: epochSeconds(nowMs + 2 * HOUR_MS) },
+        },
+        ReturnValues: 'UPDATED_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+      { abortSignal: AbortSignal.timeout(timeoutMs) },
+    );
+    return out.Attributes?.events?.L?.length ?? 1;
+  } catch (e) {
+    if ((e as Error)?.name !== 'ConditionalCheckFailedException') throw e;
+    const listed = (e as { Item?: Record<string, { L?: { S?: string }[] }> }).Item?.events?.L ?? [];
+    const place = listed.findIndex((v) => v.S === eventId);
+    return place >= 0 ? place + 1 : null;
+  }
 }
 
 /** A watched creation, as remembered for a later delete. */

@@ -1,8 +1,10 @@
 // The optional signals, each off unless turned on: repeated failed watched calls by one principal
 // within an hour (probing), and a delete of a model, deployment or endpoint within a day of the same
-// principal's watched creation (covering tracks). Both keep a little state in the detector's table;
-// a state read or write that fails is logged and counted, and the event is not lost: a failed count
-// is retried by Lambda, a failed lookup of a creation is reported in the log.
+// principal's watched creation (covering tracks). Both keep a little state in the detector's table.
+// Counting a failure or looking up a creation that fails throws: Lambda retries the event, then
+// dead-letters it with the reason, so no event is lost. Remembering a creation that fails is logged
+// and counted (SignalStoreErrors), and the creation's own alert goes out regardless. A failure is
+// kept by its event id, so a retried or redelivered event is neither counted twice nor passed over.
 import {
   CREATED_IDENTIFIERS,
   createThenDeleteSubject,
@@ -36,24 +38,41 @@ export async function handleFailedAttempt(
     );
   }
   // A failure here throws: Lambda retries the event, then dead-letters it with the reason.
-  const count = await countFailure(dynamo, deps.idempotencyTable, principal, deps.now(), deps.config.checkTimeoutMs);
-  deps.count('FailedAttempts');
   const threshold = deps.config.signals.probeThreshold;
-  if (count !== threshold) {
+  const eventId = typeof decision.record.eventID === 'string' ? decision.record.eventID : String(envelope.id);
+  const place = await countFailure(
+    dynamo,
+    deps.idempotencyTable,
+    principal,
+    eventId,
+    threshold,
+    deps.now(),
+    deps.config.checkTimeoutMs,
+  );
+  deps.count('FailedAttempts');
+  if (place !== threshold) {
     deps.logger.info('failed watched call counted', {
       principal,
       eventName: decision.call.eventName,
-      count,
+      place: place ?? `beyond ${threshold}`,
       threshold,
     });
-    return { status: 'quiet', eventId: null, reason: `failed attempt ${count} of ${threshold} within the hour` };
+    return {
+      status: 'quiet',
+      eventId: null,
+      reason:
+        place === null
+          ? `failed attempt beyond the threshold of ${threshold} within the hour (already alerted)`
+          : `failed attempt ${place} of ${threshold} within the hour`,
+    };
   }
+  const count = place;
   const alert = describeAlert(
     decision.record,
     probingSubject(decision.call, count),
     {
       notes: [
-        `${count} failed watched calls by ${principal} within the hour (threshold ${threshold}); this is the latest. Later failures this hour are counted, not alerted again.`,
+        `${count} failed watched calls by ${principal} within the hour (threshold ${threshold}); this is the latest. Later failures this hour are not alerted again.`,
       ],
     },
     envelope,

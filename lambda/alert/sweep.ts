@@ -143,7 +143,11 @@ async function sweepUnwatchedRegions(
   };
   const ec2 = deps.clients.ec2;
   const clientIn = deps.clients.cloudTrailIn;
-  if (!ec2 || !clientIn) return out;
+  if (!ec2 || !clientIn) {
+    // Asked for, but not possible: say so, rather than report the regions swept.
+    out.problems.push('no EC2 or regional CloudTrail client: the regions no rule watches were not swept');
+    return out;
+  }
   const { DescribeRegionsCommand } = load.ec2();
   let enabled: string[];
   try {
@@ -157,11 +161,24 @@ async function sweepUnwatchedRegions(
   }
   const covered = new Set([targets.region, ...(deps.config.watchedRegions ?? [])]);
   out.regions = enabled.filter((r) => !covered.has(r)).sort();
-  const sources = [...new Set(watched.map((c) => c.eventSource))];
+  // One series per event source (LookupEvents takes one attribute), kept to the watched names.
+  const namesBySource = new Map<string, Set<string>>();
+  for (const call of watched) {
+    const names = namesBySource.get(call.eventSource) ?? new Set<string>();
+    names.add(call.eventName);
+    namesBySource.set(call.eventSource, names);
+  }
   for (const region of out.regions) {
-    for (const source of sources) {
+    for (const [source, names] of namesBySource) {
+      let client: ReturnType<typeof clientIn>;
+      try {
+        client = clientIn(region);
+      } catch (e) {
+        out.problems.push(`CloudTrail client for ${region}: ${describeError(e)}`);
+        break;
+      }
       const read = await lookupEvents(
-        clientIn(region),
+        client,
         {
           attribute: { key: 'EventSource', value: source },
           start: new Date(window.start),
@@ -173,6 +190,7 @@ async function sweepUnwatchedRegions(
         regionLimiter(region),
       );
       for (const looked of read.events) {
+        if (looked.EventName === undefined || !names.has(looked.EventName)) continue;
         out.found++;
         const envelope = sweepEnvelope(looked);
         if (typeof envelope === 'string') out.problems.push(`${region}: ${envelope}`);

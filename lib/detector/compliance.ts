@@ -44,7 +44,7 @@ export const COMPLIANCE_ACKNOWLEDGMENTS: readonly ComplianceAcknowledgment[] = [
     resource: 'function',
     ids: [...nag('LambdaInsideVPC'), guard('lambda_inside_vpc_check'), checkov('CKV_AWS_117')],
     reason:
-      'The function reaches only AWS APIs (SNS, DynamoDB, S3, CloudTrail, Security Hub, EventBridge; over TLS, signed with its role); it has no resource in a VPC to reach. A VPC would need an interface endpoint for each, or a NAT gateway, in every account and region, at a monthly cost, for no change in what the function can reach.',
+      'The function reaches only AWS APIs (SNS, DynamoDB, S3, CloudTrail, Security Hub, EventBridge, Bedrock, EC2; over TLS, signed with its role); it has no resource in a VPC to reach. A VPC would need an interface endpoint for each, or a NAT gateway, in every account and region, at a monthly cost, for no change in what the function can reach.',
   },
   {
     resource: 'function',
@@ -81,7 +81,7 @@ export const COMPLIANCE_ACKNOWLEDGMENTS: readonly ComplianceAcknowledgment[] = [
     resource: 'function role',
     ids: nag('IAMNoInlinePolicy'),
     reason:
-      "The inline policy holds CDK's least-privilege grants for this one role (publish to the alert topic, send to the dead-letter queue, use the detector key for both). An inline policy lives and dies with its role and cannot be attached to another principal.",
+      "The inline policy holds CDK's least-privilege grants for this one role (publish to the alert topic, send to the dead-letter queue, use the detector key for both, read and write the detector table) and the read-only checks its options turn on (bucket locations, CloudTrail event history and trail status, enabled regions, registered Bedrock endpoints). An inline policy lives and dies with its role and cannot be attached to another principal.",
   },
   {
     resource: 'trail logs role',

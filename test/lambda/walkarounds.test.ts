@@ -3,6 +3,9 @@
 // server): the other event sources and their relevance checks, blinding and escape, the sweep of the
 // regions no rule watches, and the optional signals.
 
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -12,8 +15,14 @@ import { SNSClient } from '@aws-sdk/client-sns';
 
 import { createHandler } from '../../lambda/alert/handler';
 import { MinInterval } from '../../lambda/alert/lookup';
-import { DEFAULT_ALERT_FUNCTION_CONFIG, SOURCE_PROFILES, type AlertFunctionConfig } from '../../lib/detection';
+import {
+  DEFAULT_ALERT_FUNCTION_CONFIG,
+  SOURCE_PROFILES,
+  resolveWatchedCalls,
+  type AlertFunctionConfig,
+} from '../../lib/detection';
 import { startLocalAws, type LocalAws, type Service } from '../../tools/local-aws/server';
+import { bundledAlertFunction } from '../support/bundle';
 import { envelope, record, tamperRecord } from '../support/fixtures';
 import { captureTelemetry, type Telemetry } from '../support/telemetry';
 
@@ -243,8 +252,8 @@ describe('the trail health check', () => {
     expect(alerts()[1]).toMatchObject({ severity: 'INFORMATIONAL', title: expect.stringContaining('recovered') });
   });
 
-  test('a deleted trail is blind; a status that cannot be read is unknown, never healthy or blind', async () => {
-    const handler = handlerWith();
+  test('a deleted trail known by its ARN is blind; a status that cannot be read is unknown, never healthy or blind', async () => {
+    const handler = handlerWith({ trail: { kind: 'organization', name: ORG_TRAIL, arn: healthy.TrailARN } });
     await expect(handler(health)).resolves.toMatchObject({ health: 'blind', problems: ['the trail no longer exists'] });
     aws.trails.push({ ...healthy, statusDenied: true });
     aws.items.clear();
@@ -253,6 +262,29 @@ describe('the trail health check', () => {
       problems: [expect.stringMatching(/^GetTrailStatus failed: AccessDenied/)],
     });
     expect(telemetry.counts()).toMatchObject({ TrailHealth_unknown: 1 });
+  });
+
+  test('an organisation trail known by name only that this account cannot see is unknown, not blind', async () => {
+    const handler = handlerWith();
+    aws.trails.push({ ...healthy, TrailARN: 'arn:aws:cloudtrail:us-east-1:999988887777:trail/other', Name: 'other' });
+    await expect(handler(health)).resolves.toMatchObject({
+      health: 'unknown',
+      problems: [expect.stringContaining(`the organisation trail ${ORG_TRAIL} is not among the 1 trails`)],
+    });
+    expect(alerts()).toHaveLength(0);
+    // A trail the detector created, known by name, that is gone is blind.
+    const own = handlerWith({ trail: { kind: 'create', name: 'bedrock-supply-chain-trail' } });
+    await expect(own(health)).resolves.toMatchObject({ health: 'blind', alerted: 'blind' });
+  });
+
+  test('the trail is listed with its shadow trails and read by the ARN listed', async () => {
+    aws.trails.push({ ...healthy });
+    await expect(handlerWith()(health)).resolves.toMatchObject({ health: 'healthy' });
+    const described = of('cloudtrail', 'DescribeTrails');
+    expect(described).toHaveLength(1);
+    expect(described[0].params).toEqual({ includeShadowTrails: true });
+    expect(of('cloudtrail', 'GetTrailStatus')[0].params).toEqual({ Name: healthy.TrailARN });
+    expect(of('cloudtrail', 'GetEventSelectors')[0].params).toEqual({ TrailName: healthy.TrailARN });
   });
 
   test('advanced selectors: management events read-only is blind; all management events is healthy', async () => {
@@ -319,6 +351,73 @@ describe('the reconciliation sweep of the regions no rule watches', () => {
     expect(of('ec2')).toHaveLength(0);
     expect(of('cloudtrail', 'LookupEvents').every((r) => r.region === 'us-east-1')).toBe(true);
   });
+
+  test('calls of a watched event source that no rule watches are not counted as found', async () => {
+    const when = Date.parse('2026-03-01T09:50:00Z');
+    for (const [i, name] of ['GetCustomModel', 'ListFoundationModels', 'InvokeModel'].entries()) {
+      aws.history.push({
+        EventId: `b2e6c1d0-0000-4000-8000-00000000021${i}`,
+        EventName: name,
+        EventSource: 'bedrock.amazonaws.com',
+        EventTime: when / 1000,
+        CloudTrailEvent: '{"not": "read"}',
+        region: 'eu-west-1',
+      });
+    }
+    const handler = handlerWith({ profile: 'default', sourceProfiles: [], watchedRegions: ['us-west-2'] }, () =>
+      Date.parse('2026-03-01T10:00:00Z'),
+    );
+    await expect(
+      handler({ bedrockSupplyChainSweep: { kind: 'reconcile', lookbackMinutes: 120 } }),
+    ).resolves.toMatchObject({ status: 'swept', regions: 1, found: 0, alerted: 0, ignored: 0 });
+  });
+
+  test('a region that cannot be listed or read makes the sweep incomplete, naming it', async () => {
+    const handler = handlerWith({ profile: 'default', sourceProfiles: [], watchedRegions: ['us-west-2'] }, () =>
+      Date.parse('2026-03-01T10:00:00Z'),
+    );
+    const sweep = { bedrockSupplyChainSweep: { kind: 'reconcile', lookbackMinutes: 60 } };
+    aws.failNext('ec2', 1);
+    await expect(handler(sweep)).rejects.toThrow(/reconcile sweep incomplete .*DescribeRegions: /);
+    aws.reset();
+    // The function's own region reads one series per watched call first; the next read is eu-west-1's.
+    const ownReads = resolveWatchedCalls({ profile: 'default' }).length;
+    await handler(sweep);
+    expect(of('cloudtrail', 'LookupEvents')).toHaveLength(ownReads + 1);
+    // A region whose history cannot be read (here: nothing listens where its client points).
+    const common = { region: 'us-east-1', endpoint: aws.endpoint, credentials: CREDENTIALS, maxAttempts: 1 };
+    const unreadable = createHandler({
+      sns: new SNSClient(common),
+      cloudTrail: new CloudTrailClient(common),
+      dynamoDb: new DynamoDBClient(common),
+      ec2: new EC2Client(common),
+      cloudTrailIn: (region) => new CloudTrailClient({ ...common, region, endpoint: 'http://127.0.0.1:9' }),
+      topicArn: TOPIC,
+      config: { ...BASE, profile: 'default', sourceProfiles: [], watchedRegions: ['us-west-2'] },
+      idempotencyTable: TABLE,
+      environment: ENVIRONMENT,
+      lookupLimiter: new MinInterval(0),
+    });
+    await expect(unreadable(sweep)).rejects.toThrow(/LookupEvents eu-west-1 bedrock.amazonaws.com: /);
+    expect(telemetry.counts()).toMatchObject({ SweepFailures: 2 });
+  });
+
+  test('without an EC2 client (the module missing at run time), the sweep says the regions were not swept', async () => {
+    const common = { region: 'us-east-1', endpoint: aws.endpoint, credentials: CREDENTIALS, maxAttempts: 1 };
+    const handler = createHandler({
+      sns: new SNSClient(common),
+      cloudTrail: new CloudTrailClient(common),
+      dynamoDb: new DynamoDBClient(common),
+      topicArn: TOPIC,
+      config: { ...BASE, profile: 'default', sourceProfiles: [], watchedRegions: ['us-west-2'] },
+      idempotencyTable: TABLE,
+      environment: ENVIRONMENT,
+      lookupLimiter: new MinInterval(0),
+    });
+    await expect(handler({ bedrockSupplyChainSweep: { kind: 'reconcile', lookbackMinutes: 60 } })).rejects.toThrow(
+      /no EC2 or regional CloudTrail client: the regions no rule watches were not swept/,
+    );
+  });
 });
 
 describe('optional signals', () => {
@@ -332,6 +431,36 @@ describe('optional signals', () => {
     expect(alerts()).toHaveLength(1);
     expect(alerts()[0]).toMatchObject({ category: 'failed-attempts', severity: 'LOW' });
     expect(telemetry.counts()).toMatchObject({ FailedAttempts: 5 });
+  });
+
+  test('probing: a redelivered failure is not counted twice; the threshold alert that failed to send is sent on retry', async () => {
+    const handler = handlerWith({ signals: { probing: true, probeThreshold: 3, createThenDelete: false } });
+    const failure = (i: number) => {
+      const failed = record('neg-import-accessdenied-01.json');
+      failed.eventID = `b2e6c1d0-0000-4000-8000-00000000031${i}`;
+      return envelope(failed);
+    };
+    // The first failure, delivered three times, is one failure.
+    for (let n = 0; n < 3; n++) {
+      await expect(handler(failure(0))).resolves.toMatchObject({ reason: 'failed attempt 1 of 3 within the hour' });
+    }
+    await handler(failure(1));
+    // The third reaches the threshold, but the alert cannot be published: the event fails (Lambda retries).
+    aws.failNext('sns', 1);
+    await expect(handler(failure(2))).rejects.toThrow(/sns/);
+    aws.reset(); // forget the failed request
+    // The retry finds the event in its place, the third, and alerts; later failures stay quiet.
+    await expect(handler(failure(2))).resolves.toMatchObject({ status: 'alerted' });
+    await expect(handler(failure(3))).resolves.toMatchObject({
+      status: 'quiet',
+      reason: 'failed attempt beyond the threshold of 3 within the hour (already alerted)',
+    });
+    await expect(handler(failure(2))).resolves.toMatchObject({ status: 'alerted' });
+    expect(alerts()).toHaveLength(1);
+    const stored = [...aws.items.values()].find((i) => String(i.id.S).startsWith('probe#'));
+    expect(stored?.events).toEqual({
+      L: [0, 1, 2].map((i) => ({ S: `b2e6c1d0-0000-4000-8000-00000000031${i}` })),
+    });
   });
 
   test('create-then-delete: a delete by the creator within a day is alerted; by someone else it is not', async () => {
@@ -355,5 +484,48 @@ describe('optional signals', () => {
     const other = record('sig-delete-imported-model-01.json');
     other.eventID = 'b2e6c1d0-0000-4000-8000-000000000401';
     await expect(handler(envelope(other))).resolves.toMatchObject({ status: 'ignored', code: 'not-relevant' });
+  });
+});
+
+describe('the bundled function where the runtime lacks an optional SDK client', () => {
+  test('without @aws-sdk/client-ec2 it still loads, alerts, and reports the regions it could not sweep', async () => {
+    // The bundle in a folder whose node_modules has every package of this checkout but client-ec2.
+    const bundle = bundledAlertFunction();
+    const dir = path.dirname(bundle.file);
+    const real = path.join(__dirname, '..', '..', 'node_modules');
+    fs.unlinkSync(path.join(dir, 'node_modules'));
+    fs.mkdirSync(path.join(dir, 'node_modules', '@aws-sdk'), { recursive: true });
+    for (const entry of fs.readdirSync(real)) {
+      if (entry !== '@aws-sdk') fs.symlinkSync(path.join(real, entry), path.join(dir, 'node_modules', entry));
+    }
+    for (const entry of fs.readdirSync(path.join(real, '@aws-sdk'))) {
+      if (entry === 'client-ec2') continue;
+      fs.symlinkSync(path.join(real, '@aws-sdk', entry), path.join(dir, 'node_modules', '@aws-sdk', entry));
+    }
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: aws.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      ALERT_TOPIC_ARN: TOPIC,
+      DETECTOR_CONFIG: JSON.stringify({ provenanceCheck: false, enrichment: null, watchedRegions: ['us-west-2'] }),
+    });
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { handler } = require(bundle.file) as { handler: (e: unknown) => Promise<{ status: string }> };
+      await expect(handler(envelope(record('pos-import-01.json')))).resolves.toMatchObject({ status: 'alerted' });
+      await expect(handler({ bedrockSupplyChainSweep: { kind: 'reconcile', lookbackMinutes: 5 } })).rejects.toThrow(
+        /no EC2 or regional CloudTrail client: the regions no rule watches were not swept/,
+      );
+      expect(errors.mock.calls.map((c) => String(c[0]))).toContainEqual(
+        expect.stringContaining('@aws-sdk/client-ec2 could not be loaded'),
+      );
+      expect(of('ec2')).toHaveLength(0);
+    } finally {
+      process.env = saved;
+      bundle.remove();
+    }
   });
 });

@@ -231,8 +231,8 @@ describe('organisation', () => {
       'AWS::CloudWatch::Dashboard': 1,
       'AWS::DynamoDB::Table': 1,
       'AWS::Events::EventBusPolicy': 1,
-      // 3 detection and tamper rules on the central bus, the reconciliation and health-check
-      // schedules, 4 forwarders.
+      // 4 on the central bus (the watched calls, two tamper rules, the us-east-1 tamper rule),
+      // the reconciliation and health-check schedules, 3 tamper forwarders on this account's bus.
       'AWS::Events::Rule': 9,
       // The alert function's and the backfill provider's.
       'AWS::IAM::Policy': 2,

@@ -428,20 +428,53 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
         return ok(p.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {});
       }
       case 'UpdateItem': {
-        const item = { ...(items.get(key) ?? (p.Key as Record<string, Record<string, unknown>>)) };
-        // `SET a = :x, b = :y` and `ADD c :n` clauses, in either order.
+        const old = items.get(key);
+        if (
+          typeof p.ConditionExpression === 'string' &&
+          !evaluateCondition(p.ConditionExpression, old, names, values)
+        ) {
+          res.writeHead(400, JSON10).end(
+            JSON.stringify({
+              __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException',
+              message: 'The conditional request failed',
+              ...(p.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && old ? { Item: old } : {}),
+            }),
+          );
+          return;
+        }
+        const item = { ...(old ?? (p.Key as Record<string, Record<string, unknown>>)) };
+        // `SET a = :x, b = list_append(if_not_exists(b, :empty), :y)` and `ADD c :n` clauses, in either order.
         const expression = String(p.UpdateExpression ?? '');
         const clauses = [...expression.matchAll(/(SET|ADD)\s+(.*?)(?=\s+(?:SET|ADD)\s+|$)/g)];
+        const value = (text: string): Record<string, unknown> | undefined => {
+          const t = text.trim();
+          const call = /^(list_append|if_not_exists)\((.*)\)$/.exec(t);
+          if (call) {
+            const [a, b] = splitTopLevel(call[2]);
+            if (call[1] === 'if_not_exists') return item[names[a.trim()] ?? a.trim()] ?? value(b);
+            const list = (v: Record<string, unknown> | undefined) => (v?.L as unknown[] | undefined) ?? [];
+            return { L: [...list(value(a)), ...list(value(b))] };
+          }
+          return t.startsWith(':') ? values[t] : item[names[t] ?? t];
+        };
         for (const [, verb, body] of clauses) {
-          for (const assignment of body.split(',')) {
+          for (const assignment of splitTopLevel(body)) {
             if (verb === 'SET') {
-              const [name, value] = assignment.split('=').map((t) => t.trim());
-              item[names[name] ?? name] = values[value];
+              const at = assignment.indexOf('=');
+              const name = assignment.slice(0, at).trim();
+              const v = value(assignment.slice(at + 1));
+              if (v !== undefined) item[names[name] ?? name] = v;
             } else {
-              const [name, value] = assignment.trim().split(/\s+/);
+              const [name, operand] = assignment.trim().split(/\s+/);
               const attribute = names[name] ?? name;
-              const before = Number((item[attribute] as { N?: string } | undefined)?.N ?? 0);
-              item[attribute] = { N: String(before + Number((values[value] as { N?: string }).N ?? 0)) };
+              const added = values[operand];
+              if (Array.isArray(added.SS)) {
+                const before = (item[attribute] as { SS?: string[] } | undefined)?.SS ?? [];
+                item[attribute] = { SS: [...new Set([...before, ...(added.SS as string[])])] };
+              } else {
+                const before = Number((item[attribute] as { N?: string } | undefined)?.N ?? 0);
+                item[attribute] = { N: String(before + Number((added as { N?: string }).N ?? 0)) };
+              }
             }
           }
         }
@@ -526,6 +559,23 @@ function s3Error(res: http.ServerResponse, status: number, code: string, message
  * `attribute_not_exists(#a)`, comparisons `= <> < <= > >=` of attributes and `:values`, `AND`, `OR`,
  * `NOT` and parentheses. Numbers compare as numbers, strings as strings.
  */
+/** Splits at the commas outside parentheses. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')') depth--;
+    else if (text[i] === ',' && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
 export function evaluateCondition(
   expression: string,
   item: Record<string, Record<string, unknown>> | undefined,
@@ -554,6 +604,19 @@ export function evaluateCondition(
       return v;
     }
     if (t === 'NOT') return !primary();
+    if (t === 'contains') {
+      take('(');
+      const path = take();
+      const attribute = item?.[names[path] ?? path];
+      take(',');
+      const wanted = values[take()];
+      take(')');
+      if (!attribute || !wanted) return false;
+      const same = (e: unknown) => JSON.stringify(e) === JSON.stringify(wanted);
+      if (Array.isArray(attribute.L)) return attribute.L.some(same);
+      if (Array.isArray(attribute.SS)) return attribute.SS.includes(wanted.S);
+      return typeof attribute.S === 'string' && typeof wanted.S === 'string' && attribute.S.includes(wanted.S);
+    }
     if (t === 'attribute_exists' || t === 'attribute_not_exists') {
       take('(');
       const name = take();
@@ -561,8 +624,18 @@ export function evaluateCondition(
       const present = item !== undefined && (names[name] ?? name) in item;
       return t === 'attribute_exists' ? present : !present;
     }
+    let a: { kind: 'N' | 'S' | 'none'; v: number | string };
+    if (t === 'size') {
+      take('(');
+      const path = take();
+      const attribute = item?.[names[path] ?? path];
+      take(')');
+      const inside = attribute?.L ?? attribute?.SS ?? attribute?.S;
+      a = inside === undefined ? { kind: 'none', v: '' } : { kind: 'N', v: (inside as unknown[] | string).length };
+    } else {
+      a = operand(t);
+    }
     const op = take();
-    const a = operand(t);
     const b = operand(take());
     if (a.kind === 'none' || b.kind === 'none' || a.kind !== b.kind) return op === '<>';
     switch (op) {
