@@ -5,7 +5,7 @@
 // with every cdk-nag pack.
 //
 //   npx cdk synth --app "npx tsx bin/every-option.ts"
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -21,6 +21,7 @@ import {
   Severity,
   SourceProfile,
   SupplyChainGuard,
+  SupplyChainScp,
   type SupplyChainGuardProps,
 } from '../lib';
 
@@ -47,12 +48,23 @@ export function everyOptionProps(scope: Construct): SupplyChainGuardProps {
     scpTargetIds: ['r-ab12'],
     scpSizeBudgetBytes: 10_240,
     iamGuardrail: true,
-    iamGuardrailUsage: GuardrailPolicyUsage.PERMISSIONS_BOUNDARY,
+    iamGuardrailUsage: GuardrailPolicyUsage.DENY_POLICY,
     approvedServiceRoleArns: ['arn:aws:iam::*:role/BedrockModelImport*'],
     passRoleServices: ['bedrock.amazonaws.com', 'sagemaker.amazonaws.com'],
     organizationId: 'o-a1b2c3d4e5',
     trustedAccountIds: ['444455556666'],
-    exemptBucketArns: ['arn:aws:s3:::jumpstart-cache-prod-*'],
+    exemptBucketArns: ['arn:aws:s3:::acme-approved-models'],
+    jumpStartRegions: ['us-east-1', 'eu-west-1'],
+    identityAdminPrincipalArns: ['arn:aws:iam::*:role/identity-pipeline'],
+    useSideGuardrail: true,
+    approvalTagKey: 'acme:model-approved',
+    denyPassRoleToModelServices: true,
+    denyModelSharing: true,
+    denyLeavingOrganization: true,
+    approvedRegions: ['us-east-1', 'eu-west-1'],
+    protectMarketplaceEndpoints: true,
+    protectedTrailNames: ['acme-audit-trail'],
+    scpMaxPoliciesPerTarget: 3,
     tamperProtection: true,
     deploymentPrincipalArns: ['arn:aws:iam::*:role/cdk-*-cfn-exec-role-*', 'arn:aws:iam::*:role/break-glass'],
     partition: 'aws',
@@ -126,7 +138,8 @@ export function everyOptionStack(app: App, id = 'EveryOption'): Stack {
     description: 'cdk-bedrock-model-supply-chain: the umbrella construct with every option set',
     env: { account: '123456789012', region: 'us-east-1' },
   });
-  new SupplyChainGuard(stack, 'Guard', everyOptionProps(stack));
+  const guard = new SupplyChainGuard(stack, 'Guard', everyOptionProps(stack));
+  acknowledgeSameAccount(guard);
   return stack;
 }
 
@@ -136,12 +149,13 @@ export function everyOptionOffStack(app: App, id = 'EveryOptionOff'): Stack {
     description: 'cdk-bedrock-model-supply-chain: the umbrella construct with every feature that can be off, off',
     env: { account: '345678901234', region: 'eu-west-1' },
   });
-  new SupplyChainGuard(stack, 'Guard', {
+  const guard = new SupplyChainGuard(stack, 'Guard', {
     namePrefix: 'every-option-off',
     approvedPrincipalArns: ['arn:aws:iam::*:role/mlops-pipeline-*'],
     scpTargetIds: ['r-ab12'],
     iamGuardrail: false,
     tamperProtection: false,
+    useSideGuardrail: false,
     trail: DetectorTrail.create({ cloudWatchLogs: false }),
     reserveConcurrency: false,
     tamperAlerts: false,
@@ -153,7 +167,16 @@ export function everyOptionOffStack(app: App, id = 'EveryOptionOff'): Stack {
     sweepUnwatchedRegions: false,
     monitoring: false,
   });
+  acknowledgeSameAccount(guard);
   return stack;
+}
+
+/** These examples put the SCP and the detector in one stack, so synth says no SCP may bind the detector. */
+function acknowledgeSameAccount(guard: SupplyChainGuard): void {
+  Annotations.of(guard).acknowledgeWarning(
+    SupplyChainScp.DETECTOR_NOT_COVERED,
+    'An example of every option in one stack: in an organisation the detector belongs in the security account, under an SCP target (bin/organization.ts).',
+  );
 }
 
 if (require.main === module) {

@@ -58,7 +58,6 @@ class LandingZoneAuditStack extends Stack {
 class LandingZoneManagementStack extends Stack {
   readonly guardrails: organizations.CfnPolicy;
   private readonly statements: object[] = [
-    { Sid: 'DenyLeavingTheOrganization', Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' },
     {
       Sid: 'DenyRootUser',
       Effect: 'Deny',
@@ -116,9 +115,10 @@ const workloadOus = list('organizationalUnitIds') ?? ['ou-ab12-33333333'];
 const regions = WatchedRegions.plan({ regions: list('watchedRegions') ?? ['us-east-1', 'eu-west-1'] });
 // The organisation trail the landing zone already runs, by name (Control Tower's by default) or ARN:
 // the detector relies on it, so its tamper rules watch it and its health check reads it hourly.
-const trail = DetectorTrail.organizationTrail(
-  text('organizationTrailArn') ?? text('organizationTrailName') ?? 'aws-controltower-BaselineCloudTrail',
-);
+const trailReference =
+  text('organizationTrailArn') ?? text('organizationTrailName') ?? 'aws-controltower-BaselineCloudTrail';
+const trail = DetectorTrail.organizationTrail(trailReference);
+const trailName = trailReference.startsWith('arn:') ? /:trail\/(.+)$/.exec(trailReference)?.[1] : trailReference;
 // What the landing zone watches: the default profile and every opt-in source profile (RAM shares of
 // custom models, SageMaker endpoint swaps, AgentCore outside models, model access, bedrock-mantle).
 // Every construct that watches takes the same options, so the members forward what the detector judges.
@@ -139,7 +139,9 @@ const audit = new LandingZoneAuditStack(app, 'LandingZone-Audit', {
 });
 const management = new LandingZoneManagementStack(app, 'LandingZone-Management', {
   env: { account: managementAccountId, region: regions.homeRegion },
-  targetIds: workloadOus,
+  // The workload OUs, and the audit account that holds the detector (its tamper protection binds only
+  // where an SCP does).
+  targetIds: [...workloadOus, auditAccountId],
 });
 
 // --- The composition ---------------------------------------------------------------------------------
@@ -163,7 +165,30 @@ new CfnOutput(audit, 'BedrockSupplyChainEventBusArn', { value: detector.eventBus
 
 // Management account: the guardrails merged into the landing zone's SCP (tagged, so the guardrails
 // protect it), the members' StackSet, and the management account's own forwarders.
-management.addStatements(GuardrailStatements.toJson({ approvedPrincipalArns }));
+// Every guardrail feature is on: the use-side approval tag, the identity pipeline as the only maker of
+// approved principals, the approved service roles and the S3 perimeter (JumpStart caches by exact
+// regional name), RAM sharing, leaving the organisation, the approved regions, the SageMaker endpoints
+// behind marketplace endpoints, the broad PassRole deny, and the organisation trail protected by name.
+management.addStatements(
+  GuardrailStatements.toJson({
+    ...watch,
+    approvedPrincipalArns,
+    identityAdminPrincipalArns: ['arn:aws:iam::*:role/identity-pipeline'],
+    approvedServiceRoleArns: [
+      'arn:aws:iam::*:role/BedrockModelImport*',
+      'arn:aws:iam::*:role/SageMakerEndpointRoleForBedrock*',
+    ],
+    organizationId,
+    jumpStartRegions: [...regions.regions],
+    useSideGuardrail: true,
+    denyPassRoleToModelServices: true,
+    denyModelSharing: true,
+    denyLeavingOrganization: true,
+    approvedRegions: [...regions.regions],
+    protectMarketplaceEndpoints: true,
+    protectedTrailNames: trailName === undefined ? undefined : [trailName],
+  }),
+);
 management.guardrails.tags.setTag(SupplyChainDetector.namesFor().guardrailTagKey, 'true');
 new OrganizationForwarders(management, 'BedrockSupplyChainForwarders', {
   ...watch,

@@ -80,7 +80,12 @@ const management = new Stack(app, 'BedrockSupplyChain-Management', {
   description: 'Bedrock model supply chain: guardrail SCP and the forwarders of every member account',
   env: { account: managementAccountId, region: regions.homeRegion },
 });
-const scp = new SupplyChainScp(management, 'Scp', { targetIds: organizationalUnitIds, approvedPrincipalArns });
+// The guardrails bind the member OUs and the security account itself: the detector's tamper protection
+// holds only where an SCP target covers it (synth warns when it is not).
+const scp = new SupplyChainScp(management, 'Scp', {
+  targetIds: [...organizationalUnitIds, securityAccountId],
+  approvedPrincipalArns,
+});
 new CfnOutput(management, 'GuardrailPolicyIds', { value: scp.policies.map((p) => p.attrId).join(',') });
 new OrganizationForwarders(management, 'MemberForwarders', {
   centralAccountId: securityAccountId,

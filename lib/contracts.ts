@@ -47,14 +47,21 @@ export {
   type AdditionalEvents as AdditionalEventsOption,
 } from './detection';
 export {
+  APPROVAL_TAG_VALUE,
+  DEFAULT_APPROVAL_TAG_KEY,
   DEFAULT_DEPLOYMENT_PRINCIPAL_ARNS,
   DEFAULT_EXEMPT_BUCKET_ARNS,
   DEFAULT_PASS_ROLE_SERVICES,
   checkGuardrailOptions,
+  jumpStartBucketArns,
   type GuardrailOptions,
 } from './prevention/options';
+export { arnPatternsIntersect } from './prevention/patterns';
 export {
+  DEFAULT_MAX_POLICIES_PER_TARGET,
   DEFAULT_SCP_BUDGET_BYTES,
+  IAM_MANAGED_POLICY_MAX_CHARS,
+  SCP_MAX_ATTACHMENTS,
   SCP_MAX_BYTES,
   packStatements,
   policyDocumentJson,

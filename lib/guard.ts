@@ -1,9 +1,12 @@
 import { Annotations, Aspects, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
-import { SupplyChainDetector, type SupplyChainDetectorProps } from './detector';
+import { DEFAULT_NAME_PREFIX, detectorNames } from './detection';
+import { SupplyChainDetector, reliedOnTrail, validateDetectorProps, type SupplyChainDetectorProps } from './detector';
 import {
+  DEFAULT_MAX_POLICIES_PER_TARGET,
   DEFAULT_SCP_BUDGET_BYTES,
+  checkMaxPoliciesPerTarget,
   GuardrailPolicyUsage,
   SupplyChainGuardrailPolicy,
   SupplyChainScp,
@@ -12,6 +15,7 @@ import {
   checkScpProps,
   type GuardrailProps,
 } from './prevention';
+import { onlyDetector } from './private/markers';
 import { assertAllValid, assertValid, checkBoolean, isToken, show } from './private/validation';
 
 /** Props of `SupplyChainGuard`: the detector's, plus the guardrails'. */
@@ -24,9 +28,14 @@ export interface SupplyChainGuardProps extends SupplyChainDetectorProps, Guardra
   readonly scpTargetIds?: string[];
   /**
    * Most UTF-8 bytes of one SCP document; statements that do not fit are split across more SCPs.
-   * @default 5120
+   * @default 10240
    */
   readonly scpSizeBudgetBytes?: number;
+  /**
+   * Most SCPs the guardrails may take on each target when split; synth fails when they need more.
+   * @default 5
+   */
+  readonly scpMaxPoliciesPerTarget?: number;
   /**
    * Also create the guardrails as a customer-managed IAM policy (for accounts without Organizations,
    * or in addition to the SCP). It binds nobody until it is attached: without `scpTargetIds` and
@@ -45,6 +54,7 @@ export interface SupplyChainGuardProps extends SupplyChainDetectorProps, Guardra
 /** `SupplyChainGuardProps`' own defaults (a test checks the JSDoc against them). */
 export const GUARD_DEFAULTS = {
   scpSizeBudgetBytes: DEFAULT_SCP_BUDGET_BYTES,
+  scpMaxPoliciesPerTarget: DEFAULT_MAX_POLICIES_PER_TARGET,
   iamGuardrail: true,
   iamGuardrailUsage: GuardrailPolicyUsage.DENY_POLICY,
 } as const;
@@ -54,6 +64,7 @@ const SCP_PROP_NAMES = {
   targetIds: 'scpTargetIds',
   sizeBudgetBytes: 'scpSizeBudgetBytes',
   policyName: 'scpPolicyName',
+  maxPoliciesPerTarget: 'scpMaxPoliciesPerTarget',
 } as const;
 
 /**
@@ -80,6 +91,8 @@ export class SupplyChainGuard extends Construct {
    */
   constructor(scope: Construct, id: string, props: SupplyChainGuardProps) {
     super(scope, id);
+    // The detector's checks first: the guardrails are built from the same watch options.
+    validateDetectorProps(props);
     const guardrails: GuardrailProps &
       Pick<SupplyChainDetectorProps, 'profile' | 'additionalEventNames' | 'namePrefix'> = {
       profile: props.profile,
@@ -93,6 +106,17 @@ export class SupplyChainGuard extends Construct {
       exemptBucketArns: props.exemptBucketArns,
       tamperProtection: props.tamperProtection,
       deploymentPrincipalArns: props.deploymentPrincipalArns,
+      identityAdminPrincipalArns: props.identityAdminPrincipalArns,
+      useSideGuardrail: props.useSideGuardrail,
+      approvalTagKey: props.approvalTagKey,
+      denyPassRoleToModelServices: props.denyPassRoleToModelServices,
+      denyModelSharing: props.denyModelSharing,
+      denyLeavingOrganization: props.denyLeavingOrganization,
+      approvedRegions: props.approvedRegions,
+      jumpStartRegions: props.jumpStartRegions,
+      protectMarketplaceEndpoints: props.protectMarketplaceEndpoints,
+      // The trail the detector relies on is protected like its own, by name.
+      protectedTrailNames: reliedOnTrailNames(this, props),
       partition: props.partition,
     };
     assertAllValid(checkGuardrailOptions(guardrails, Token.isUnresolved));
@@ -110,11 +134,19 @@ export class SupplyChainGuard extends Construct {
       );
     }
     if (props.scpTargetIds !== undefined) {
-      const scpProps = { ...guardrails, targetIds: props.scpTargetIds, sizeBudgetBytes: props.scpSizeBudgetBytes };
+      const scpProps = {
+        ...guardrails,
+        targetIds: props.scpTargetIds,
+        sizeBudgetBytes: props.scpSizeBudgetBytes,
+        maxPoliciesPerTarget: props.scpMaxPoliciesPerTarget,
+      };
       assertAllValid(checkScpProps(scpProps, SCP_PROP_NAMES));
       this.scp = new SupplyChainScp(this, 'Scp', scpProps);
     } else {
       assertValid(checkScpBudget(props.scpSizeBudgetBytes, SCP_PROP_NAMES.sizeBudgetBytes, isToken));
+      assertValid(
+        checkMaxPoliciesPerTarget(props.scpMaxPoliciesPerTarget, SCP_PROP_NAMES.maxPoliciesPerTarget, isToken),
+      );
     }
     if (props.iamGuardrail ?? GUARD_DEFAULTS.iamGuardrail) {
       this.guardrailPolicy = new SupplyChainGuardrailPolicy(this, 'GuardrailPolicy', {
@@ -128,6 +160,8 @@ export class SupplyChainGuard extends Construct {
       approvals: { ...props.approvals, principalArns: [...props.approvedPrincipalArns] },
       guardrailPolicyIds: [...(props.guardrailPolicyIds ?? []), ...(this.scp?.policies.map((p) => p.attrId) ?? [])],
     });
+    // This SCP covers this detector; other detectors in the app have SCPs of their own.
+    if (this.scp) onlyDetector(this.scp, this.detector);
     // Known only once the app is built: whether anything binds principals to the guardrails. An
     // aspect runs at every synthesis (validation may be skipped, as in assertion tests).
     Aspects.of(this).add({
@@ -149,4 +183,15 @@ function sameList(a: unknown, b: readonly string[]): boolean {
   if (!Array.isArray(a) || Token.isUnresolved(a) || Token.isUnresolved(b)) return false;
   const left = new Set(a);
   return left.size === new Set(b).size && b.every((v) => left.has(v));
+}
+
+/** The names of the trail the detector will rely on, beyond the detector's own trail name. */
+function reliedOnTrailNames(scope: Construct, props: SupplyChainGuardProps): string[] | undefined {
+  const own = props.protectedTrailNames ?? [];
+  if (props.trail === undefined) return props.protectedTrailNames;
+  const names = detectorNames(props.namePrefix ?? DEFAULT_NAME_PREFIX);
+  const relied = reliedOnTrail(scope, props.trail, names).name;
+  return relied === undefined || relied === names.trail || own.includes(relied)
+    ? props.protectedTrailNames
+    : [...own, relied];
 }

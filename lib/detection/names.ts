@@ -43,6 +43,8 @@ export interface DetectorNames {
   readonly function: string;
   /** The alerting function's log group. */
   readonly logGroup: string;
+  /** The created trail's CloudWatch Logs group (with the default trail name). */
+  readonly trailLogGroup: string;
   /** The dead-letter queue. */
   readonly queue: string;
   /** The alert topic. */
@@ -85,6 +87,7 @@ export function detectorNames(prefix: string = DEFAULT_NAME_PREFIX): DetectorNam
     globalTamperRule: `${prefix}-global-tamper-rule`,
     function: `${prefix}-alert`,
     logGroup: `/aws/lambda/${prefix}-alert`,
+    trailLogGroup: `/aws/cloudtrail/${prefix}-trail`,
     queue: `${prefix}-dead-letters`,
     topic: `${prefix}-alerts`,
     chatTopic: `${prefix}-chat`,

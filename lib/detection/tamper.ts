@@ -24,6 +24,11 @@ export interface TamperCall {
   readonly field: string;
   /** Alert only when `field` is one of these values (an escape call that matters for one service only). */
   readonly values?: readonly string[];
+  /**
+   * A data-plane call (DynamoDB item writes): no management event records it, so it is denied but
+   * cannot be alerted, and the detector's own role makes it.
+   */
+  readonly dataPlane?: boolean;
 }
 
 /** A service whose calls on the detector's resources are denied and alerted. */
@@ -42,8 +47,11 @@ export interface TamperService {
    */
   readonly delivery: 'regional' | 'us-east-1';
   readonly calls: readonly TamperCall[];
-  /** Resource ARN patterns the guardrail denies these actions on (`*` for condition-based statements). */
-  readonly resources: (names: DetectorNames, partition: string) => string[];
+  /**
+   * Resource ARN patterns the guardrail denies these actions on (`*` for condition-based statements).
+   * `trails` are the names of the trails the detector relies on besides its own.
+   */
+  readonly resources: (names: DetectorNames, partition: string, trails: readonly string[]) => string[];
   /**
    * EventBridge wildcards for the request field, per field, or undefined where no name identifies the
    * resource. `trails` are the names of the trails the detector relies on besides its own.
@@ -73,7 +81,7 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
       call('cloudtrail:UpdateTrail', 'name'),
       call('cloudtrail:PutEventSelectors', 'trailName'),
     ],
-    resources: (n, p) => [`arn:${p}:cloudtrail:*:*:trail/${n.trail}`],
+    resources: (n, p, trails) => [...new Set([n.trail, ...trails])].map((t) => `arn:${p}:cloudtrail:*:*:trail/${t}`),
     // The detector's own trail and the trail it relies on (an existing or organisation trail), by
     // name or ARN: both end with the name.
     fieldWildcard: (n, trails) => {
@@ -91,9 +99,22 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
       call('events:PutRule', 'name'),
       call('events:RemoveTargets', 'rule'),
       call('events:PutTargets', 'rule'),
+      // The organisation's central bus and its policy (who may forward to it).
+      call('events:DeleteEventBus', 'name'),
+      call('events:UpdateEventBus', 'name'),
+      call('events:PutPermission', 'eventBusName'),
+      call('events:RemovePermission', 'eventBusName'),
     ],
-    resources: (n, p) => [`arn:${p}:events:*:*:rule/${n.prefix}-*`, `arn:${p}:events:*:*:rule/*/${n.prefix}-*`],
-    fieldWildcard: (n) => ({ name: [`${n.prefix}-*`], rule: [`${n.prefix}-*`] }),
+    resources: (n, p) => [
+      `arn:${p}:events:*:*:rule/${n.prefix}-*`,
+      `arn:${p}:events:*:*:rule/*/${n.prefix}-*`,
+      `arn:${p}:events:*:*:event-bus/${n.organizationBus}`,
+    ],
+    fieldWildcard: (n) => ({
+      name: [`${n.prefix}-*`],
+      rule: [`${n.prefix}-*`],
+      eventBusName: [`*${n.organizationBus}`],
+    }),
   },
   {
     service: 'lambda',
@@ -109,7 +130,8 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
       lambdaCall('lambda:DeleteFunctionEventInvokeConfig'),
       lambdaCall('lambda:RemovePermission'),
     ],
-    resources: (n, p) => [`arn:${p}:lambda:*:*:function:${n.function}`, `arn:${p}:lambda:*:*:function:${n.function}:*`],
+    // The function, its versions and aliases.
+    resources: (n, p) => [`arn:${p}:lambda:*:*:function:${n.function}*`],
     fieldWildcard: (n) => ({ functionName: [`*${n.function}*`] }),
   },
   {
@@ -134,10 +156,18 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
       call('sns:SetTopicAttributes', 'topicArn'),
       call('sns:RemovePermission', 'topicArn'),
       call('sns:Unsubscribe', 'subscriptionArn'),
+      // A filter policy that never matches drops every alert, silently.
+      call('sns:SetSubscriptionAttributes', 'subscriptionArn'),
+      // A data protection policy can deny or mask what is published.
+      call('sns:PutDataProtectionPolicy', 'resourceArn'),
     ],
-    // IAM authorises every SNS action here, Unsubscribe included, against the topic.
-    resources: (n, p) => [`arn:${p}:sns:*:*:${n.topic}`],
-    fieldWildcard: (n) => ({ topicArn: [`*:${n.topic}`], subscriptionArn: [`*:${n.topic}:*`] }),
+    // IAM authorises every SNS action here, the subscription calls included, against the topic.
+    resources: (n, p) => [`arn:${p}:sns:*:*:${n.topic}`, `arn:${p}:sns:*:*:${n.chatTopic}`],
+    fieldWildcard: (n) => ({
+      topicArn: [`*:${n.topic}`, `*:${n.chatTopic}`],
+      subscriptionArn: [`*:${n.topic}:*`, `*:${n.chatTopic}:*`],
+      resourceArn: [`*:${n.topic}`, `*:${n.chatTopic}`],
+    }),
   },
   {
     service: 'logs',
@@ -150,8 +180,12 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
       // DisassociateKmsKey also takes the log group's ARN instead of its name.
       call('logs:DisassociateKmsKey', 'resourceIdentifier'),
     ],
-    resources: (n, p) => [`arn:${p}:logs:*:*:log-group:${n.logGroup}`, `arn:${p}:logs:*:*:log-group:${n.logGroup}:*`],
-    fieldWildcard: (n) => ({ logGroupName: [n.logGroup], resourceIdentifier: [`*:log-group:${n.logGroup}*`] }),
+    // The function's log group, and the created trail's (CloudTrail's copy of the events).
+    resources: (n, p) => [n.logGroup, n.trailLogGroup].map((g) => `arn:${p}:logs:*:*:log-group:${g}*`),
+    fieldWildcard: (n) => ({
+      logGroupName: [n.logGroup, n.trailLogGroup],
+      resourceIdentifier: [`*:log-group:${n.logGroup}*`, `*:log-group:${n.trailLogGroup}*`],
+    }),
   },
   {
     service: 's3',
@@ -171,6 +205,8 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
     eventSource: 'iam.amazonaws.com',
     delivery: 'us-east-1',
     calls: [
+      // A role named like the detector's own would share its exemptions (the memory table's writes).
+      call('iam:CreateRole', 'roleName'),
       call('iam:DeleteRole', 'roleName'),
       call('iam:DeleteRolePolicy', 'roleName'),
       call('iam:PutRolePolicy', 'roleName'),
@@ -181,6 +217,36 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
     ],
     resources: (n, p) => [`arn:${p}:iam::*:role/${n.rolePrefix}-*`],
     fieldWildcard: (n) => ({ roleName: [`${n.rolePrefix}-*`] }),
+  },
+  {
+    // The memory of what was alerted: an item written ahead of an event would suppress its alert.
+    service: 'dynamodb',
+    eventSource: 'dynamodb.amazonaws.com',
+    delivery: 'regional',
+    calls: [
+      call('dynamodb:DeleteTable', 'tableName'),
+      call('dynamodb:UpdateTable', 'tableName'),
+      call('dynamodb:UpdateTimeToLive', 'tableName'),
+      ...['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'].map((a) => ({
+        ...call(`dynamodb:${a}`, 'tableName'),
+        dataPlane: true,
+      })),
+    ],
+    resources: (n, p) => [`arn:${p}:dynamodb:*:*:table/${n.idempotencyTable}`],
+    fieldWildcard: (n) => ({ tableName: [`*${n.idempotencyTable}`] }),
+  },
+  {
+    // The alarms that watch the detector itself.
+    service: 'cloudwatch',
+    eventSource: 'monitoring.amazonaws.com',
+    delivery: 'regional',
+    calls: [
+      call('cloudwatch:DeleteAlarms', 'alarmNames'),
+      call('cloudwatch:DisableAlarmActions', 'alarmNames'),
+      call('cloudwatch:PutMetricAlarm', 'alarmName'),
+    ],
+    resources: (n, p) => [`arn:${p}:cloudwatch:*:*:alarm:${n.prefix}-*`],
+    fieldWildcard: (n) => ({ alarmNames: [`${n.prefix}-*`], alarmName: [`${n.prefix}-*`] }),
   },
   {
     // Key ids carry no name: the guardrail matches the key by its alias, the alert cannot.
@@ -283,6 +349,7 @@ export function buildTamperPatterns(
     if (!wildcards) continue;
     const byField = new Map<string, PatternValue[]>();
     for (const c of svc.calls) {
+      if (c.dataPlane) continue;
       const key = `${c.field}${c.values ? `=${c.values.join(',')}` : ''}`;
       const list = byField.get(key) ?? [];
       if (!list.some((e) => JSON.stringify(e) === JSON.stringify(c.eventName))) list.push(c.eventName);

@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 
 import { ALERT_SCHEMA, SOAR_EVENT_SOURCE, checkNamePrefix, detectorNames, type DetectorNames } from '../detection';
 import { claimGlobalName } from '../private/global-names';
+import { markDetector } from '../private/markers';
 import { createWatchRules } from '../private/rules';
 import { assertValid } from '../private/validation';
 import { watchSet } from '../private/watched-calls';
@@ -124,6 +125,7 @@ export class SupplyChainDetector extends Construct {
     this.eventPatterns = watched.patterns;
     this.names = detectorNames(props.namePrefix ?? WATCH_DEFAULTS.namePrefix);
     const names = this.names;
+    markDetector(this, names.prefix);
     this.trailSource = props.trail ?? DetectorTrail.create();
     const created = this.trailSource.kind === DetectorTrailKind.CREATE ? this.trailSource.options : undefined;
     const relied = reliedOnTrail(this, this.trailSource, names);

@@ -2,12 +2,14 @@ import { Lazy, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
+import { DetectionConfigError } from '../detection';
 import type { WatchOptions } from '../detector';
 import { checkovCheckId, suppressInTemplate } from '../private/compliance-packs';
 import { assertAllValid, assertValid, show } from '../private/validation';
 
+import { withConstructDefaults } from './construct-options';
 import { checkGuardrailOptions } from './options';
-import type { PolicyStatementJson } from './policy-document';
+import { IAM_MANAGED_POLICY_MAX_CHARS, packStatements, type PolicyStatementJson } from './policy-document';
 import type { GuardrailSettings } from './props';
 import { buildGuardrailStatements } from './statements';
 
@@ -34,6 +36,33 @@ export const PERMISSIONS_BOUNDARY_CHECKOV_CHECKS = [
 ];
 
 export const GUARDRAIL_POLICY_DEFAULTS = { usage: GuardrailPolicyUsage.DENY_POLICY } as const;
+
+const BOUNDARY_ALLOW_STATEMENT: PolicyStatementJson = {
+  Sid: 'AllowWithinBoundary',
+  Effect: 'Allow',
+  Action: '*',
+  Resource: '*',
+};
+const BOUNDARY_ALLOW = JSON.stringify(BOUNDARY_ALLOW_STATEMENT);
+const PLACEHOLDER_PRINCIPAL = 'arn:aws:iam::*:role/placeholder';
+/** What a token (a role ARN resolved at deploy) is taken to need once resolved. */
+const TOKEN_CHARS = 100;
+
+/** A document's size as IAM counts it (no whitespace outside strings), tokens taken at `TOKEN_CHARS`. */
+function estimatedChars(document: object): number {
+  const text = JSON.stringify(document);
+  const tokens = text.match(/\$\{Token\[[^\]]*\]\}/g) ?? [];
+  return text.length + tokens.reduce((n, t) => n + Math.max(0, TOKEN_CHARS - t.length), 0);
+}
+
+/**
+ * The statements' Sids, packed into as few policies as fit IAM's quota. Principals given in the props
+ * are counted; those approveImporter() adds later are checked at synth.
+ */
+function assignPolicyParts(statements: readonly PolicyStatementJson[], reserved: number): string[][] {
+  const budget = IAM_MANAGED_POLICY_MAX_CHARS - reserved;
+  return packStatements(statements, budget).map((part) => part.map((st) => st.Sid!));
+}
 
 /** Props of `SupplyChainGuardrailPolicy`. */
 export interface SupplyChainGuardrailPolicyProps extends WatchOptions, GuardrailSettings {
@@ -62,10 +91,15 @@ export interface SupplyChainGuardrailPolicyProps extends WatchOptions, Guardrail
  * Organizations (or in addition to the SCP): the same deny statements as `SupplyChainScp`.
  */
 export class SupplyChainGuardrailPolicy extends Construct {
-  /** The managed policy, to attach or to use as a permissions boundary. */
+  /** The managed policy, to attach or to use as a permissions boundary (the first, when split). */
   readonly managedPolicy: iam.IManagedPolicy;
-  /** The CloudFormation resource. */
+  /** The CloudFormation resource (the first, when split). */
   readonly resource: iam.CfnManagedPolicy;
+  /**
+   * Every managed policy: the statements are split across more than one (usage `denyPolicy`) when
+   * they do not fit IAM's 6,144 characters; `attachTo()` attaches them all.
+   */
+  readonly managedPolicies: iam.IManagedPolicy[];
   private readonly approved: string[];
   private attachments = 0;
   private readonly options: SupplyChainGuardrailPolicyProps;
@@ -106,24 +140,56 @@ export class SupplyChainGuardrailPolicy extends Construct {
         checkGuardrailOptions({ ...this.options, approvedPrincipalArns: this.approved }, Token.isUnresolved),
     });
 
-    // The statements are rendered at synth, after every approveImporter() call. (The L1 resource,
-    // because the L2 ManagedPolicy rejects a document that is empty at construction.)
-    this.resource = new iam.CfnManagedPolicy(this, 'Resource', {
-      managedPolicyName: props.managedPolicyName,
-      description: `Bedrock model supply-chain guardrails (${usage === GuardrailPolicyUsage.DENY_POLICY ? 'deny-only; attach to principals' : 'permissions boundary'})`,
-      policyDocument: Lazy.any({
-        produce: () => ({
-          Version: '2012-10-17',
-          Statement: [
-            ...(usage === GuardrailPolicyUsage.PERMISSIONS_BOUNDARY
-              ? [{ Sid: 'AllowWithinBoundary', Effect: 'Allow', Action: '*', Resource: '*' } as PolicyStatementJson]
-              : []),
-            ...this.statements(),
-          ],
+    // The statements are rendered at synth, after every approveImporter() call. Which statements go
+    // into which policy is decided now, from the principals known now (the Sids do not depend on who
+    // is approved); the sizes are checked again at synth, with every principal in.
+    let parts: string[][] = [];
+    try {
+      parts = assignPolicyParts(
+        buildGuardrailStatements({
+          ...withConstructDefaults(this, props),
+          approvedPrincipalArns: this.approved.length ? this.approved : [PLACEHOLDER_PRINCIPAL],
         }),
-      }),
+        usage === GuardrailPolicyUsage.PERMISSIONS_BOUNDARY ? BOUNDARY_ALLOW.length : 0,
+      );
+    } catch (e) {
+      // A watch option the catalogue refuses (an unknown profile, a malformed event name).
+      if (e instanceof DetectionConfigError) assertValid(e.message);
+      throw e;
+    }
+    if (usage === GuardrailPolicyUsage.PERMISSIONS_BOUNDARY && parts.length > 1) {
+      assertValid(
+        `a permissions boundary is one policy, and the guardrail statements need ${parts.length} policies of at most ${IAM_MANAGED_POLICY_MAX_CHARS} characters: use 'usage: DENY_POLICY' (split across policies), or turn optional guardrails off`,
+      );
+    }
+    // (The L1 resource, because the L2 ManagedPolicy rejects a document that is empty at construction.)
+    const resources = parts.map((sids, i) => {
+      const resource = new iam.CfnManagedPolicy(this, i === 0 ? 'Resource' : `Resource${i + 1}`, {
+        managedPolicyName:
+          props.managedPolicyName === undefined || parts.length === 1
+            ? props.managedPolicyName
+            : `${props.managedPolicyName}-${i + 1}`,
+        description: `Bedrock model supply-chain guardrails (${usage === GuardrailPolicyUsage.DENY_POLICY ? 'deny-only; attach to principals' : 'permissions boundary'})${parts.length > 1 ? `, part ${i + 1} of ${parts.length}` : ''}`,
+        policyDocument: Lazy.any({ produce: () => this.document(usage, sids) }),
+      });
+      return resource;
     });
+    this.resource = resources[0];
     this.managedPolicy = iam.ManagedPolicy.fromManagedPolicyArn(this, 'Policy', this.resource.ref);
+    this.managedPolicies = resources.map((r, i) =>
+      i === 0 ? this.managedPolicy : iam.ManagedPolicy.fromManagedPolicyArn(this, `Policy${i + 1}`, r.ref),
+    );
+    this.node.addValidation({
+      validate: () =>
+        parts.flatMap((sids, i) => {
+          const chars = estimatedChars(this.document(usage, sids));
+          return chars > IAM_MANAGED_POLICY_MAX_CHARS
+            ? [
+                `the IAM guardrail policy${parts.length > 1 ? ` (part ${i + 1})` : ''} needs about ${chars} characters, more than the ${IAM_MANAGED_POLICY_MAX_CHARS} IAM allows: give the principals in 'approvedPrincipalArns' rather than approveImporter() (the policy is then split as they need), approve fewer or shorter patterns, or turn optional guardrails off`,
+              ]
+            : [];
+        }),
+    });
     if (usage === GuardrailPolicyUsage.PERMISSIONS_BOUNDARY) {
       for (const check of PERMISSIONS_BOUNDARY_CHECKOV_CHECKS) {
         suppressInTemplate(checkovCheckId(check))!(this.resource, PERMISSIONS_BOUNDARY_REASON);
@@ -151,7 +217,21 @@ export class SupplyChainGuardrailPolicy extends Construct {
   /** The guardrail statements as they will be synthesized, in their JSON form. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON in the jsii API (a dict in Python, a Map in Java), as aws-cdk has it
   statements(): any[] {
-    return buildGuardrailStatements({ ...this.options, approvedPrincipalArns: this.approved });
+    return buildGuardrailStatements({
+      ...withConstructDefaults(this, this.options),
+      approvedPrincipalArns: this.approved,
+    });
+  }
+
+  private document(usage: GuardrailPolicyUsage, sids: readonly string[]) {
+    const all = this.statements() as PolicyStatementJson[];
+    return {
+      Version: '2012-10-17',
+      Statement: [
+        ...(usage === GuardrailPolicyUsage.PERMISSIONS_BOUNDARY ? [BOUNDARY_ALLOW_STATEMENT] : []),
+        ...all.filter((st) => st.Sid !== undefined && sids.includes(st.Sid)),
+      ],
+    };
   }
 
   /** Approves a role to make the watched Bedrock calls and to pass roles to the model services. */
@@ -164,10 +244,10 @@ export class SupplyChainGuardrailPolicy extends Construct {
     return this.attachments;
   }
 
-  /** Attaches the policy to a role, user or group (usage `denyPolicy`). */
+  /** Attaches the policy (every part of it) to a role, user or group (usage `denyPolicy`). */
   attachTo(principal: iam.IRole | iam.IUser | iam.IGroup): void {
     if ('addManagedPolicy' in principal) {
-      principal.addManagedPolicy(this.managedPolicy);
+      for (const policy of this.managedPolicies) principal.addManagedPolicy(policy);
       this.attachments++;
     }
   }

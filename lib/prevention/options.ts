@@ -6,22 +6,39 @@ import {
   ORGANIZATION_ID,
   checkAccountIds,
   checkNamePrefix,
+  partitionOf,
   show,
   type DetectionProfileName,
   type IsUnresolved,
 } from '../detection';
 
+import { arnPatternsIntersect } from './patterns';
+
 /** The services that Bedrock model imports and marketplace endpoints pass roles to. */
 export const DEFAULT_PASS_ROLE_SERVICES: readonly string[] = ['bedrock.amazonaws.com', 'sagemaker.amazonaws.com'];
 
 /**
- * AWS-owned buckets that hold JumpStart and Bedrock Marketplace model artifacts (one per region;
- * the private cache holds EULA-gated models).
+ * Further buckets the approved service roles may always read: none. The AWS-owned JumpStart caches
+ * are exempted by their exact regional names (`jumpStartBucketArns`), never by a name pattern that
+ * anyone could register a bucket under.
  */
-export const DEFAULT_EXEMPT_BUCKET_ARNS: readonly string[] = [
-  'arn:aws:s3:::jumpstart-cache-prod-*',
-  'arn:aws:s3:::jumpstart-private-cache-prod-*',
-];
+export const DEFAULT_EXEMPT_BUCKET_ARNS: readonly string[] = [];
+
+/**
+ * The AWS-owned buckets that hold JumpStart and Bedrock Marketplace model artifacts in one region:
+ * the public cache and the private cache of EULA-gated models, by their exact names (bucket names are
+ * global, so a pattern like `jumpstart-cache-prod-*` could be squatted by any account).
+ */
+export function jumpStartBucketArns(region: string, partition = 'aws'): string[] {
+  return [`jumpstart-cache-prod-${region}`, `jumpstart-private-cache-prod-${region}`].map(
+    (b) => `arn:${partition}:s3:::${b}`,
+  );
+}
+
+/** The approval tag's default key: the tag that makes an imported or custom model invocable. */
+export const DEFAULT_APPROVAL_TAG_KEY = 'bedrock-supply-chain:approved';
+/** The approval tag's value: only this value approves (a quarantined model gets any other, or none). */
+export const APPROVAL_TAG_VALUE = 'true';
 
 /**
  * The CloudFormation execution role that `cdk bootstrap` creates, and the role service-managed
@@ -38,6 +55,13 @@ export const GUARDRAIL_DEFAULTS = {
   exemptBucketArns: DEFAULT_EXEMPT_BUCKET_ARNS,
   tamperProtection: true,
   deploymentPrincipalArns: DEFAULT_DEPLOYMENT_PRINCIPAL_ARNS,
+  identityAdminPrincipalArns: [] as readonly string[],
+  useSideGuardrail: true,
+  approvalTagKey: DEFAULT_APPROVAL_TAG_KEY,
+  denyPassRoleToModelServices: false,
+  denyModelSharing: false,
+  denyLeavingOrganization: false,
+  protectMarketplaceEndpoints: false,
   partition: 'aws',
 } as const;
 
@@ -67,8 +91,36 @@ export interface GuardrailOptions {
   readonly organizationId?: string;
   /** Accounts outside the organisation whose buckets the service roles may also read. @default - none */
   readonly trustedAccountIds?: readonly string[];
-  /** Buckets the service roles may always read (AWS-owned marketplace buckets). @default DEFAULT_EXEMPT_BUCKET_ARNS */
+  /** Further buckets the service roles may always read, by exact ARN. @default DEFAULT_EXEMPT_BUCKET_ARNS - none */
   readonly exemptBucketArns?: readonly string[];
+  /**
+   * Regions whose AWS-owned JumpStart cache buckets the service roles may read (by exact name).
+   * Required with the S3 perimeter; the constructs default it to `approvedRegions`, else the stack's region.
+   * @default - approvedRegions
+   */
+  readonly jumpStartRegions?: readonly string[];
+  /**
+   * Who may create, re-trust or give credentials to a principal that matches an approved pattern
+   * (the identity pipeline that owns them). Never the deployers.
+   * @default - nobody (outside the management account, which SCPs do not bind)
+   */
+  readonly identityAdminPrincipalArns?: readonly string[];
+  /** Deny invoking imported models, custom model deployments and provisioned throughput that lack the approval tag. @default true */
+  readonly useSideGuardrail?: boolean;
+  /** The approval tag's key (value `true`). @default DEFAULT_APPROVAL_TAG_KEY */
+  readonly approvalTagKey?: string;
+  /** Deny every unapproved principal passing any role to the model services (wide blast radius). @default false */
+  readonly denyPassRoleToModelServices?: boolean;
+  /** Deny RAM shares of Bedrock custom models except by approved principals. @default false */
+  readonly denyModelSharing?: boolean;
+  /** Deny leaving the organisation. @default false */
+  readonly denyLeavingOrganization?: boolean;
+  /** Regions where bedrock, bedrock-mantle and bedrock-agentcore may be used (cross-region inference kept). @default - any region */
+  readonly approvedRegions?: readonly string[];
+  /** Deny changes to SageMaker endpoints behind Bedrock marketplace endpoints except by approved principals. @default false */
+  readonly protectMarketplaceEndpoints?: boolean;
+  /** Further trails the detector relies on (an existing or organisation trail), protected like its own. @default - none */
+  readonly protectedTrailNames?: readonly string[];
   /** Deny changes to the detector's resources and to the guardrail SCPs. @default true */
   readonly tamperProtection?: boolean;
   /**
@@ -154,10 +206,86 @@ export function checkGuardrailOptions(o: GuardrailOptions, isUnresolved: IsUnres
   }
   problems.push(...checkAccountIds(o.trustedAccountIds, 'trustedAccountIds', isUnresolved));
   list(o.exemptBucketArns, (v) =>
-    /^arn:[a-z-]+:s3:::[a-z0-9*?][a-z0-9.*?-]*$/.test(v) && !/^arn:[a-z-]+:s3:::[*?]+$/.test(v)
+    /^arn:[a-z-]+:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v)
       ? undefined
-      : `'exemptBucketArns' entries must be bucket ARNs (wildcards allowed, not every bucket) like 'arn:aws:s3:::jumpstart-cache-prod-*', got ${show(v)}`,
+      : /[*?]/.test(v)
+        ? `'exemptBucketArns' entries must name buckets exactly: bucket names are global, so anyone can create a bucket that matches ${show(v)} in their own account and have the service roles read it (the JumpStart caches are exempted by exact name through 'jumpStartRegions')`
+        : `'exemptBucketArns' entries must be bucket ARNs like 'arn:aws:s3:::acme-approved-models', got ${show(v)}`,
   );
+  const regionList = (value: readonly string[] | undefined, prop: string) => {
+    if (value === undefined || isUnresolved(value)) return;
+    if (!Array.isArray(value) || value.length === 0) {
+      problems.push(`'${prop}' must list at least one region when given, got ${show(value)}`);
+      return;
+    }
+    for (const r of value) {
+      if (!isUnresolved(r) && (typeof r !== 'string' || partitionOf(r) === undefined)) {
+        problems.push(`'${prop}' entries must be AWS regions like 'us-east-1', got ${show(r)}`);
+      }
+    }
+  };
+  regionList(o.jumpStartRegions, 'jumpStartRegions');
+  regionList(o.approvedRegions, 'approvedRegions');
+  if (
+    o.organizationId !== undefined &&
+    o.approvedServiceRoleArns !== undefined &&
+    o.jumpStartRegions === undefined &&
+    o.approvedRegions === undefined
+  ) {
+    problems.push(
+      `'jumpStartRegions' must name the regions whose AWS-owned JumpStart cache buckets the service roles may read (the S3 perimeter exempts them by exact name), or give 'approvedRegions'`,
+    );
+  }
+  list(o.identityAdminPrincipalArns, (v) => checkPrincipalArnPattern(v, 'identityAdminPrincipalArns'));
+  for (const flag of [
+    'useSideGuardrail',
+    'denyPassRoleToModelServices',
+    'denyModelSharing',
+    'denyLeavingOrganization',
+    'protectMarketplaceEndpoints',
+  ] as const) {
+    const v: unknown = o[flag];
+    if (v !== undefined && typeof v !== 'boolean' && !isUnresolved(v)) {
+      problems.push(`'${flag}' must be true or false, got ${show(v)}`);
+    }
+  }
+  if (o.approvalTagKey !== undefined && !isUnresolved(o.approvalTagKey)) {
+    const k: unknown = o.approvalTagKey;
+    if (typeof k !== 'string' || !/^[\p{L}\p{N} _.:/=+@-]{1,128}$/u.test(k) || /^aws:/i.test(k)) {
+      problems.push(
+        `'approvalTagKey' must be a tag key: 1-128 letters, digits, spaces or '_.:/=+-@', not starting with 'aws:', got ${show(k)}`,
+      );
+    }
+  }
+  list(o.protectedTrailNames, (v) =>
+    /^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/.test(v)
+      ? undefined
+      : `'protectedTrailNames' entries must be CloudTrail trail names (3-128 letters, digits, '._-'), got ${show(v)}`,
+  );
+  // Deploy rights are not import rights: who deploys the detector never matches who is approved, nor
+  // who may make approved principals.
+  const deployers = o.deploymentPrincipalArns ?? DEFAULT_DEPLOYMENT_PRINCIPAL_ARNS;
+  const known = (xs: readonly string[] | undefined) =>
+    xs === undefined || isUnresolved(xs) || !Array.isArray(xs)
+      ? []
+      : xs.filter((x) => typeof x === 'string' && !isUnresolved(x));
+  for (const [prop, values, what] of [
+    ['approvedPrincipalArns', o.approvedPrincipalArns, 'would let whoever can deploy make the watched calls'],
+    [
+      'identityAdminPrincipalArns',
+      o.identityAdminPrincipalArns,
+      'would let whoever can deploy make an approved principal',
+    ],
+  ] as const) {
+    for (const v of known(values).filter((x) => checkPrincipalArnPattern(x, prop) === undefined)) {
+      const clash = known(deployers).find((d) => arnPatternsIntersect(v, d));
+      if (clash) {
+        problems.push(
+          `'${prop}' entry ${show(v)} can match the same principal as the deployment principal pattern ${show(clash)}: that ${what}. Deploy rights are not import rights: give the pipeline and identity roles names no deployment pattern matches, or narrow 'deploymentPrincipalArns'`,
+        );
+      }
+    }
+  }
   if (
     o.tamperProtection !== undefined &&
     typeof o.tamperProtection !== 'boolean' &&

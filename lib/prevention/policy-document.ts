@@ -17,8 +17,41 @@ export interface PolicyStatementJson {
 
 /** The SCP size quota since May 2026 (it was 5,120 before). */
 export const SCP_MAX_BYTES = 10_240;
-/** The default budget: the old quota, which every tool and older documentation still assume. */
-export const DEFAULT_SCP_BUDGET_BYTES = 5_120;
+/**
+ * The default budget: the current quota. (5,120, the quota before May 2026 that older tooling still
+ * assumes, remains a valid budget: the statements then split across more policies.)
+ */
+export const DEFAULT_SCP_BUDGET_BYTES = SCP_MAX_BYTES;
+/** SCPs attached directly to one root, OU or account: 10 since May 2026 (5 before). */
+export const SCP_MAX_ATTACHMENTS = 10;
+/** The default most SCPs the guardrails may take on each target: half the quota, as before May 2026. */
+export const DEFAULT_MAX_POLICIES_PER_TARGET = 5;
+/** The IAM managed policy size quota, in characters without whitespace. */
+export const IAM_MANAGED_POLICY_MAX_CHARS = 6_144;
+
+/** The most SCPs per target: a whole number from 1 to the attachment quota. */
+export function checkMaxPoliciesPerTarget(
+  value: unknown,
+  prop: string,
+  isUnresolved: IsUnresolved = () => false,
+): string | undefined {
+  if (value === undefined || isUnresolved(value)) return undefined;
+  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= SCP_MAX_ATTACHMENTS
+    ? undefined
+    : `'${prop}' must be a whole number from 1 to ${SCP_MAX_ATTACHMENTS} (SCPs attached directly to one root, OU or account), got ${show(value)}`;
+}
+
+/** The split's size against the most policies per target, as a message naming both props. */
+export function checkPolicyCount(
+  count: number,
+  documentBytes: readonly number[],
+  budget: number,
+  max: number,
+  props: { readonly sizeBudgetBytes: string; readonly maxPoliciesPerTarget: string },
+): string | undefined {
+  if (count <= max) return undefined;
+  return `the guardrail statements need ${count} SCPs of at most ${budget} bytes (${documentBytes.join(' + ')} bytes), more than '${props.maxPoliciesPerTarget}' = ${max} attachment slots per target: raise '${props.sizeBudgetBytes}' (up to ${SCP_MAX_BYTES}) or '${props.maxPoliciesPerTarget}' (up to ${SCP_MAX_ATTACHMENTS}, FullAWSAccess and other SCPs on the same targets count too), or turn optional guardrails off`;
+}
 
 /** An SCP size budget: a whole number of bytes up to the quota. */
 export function checkScpBudget(

@@ -1,16 +1,21 @@
-import { Annotations, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import { Construct } from 'constructs';
 
 import { DEFAULT_NAME_PREFIX, checkPolicyTargetIds, detectorNames, utf8Bytes } from '../detection';
 import type { WatchOptions } from '../detector';
 import { claimGlobalName } from '../private/global-names';
+import { detectorsFor } from '../private/markers';
 import { assertAllValid, isToken, show } from '../private/validation';
 
+import { withConstructDefaults } from './construct-options';
 import { checkGuardrailOptions } from './options';
 import {
+  DEFAULT_MAX_POLICIES_PER_TARGET,
   DEFAULT_SCP_BUDGET_BYTES,
   SCP_MAX_BYTES,
+  checkMaxPoliciesPerTarget,
+  checkPolicyCount,
   checkScpBudget,
   packStatements,
   policyDocumentJson,
@@ -23,11 +28,13 @@ interface ScpPropNames {
   readonly targetIds: string;
   readonly sizeBudgetBytes: string;
   readonly policyName: string;
+  readonly maxPoliciesPerTarget: string;
 }
 const OWN_PROP_NAMES: ScpPropNames = {
   targetIds: 'targetIds',
   sizeBudgetBytes: 'sizeBudgetBytes',
   policyName: 'policyName',
+  maxPoliciesPerTarget: 'maxPoliciesPerTarget',
 };
 
 /**
@@ -38,6 +45,7 @@ export function checkScpProps(props: SupplyChainScpProps, propNames: ScpPropName
   const problems: (string | undefined)[] = [
     checkPolicyTargetIds(props.targetIds, propNames.targetIds, isToken),
     checkScpBudget(props.sizeBudgetBytes, propNames.sizeBudgetBytes, isToken),
+    checkMaxPoliciesPerTarget(props.maxPoliciesPerTarget, propNames.maxPoliciesPerTarget, isToken),
   ];
   if (props.policyName !== undefined && !Token.isUnresolved(props.policyName)) {
     // A split policy appends '-<n>' to the name; Organizations allows 128 characters.
@@ -50,8 +58,18 @@ export function checkScpProps(props: SupplyChainScpProps, propNames: ScpPropName
   const options = checkGuardrailOptions(props, isToken);
   problems.push(...options);
   if (!problems.some((p) => p !== undefined)) {
+    const budget = props.sizeBudgetBytes ?? DEFAULT_SCP_BUDGET_BYTES;
     try {
-      packStatements(buildGuardrailStatements(props), props.sizeBudgetBytes ?? DEFAULT_SCP_BUDGET_BYTES);
+      const packed = packStatements(buildGuardrailStatements(props), budget);
+      problems.push(
+        checkPolicyCount(
+          packed.length,
+          packed.map((p) => utf8Bytes(policyDocumentJson(p))),
+          budget,
+          props.maxPoliciesPerTarget ?? DEFAULT_MAX_POLICIES_PER_TARGET,
+          propNames,
+        ),
+      );
     } catch (e) {
       problems.push(`'${propNames.sizeBudgetBytes}' is too small: ${(e as Error).message}`);
     }
@@ -69,9 +87,23 @@ export interface SupplyChainScpProps extends WatchOptions, GuardrailProps {
   /**
    * Most UTF-8 bytes of one policy document. Statements that do not fit in one policy are split
    * across as few policies as fit, each taking an attachment slot on every target.
-   * @default 5120 - the pre-2026 quota; the current quota is 10,240
+   * @default 10240 - the quota since May 2026 (give 5120, the quota before, for older tooling)
    */
   readonly sizeBudgetBytes?: number;
+  /**
+   * Most SCPs the guardrails may take on each target when they are split; synth fails when they
+   * need more. The organisation allows 10 per root, OU or account (5 before May 2026), and
+   * FullAWSAccess and the landing zone's own SCPs take some of them.
+   * @default 5
+   */
+  readonly maxPoliciesPerTarget?: number;
+  /**
+   * The OUs (or root) the detector's account sits under, as far as the topology knows: synth warns
+   * when no target of this SCP covers a detector in the same app, since its tamper protection then
+   * binds nobody in that account.
+   * @default - only targets that name the detector's account or a root count
+   */
+  readonly detectorParentIds?: string[];
   /**
    * Name of the policy; a split policy gets `-1`, `-2`, ... appended.
    * @default - '<namePrefix>-guardrail'
@@ -85,6 +117,9 @@ export interface SupplyChainScpProps extends WatchOptions, GuardrailProps {
  * not restrict principals in the management account or service-linked roles.
  */
 export class SupplyChainScp extends Construct {
+  /** The id of the warning given when a detector in the app sits outside every target, to acknowledge it. */
+  public static readonly DETECTOR_NOT_COVERED = 'cdk-bedrock-model-supply-chain:detectorNotCovered';
+
   /** The statements in their JSON form, before packing. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON in the jsii API (a dict in Python, a Map in Java), as aws-cdk has it
   readonly statements: any[];
@@ -104,6 +139,7 @@ export class SupplyChainScp extends Construct {
    */
   constructor(scope: Construct, id: string, props: SupplyChainScpProps) {
     super(scope, id);
+    props = withConstructDefaults(this, props);
     assertAllValid(checkScpProps(props));
     const budget = props.sizeBudgetBytes ?? DEFAULT_SCP_BUDGET_BYTES;
     this.statements = buildGuardrailStatements(props);
@@ -145,11 +181,39 @@ export class SupplyChainScp extends Construct {
       );
       return policy;
     });
+    this.warnWhenDetectorsUncovered(props);
     if (packed.length > 1) {
       Annotations.of(this).addWarningV2(
         'cdk-bedrock-model-supply-chain:scpSplit',
-        `The guardrail statements (${this.documentBytes.join(' + ')} bytes) do not fit one ${budget}-byte policy, so they are split across ${packed.length} SCPs: that takes ${packed.length} of the 10 SCP attachment slots on every target. Raise the size budget (up to ${SCP_MAX_BYTES}) to use fewer.`,
+        `The guardrail statements (${this.documentBytes.join(' + ')} bytes) do not fit one ${budget}-byte policy, so they are split across ${packed.length} SCPs: that takes ${packed.length} of the 10 SCP attachment slots on every target (at most ${props.maxPoliciesPerTarget ?? DEFAULT_MAX_POLICIES_PER_TARGET} allowed by 'maxPoliciesPerTarget'). Raise the size budget (up to ${SCP_MAX_BYTES}) to use fewer.`,
       );
     }
+  }
+
+  /**
+   * The detectors in the same app are protected only where this SCP binds: warn, once the app is
+   * built, about each whose account no target covers as far as the topology says.
+   */
+  private warnWhenDetectorsUncovered(props: SupplyChainScpProps): void {
+    if (Token.isUnresolved(props.targetIds)) return;
+    const targets = new Set([...props.targetIds, ...(props.detectorParentIds ?? [])]);
+    const own = Stack.of(this).account;
+    Aspects.of(this).add({
+      visit: (node) => {
+        if (node !== this) return;
+        for (const d of detectorsFor(this, detectorNames(props.namePrefix ?? DEFAULT_NAME_PREFIX).prefix)) {
+          if (Token.isUnresolved(d.account)) continue;
+          const sameAccount = !Token.isUnresolved(own) && d.account === own;
+          // A root covers every account but the management account, which may be this one.
+          if (targets.has(d.account) || (!sameAccount && [...targets].some((t) => t.startsWith('r-')))) continue;
+          Annotations.of(this).addWarningV2(
+            SupplyChainScp.DETECTOR_NOT_COVERED,
+            sameAccount
+              ? `The detector at ${d.path} is in account ${d.account}, the account that creates this SCP: if it is the management account, no SCP ever binds it, so its tamper protection binds nobody there. Run the detector in a member account under one of the targets (the security account), or acknowledge this warning.`
+              : `The detector at ${d.path} is in account ${d.account}, which no target of this SCP covers as far as this app knows (targets: ${[...props.targetIds].join(', ')}): its tamper protection binds nobody there. Add the account or its OU to 'targetIds', or name the OU it sits under in 'detectorParentIds'.`,
+          );
+        }
+      },
+    });
   }
 }

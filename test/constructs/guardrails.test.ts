@@ -28,7 +28,7 @@ describe('SupplyChainScp', () => {
     expect(policy.Properties.Content).toBe(scp.documents[0]);
     expect(policy.Properties.Content).not.toMatch(/\s(?=(?:[^"]*"[^"]*")*[^"]*$)/); // no whitespace outside strings
     expect(scp.documentBytes[0]).toBe(utf8Bytes(policy.Properties.Content));
-    expect(scp.documentBytes[0]).toBeLessThanOrEqual(5120);
+    expect(scp.documentBytes[0]).toBeLessThanOrEqual(10_240);
     expect(scp.attachmentSlotsPerTarget).toBe(1);
   });
 
@@ -37,14 +37,14 @@ describe('SupplyChainScp', () => {
     const scp = new SupplyChainScp(stack, 'Scp', {
       targetIds: ['ou-ab12-abcdefgh'],
       approvedPrincipalArns: APPROVED,
-      sizeBudgetBytes: 2000,
+      sizeBudgetBytes: 5120,
     });
     const template = Template.fromStack(stack);
     expect(scp.attachmentSlotsPerTarget).toBe(2);
     template.resourceCountIs('AWS::Organizations::Policy', 2);
     template.hasResourceProperties('AWS::Organizations::Policy', { Name: 'bedrock-supply-chain-guardrail-1' });
     template.hasResourceProperties('AWS::Organizations::Policy', { Name: 'bedrock-supply-chain-guardrail-2' });
-    for (const bytes of scp.documentBytes) expect(bytes).toBeLessThanOrEqual(2000);
+    for (const bytes of scp.documentBytes) expect(bytes).toBeLessThanOrEqual(5120);
     Annotations.fromStack(stack).hasWarning(
       '/TestStack/Scp',
       Match.stringLikeRegexp('split across 2 SCPs: that takes 2 of the 10 SCP attachment slots on every target'),

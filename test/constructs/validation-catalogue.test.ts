@@ -406,7 +406,7 @@ const GUARDRAILS: Row<Partial<GuardrailOptions>>[] = [
   [
     'exemptBucketArns',
     { exemptBucketArns: ['arn:aws:s3:::*'] },
-    `'exemptBucketArns' entries must be bucket ARNs (wildcards allowed, not every bucket) like 'arn:aws:s3:::jumpstart-cache-prod-*', got "arn:aws:s3:::*"`,
+    `'exemptBucketArns' entries must name buckets exactly: bucket names are global, so anyone can create a bucket that matches "arn:aws:s3:::*" in their own account and have the service roles read it (the JumpStart caches are exempted by exact name through 'jumpStartRegions')`,
   ],
   [
     'deploymentPrincipalArns',
@@ -446,7 +446,17 @@ const SCP: Row<Partial<SupplyChainScpProps>>[] = [
   [
     'sizeBudgetBytes',
     { sizeBudgetBytes: 1000 },
-    `'sizeBudgetBytes' is too small: statement DenyDetectorTampering alone needs 1924 bytes in a policy document, more than the 1000-byte budget: raise the budget (SCPs allow up to 10,240 characters) or shorten the principal and role patterns`,
+    `'sizeBudgetBytes' is too small: statement DenyDetectorTampering alone needs 2427 bytes in a policy document, more than the 1000-byte budget: raise the budget (SCPs allow up to 10,240 characters) or shorten the principal and role patterns`,
+  ],
+  [
+    'maxPoliciesPerTarget',
+    { maxPoliciesPerTarget: 11 },
+    `'maxPoliciesPerTarget' must be a whole number from 1 to 10 (SCPs attached directly to one root, OU or account), got 11`,
+  ],
+  [
+    'maxPoliciesPerTarget',
+    { sizeBudgetBytes: 3000, maxPoliciesPerTarget: 1 },
+    `the guardrail statements need 2 SCPs of at most 3000 bytes (2662 + 2857 bytes), more than 'maxPoliciesPerTarget' = 1 attachment slots per target: raise 'sizeBudgetBytes' (up to 10240) or 'maxPoliciesPerTarget' (up to 10, FullAWSAccess and other SCPs on the same targets count too), or turn optional guardrails off`,
   ],
   [
     'policyName',
@@ -479,7 +489,17 @@ const GUARD: Row<Partial<SupplyChainGuardProps>>[] = [
   [
     'scpSizeBudgetBytes',
     { scpTargetIds: ['ou-ab12-abcdefgh'], scpSizeBudgetBytes: 1000 },
-    `'scpSizeBudgetBytes' is too small: statement DenyDetectorTampering alone needs 1924 bytes in a policy document, more than the 1000-byte budget: raise the budget (SCPs allow up to 10,240 characters) or shorten the principal and role patterns`,
+    `'scpSizeBudgetBytes' is too small: statement DenyDetectorTampering alone needs 2427 bytes in a policy document, more than the 1000-byte budget: raise the budget (SCPs allow up to 10,240 characters) or shorten the principal and role patterns`,
+  ],
+  [
+    'scpMaxPoliciesPerTarget',
+    { scpTargetIds: ['ou-ab12-abcdefgh'], scpMaxPoliciesPerTarget: 0 },
+    `'scpMaxPoliciesPerTarget' must be a whole number from 1 to 10 (SCPs attached directly to one root, OU or account), got 0`,
+  ],
+  [
+    'scpMaxPoliciesPerTarget',
+    { scpMaxPoliciesPerTarget: 20 },
+    `'scpMaxPoliciesPerTarget' must be a whole number from 1 to 10 (SCPs attached directly to one root, OU or account), got 20`,
   ],
   ['iamGuardrail', { iamGuardrail: 'boundary' as never }, `'iamGuardrail' must be true or false, got "boundary"`],
   [

@@ -16,6 +16,12 @@ const OTHER = role('data-scientist');
 const ROOT = `arn:aws:iam::${ACCOUNT}:root`;
 const IMPORT_ROLE = role('BedrockModelImportRole');
 const CFN = role('cdk-hnb659fds-cfn-exec-role-111122223333-us-east-1');
+const STACKSETS = role('stacksets-exec-0123456789abcdef');
+const IDENTITY = role('identity-pipeline');
+const DETECTOR_ROLE = role('bedrock-supply-chain-alert-us-east-1');
+const APPROVED_USER = `arn:aws:iam::${ACCOUNT}:user/ml-release-bot`;
+const TAG = 'bedrock-supply-chain:approved';
+const ORG_TRAIL = 'aws-controltower-BaselineCloudTrail';
 
 function synthesizedStatements(
   extra: Partial<ConstructorParameters<typeof SupplyChainScp>[2]> = {},
@@ -23,7 +29,13 @@ function synthesizedStatements(
   const { stack } = testStack({ env: true });
   new SupplyChainScp(stack, 'Scp', {
     targetIds: ['ou-ab12-abcdefgh'],
-    approvedPrincipalArns: ['arn:aws:iam::*:role/mlops-pipeline-*', 'arn:aws:iam::*:role/bedrock-break-glass'],
+    approvedPrincipalArns: [
+      'arn:aws:iam::*:role/mlops-pipeline-*',
+      'arn:aws:iam::*:role/bedrock-break-glass',
+      'arn:aws:iam::*:user/ml-release-bot',
+    ],
+    identityAdminPrincipalArns: ['arn:aws:iam::*:role/identity-pipeline'],
+    protectedTrailNames: [ORG_TRAIL],
     approvedServiceRoleArns: [
       'arn:aws:iam::*:role/BedrockModelImport*',
       'arn:aws:iam::*:role/SageMakerEndpointRoleForBedrock*',
@@ -65,6 +77,174 @@ const change = (
   resource,
   context: { 'aws:PrincipalArn': principal, ...context },
 });
+
+const model = (type: string, id = 'abc123def456', region = 'us-east-1') =>
+  `arn:aws:bedrock:${region}:${ACCOUNT}:${type}/${id}`;
+const invoke = (
+  principal: string,
+  resource: string,
+  tags: Record<string, string> = {},
+  action = 'bedrock:InvokeModel',
+  extra: Record<string, string> = {},
+): IamRequest => ({
+  action,
+  resource,
+  context: {
+    'aws:PrincipalArn': principal,
+    ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v])),
+    ...extra,
+  },
+});
+const tagging = (
+  principal: string,
+  action: string,
+  tags: Record<string, string>,
+  resource = model('imported-model'),
+): IamRequest => ({
+  action,
+  resource,
+  context: {
+    'aws:PrincipalArn': principal,
+    'aws:TagKeys': Object.keys(tags),
+    ...(action.endsWith('UntagResource')
+      ? {}
+      : Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v]))),
+  },
+});
+
+function useSideRows(): [string, IamRequest, boolean][] {
+  return [
+    ['an application invokes an untagged imported model', invoke(OTHER, model('imported-model')), false],
+    [
+      'an application invokes an imported model tagged approved',
+      invoke(OTHER, model('imported-model'), { [TAG]: 'true' }),
+      true,
+    ],
+    [
+      'an application invokes an imported model tagged false',
+      invoke(OTHER, model('imported-model'), { [TAG]: 'false' }),
+      false,
+    ],
+    [
+      'an application invokes an imported model tagged with another tag only',
+      invoke(OTHER, model('imported-model'), { team: 'ml' }),
+      false,
+    ],
+    [
+      'an application streams from an untagged custom model deployment',
+      invoke(OTHER, model('custom-model-deployment'), {}, 'bedrock:InvokeModelWithResponseStream'),
+      false,
+    ],
+    [
+      'Converse (bedrock:InvokeModel) on untagged provisioned throughput',
+      invoke(OTHER, model('provisioned-model'), {}),
+      false,
+    ],
+    [
+      'an approved pipeline invokes an untagged imported model (no exemption: tag it)',
+      invoke(APPROVED, model('imported-model')),
+      false,
+    ],
+    [
+      'batch inference on an untagged imported model',
+      invoke(OTHER, model('imported-model'), {}, 'bedrock:CreateModelInvocationJob'),
+      false,
+    ],
+    [
+      'an application invokes a foundation model',
+      invoke(OTHER, 'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0'),
+      true,
+    ],
+    [
+      'an application invokes a system inference profile',
+      invoke(OTHER, model('inference-profile', 'us.anthropic.claude-3-5-sonnet-20240620-v1:0')),
+      true,
+    ],
+    [
+      'cross-region inference reaches a foundation model in a destination region',
+      invoke(
+        OTHER,
+        'arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0',
+        {},
+        'bedrock:InvokeModel',
+        {
+          'bedrock:InferenceProfileArn': model('inference-profile', 'us.anthropic.claude-3-5-sonnet-20240620-v1:0'),
+        },
+      ),
+      true,
+    ],
+    [
+      'an application invokes an application inference profile',
+      invoke(OTHER, model('application-inference-profile', 'p1')),
+      true,
+    ],
+    ['another role tags an imported model approved', tagging(OTHER, 'bedrock:TagResource', { [TAG]: 'true' }), false],
+    [
+      'another role tags an imported model approved with the key in other case',
+      tagging(OTHER, 'bedrock:TagResource', { 'Bedrock-Supply-Chain:Approved': 'true' }),
+      false,
+    ],
+    ['another role removes the approval tag', tagging(OTHER, 'bedrock:UntagResource', { [TAG]: '' }), false],
+    ['another role adds an unrelated tag', tagging(OTHER, 'bedrock:TagResource', { team: 'ml' }), true],
+    [
+      'an approved pipeline tags its import approved',
+      tagging(APPROVED, 'bedrock:TagResource', { [TAG]: 'true' }),
+      true,
+    ],
+    ['an approved pipeline removes the approval tag', tagging(APPROVED, 'bedrock:UntagResource', { [TAG]: '' }), true],
+    ['the deployment role tags a model approved', tagging(CFN, 'bedrock:TagResource', { [TAG]: 'true' }), false],
+    [
+      'the detector removes the approval tag (containment)',
+      tagging(DETECTOR_ROLE, 'bedrock:UntagResource', { [TAG]: '' }),
+      true,
+    ],
+    ['the detector tags a model approved', tagging(DETECTOR_ROLE, 'bedrock:TagResource', { [TAG]: 'true' }), false],
+    [
+      'the deployment role buys provisioned throughput tagged approved at creation',
+      tagging(
+        CFN,
+        'bedrock:CreateProvisionedModelThroughput',
+        { [TAG]: 'true' },
+        model('custom-model', 'imported/abc'),
+      ),
+      false,
+    ],
+    [
+      'another role creates a deployment tagged approved at creation',
+      tagging(OTHER, 'bedrock:CreateInferenceProfile', { [TAG]: 'true' }, '*'),
+      false,
+    ],
+    [
+      'a create call carrying the approval tag, seen only as aws:RequestTag',
+      {
+        action: 'bedrock:CreateProvisionedModelThroughput',
+        resource: model('custom-model', 'imported/abc'),
+        context: { 'aws:PrincipalArn': CFN, [`aws:RequestTag/${TAG}`]: 'true' },
+      },
+      false,
+    ],
+    [
+      'an approved pipeline buys provisioned throughput tagged approved at creation',
+      tagging(
+        APPROVED,
+        'bedrock:CreateProvisionedModelThroughput',
+        { [TAG]: 'true' },
+        model('custom-model', 'imported/abc'),
+      ),
+      true,
+    ],
+    [
+      'another role buys provisioned throughput on a foundation model without the tag (default profile)',
+      tagging(
+        OTHER,
+        'bedrock:CreateProvisionedModelThroughput',
+        { team: 'ml' },
+        'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0',
+      ),
+      true,
+    ],
+  ];
+}
 
 const matrix: [string, IamRequest, boolean][] = [
   // Who may call the watched APIs.
@@ -119,7 +299,7 @@ const matrix: [string, IamRequest, boolean][] = [
     false,
   ],
   [
-    'another role passes a role to SageMaker',
+    'another role passes an approved execution role to SageMaker',
     passRole(OTHER, role('SageMakerEndpointRoleForBedrock-x'), 'sagemaker.amazonaws.com'),
     false,
   ],
@@ -147,13 +327,28 @@ const matrix: [string, IamRequest, boolean][] = [
     true,
   ],
   [
-    'import role lists the AWS-owned marketplace bucket',
+    'import role lists the AWS-owned marketplace bucket of its region',
     {
-      ...read(IMPORT_ROLE, 'jumpstart-cache-prod-us-west-2', undefined, '0'),
+      ...read(IMPORT_ROLE, 'jumpstart-cache-prod-us-east-1', undefined, '0'),
       action: 's3:ListBucket',
-      resource: 'arn:aws:s3:::jumpstart-cache-prod-us-west-2',
+      resource: 'arn:aws:s3:::jumpstart-cache-prod-us-east-1',
     },
     true,
+  ],
+  [
+    "import role reads a JumpStart-shaped bucket squatted in someone's account (jumpstart-cache-prod-evil)",
+    read(IMPORT_ROLE, 'jumpstart-cache-prod-evil', undefined, '999999999999'),
+    false,
+  ],
+  [
+    'import role reads a JumpStart-shaped bucket with a suffix (jumpstart-cache-prod-us-east-1-x)',
+    read(IMPORT_ROLE, 'jumpstart-cache-prod-us-east-1-x', 'o-zzzzzzzzzz', '999999999999'),
+    false,
+  ],
+  [
+    'import role reads the JumpStart cache of a region not named (not exempted)',
+    read(IMPORT_ROLE, 'jumpstart-cache-prod-us-west-2', undefined, '0'),
+    false,
   ],
   [
     "another role reads a bucket outside the organisation (not the perimeter's business)",
@@ -317,10 +512,259 @@ const matrix: [string, IamRequest, boolean][] = [
     change(OTHER, 'iam:CreateRole', role('mlops-pipeline-evil')),
     false,
   ],
+  // Deploy rights are not import rights.
   [
     'the deployment role creates an approved pipeline role',
     change(CFN, 'iam:CreateRole', role('mlops-pipeline-prod')),
+    false,
+  ],
+  [
+    'the deployment role creates mlops-pipeline-evil',
+    change(CFN, 'iam:CreateRole', role('mlops-pipeline-evil')),
+    false,
+  ],
+  [
+    'the StackSets role creates an approved pipeline role',
+    change(STACKSETS, 'iam:CreateRole', role('mlops-pipeline-x')),
+    false,
+  ],
+  [
+    'the deployment role re-trusts an approved pipeline role',
+    change(CFN, 'iam:UpdateAssumeRolePolicy', role('mlops-pipeline-prod')),
+    false,
+  ],
+  [
+    'the identity pipeline creates an approved pipeline role',
+    change(IDENTITY, 'iam:CreateRole', role('mlops-pipeline-new')),
     true,
+  ],
+  [
+    'the identity pipeline re-trusts an approved pipeline role',
+    change(IDENTITY, 'iam:UpdateAssumeRolePolicy', role('mlops-pipeline-prod')),
+    true,
+  ],
+  ['the deployment role imports a model', bedrock('CreateModelImportJob', CFN), false],
+  [
+    'the deployment role creates a user named like an approved user',
+    change(CFN, 'iam:CreateUser', APPROVED_USER),
+    false,
+  ],
+  ['another role gives an approved user an access key', change(OTHER, 'iam:CreateAccessKey', APPROVED_USER), false],
+  [
+    'the deployment role gives an approved user an access key',
+    change(CFN, 'iam:CreateAccessKey', APPROVED_USER),
+    false,
+  ],
+  [
+    'the deployment role re-activates an approved user’s access key',
+    change(CFN, 'iam:UpdateAccessKey', APPROVED_USER),
+    false,
+  ],
+  [
+    'another role gives an approved user a console password',
+    change(OTHER, 'iam:CreateLoginProfile', APPROVED_USER),
+    false,
+  ],
+  [
+    'another role resets an approved user’s console password',
+    change(OTHER, 'iam:UpdateLoginProfile', APPROVED_USER),
+    false,
+  ],
+  [
+    'another role gives an approved user a Bedrock API key',
+    change(OTHER, 'iam:CreateServiceSpecificCredential', APPROVED_USER),
+    false,
+  ],
+  [
+    'the identity pipeline gives an approved user an access key',
+    change(IDENTITY, 'iam:CreateAccessKey', APPROVED_USER),
+    true,
+  ],
+  [
+    'another role gives an ordinary user an access key',
+    change(OTHER, 'iam:CreateAccessKey', `arn:aws:iam::${ACCOUNT}:user/alice`),
+    true,
+  ],
+  ['the approved user imports a model', bedrock('CreateModelImportJob', APPROVED_USER), true],
+  [
+    'the deployment role creates another role named like a deployment role',
+    change(CFN, 'iam:CreateRole', role('cdk-hnb659fds-cfn-exec-role-222233334444-eu-west-1')),
+    true,
+  ],
+  [
+    'the identity pipeline creates a role named like the CDK deployment role',
+    change(IDENTITY, 'iam:CreateRole', role('cdk-hnb659fds-cfn-exec-role-111122223333-us-east-1')),
+    true,
+  ],
+  [
+    "another role creates a role named like the detector's (to share its memory-table rights)",
+    change(OTHER, 'iam:CreateRole', role('bedrock-supply-chain-alert-evil')),
+    false,
+  ],
+  // Tamper holes of 0.2.
+  [
+    'another role deletes the chat topic',
+    change(OTHER, 'sns:DeleteTopic', `arn:aws:sns:us-east-1:${ACCOUNT}:bedrock-supply-chain-chat`),
+    false,
+  ],
+  [
+    'another role changes the chat topic policy',
+    change(OTHER, 'sns:SetTopicAttributes', `arn:aws:sns:us-east-1:${ACCOUNT}:bedrock-supply-chain-chat`),
+    false,
+  ],
+  [
+    'another role sets a never-matching filter policy on an alert subscription',
+    change(OTHER, 'sns:SetSubscriptionAttributes', `arn:aws:sns:us-east-1:${ACCOUNT}:bedrock-supply-chain-alerts`),
+    false,
+  ],
+  [
+    'another role puts a data protection policy on the alert topic',
+    change(OTHER, 'sns:PutDataProtectionPolicy', `arn:aws:sns:us-east-1:${ACCOUNT}:bedrock-supply-chain-alerts`),
+    false,
+  ],
+  [
+    'another role sets a filter policy on some other topic’s subscription',
+    change(OTHER, 'sns:SetSubscriptionAttributes', `arn:aws:sns:us-east-1:${ACCOUNT}:app-events`),
+    true,
+  ],
+  [
+    'another role writes an item ahead of an event into the idempotency table (suppressing its alert)',
+    change(OTHER, 'dynamodb:PutItem', `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/bedrock-supply-chain-idempotency`),
+    false,
+  ],
+  [
+    'another role batch-writes into the idempotency table',
+    change(
+      OTHER,
+      'dynamodb:BatchWriteItem',
+      `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/bedrock-supply-chain-idempotency`,
+    ),
+    false,
+  ],
+  [
+    'the detector function writes its idempotency table',
+    change(
+      DETECTOR_ROLE,
+      'dynamodb:UpdateItem',
+      `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/bedrock-supply-chain-idempotency`,
+    ),
+    true,
+  ],
+  [
+    'another role deletes the idempotency table',
+    change(
+      OTHER,
+      'dynamodb:DeleteTable',
+      `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/bedrock-supply-chain-idempotency`,
+    ),
+    false,
+  ],
+  [
+    'another role shortens the idempotency table TTL handling',
+    change(
+      OTHER,
+      'dynamodb:UpdateTimeToLive',
+      `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/bedrock-supply-chain-idempotency`,
+    ),
+    false,
+  ],
+  [
+    'another role writes some other table',
+    change(OTHER, 'dynamodb:PutItem', `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/orders`),
+    true,
+  ],
+  [
+    "another role deletes the trail's log group",
+    change(
+      OTHER,
+      'logs:DeleteLogGroup',
+      `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/cloudtrail/bedrock-supply-chain-trail`,
+    ),
+    false,
+  ],
+  [
+    'another role deletes the organisation bus',
+    change(
+      OTHER,
+      'events:DeleteEventBus',
+      `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/bedrock-supply-chain-org-bus`,
+    ),
+    false,
+  ],
+  [
+    'another role rewrites who may forward to the organisation bus',
+    change(OTHER, 'events:PutPermission', `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/bedrock-supply-chain-org-bus`),
+    false,
+  ],
+  [
+    'another role removes a forwarding permission on the organisation bus',
+    change(
+      OTHER,
+      'events:RemovePermission',
+      `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/bedrock-supply-chain-org-bus`,
+    ),
+    false,
+  ],
+  [
+    'another role deletes a rule on the organisation bus',
+    change(
+      OTHER,
+      'events:DeleteRule',
+      `arn:aws:events:us-east-1:${ACCOUNT}:rule/bedrock-supply-chain-org-bus/bedrock-supply-chain-rule`,
+    ),
+    false,
+  ],
+  [
+    'another role stops the relied-on organisation trail',
+    change(OTHER, 'cloudtrail:StopLogging', `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/${ORG_TRAIL}`),
+    false,
+  ],
+  [
+    'another role re-scopes the relied-on trail to read-only events',
+    change(OTHER, 'cloudtrail:PutEventSelectors', `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/${ORG_TRAIL}`),
+    false,
+  ],
+  [
+    'another role deletes a detector alarm',
+    change(
+      OTHER,
+      'cloudwatch:DeleteAlarms',
+      `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:bedrock-supply-chain-dead-letters`,
+    ),
+    false,
+  ],
+  [
+    'another role silences a detector alarm',
+    change(
+      OTHER,
+      'cloudwatch:DisableAlarmActions',
+      `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:bedrock-supply-chain-function-errors`,
+    ),
+    false,
+  ],
+  [
+    'another role deletes some other alarm',
+    change(OTHER, 'cloudwatch:DeleteAlarms', `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:app-latency`),
+    true,
+  ],
+  // Use side: an unapproved model cannot be used.
+  ...useSideRows(),
+  // PassRole: the approved service roles are the approved principals' to pass; the broad deny is opt-in.
+  [
+    'another role passes a role to Bedrock for an agent (no broad deny by default)',
+    passRole(OTHER, role('AgentRole'), 'bedrock.amazonaws.com'),
+    true,
+  ],
+  [
+    'another role passes a role to SageMaker for training (no broad deny by default)',
+    passRole(OTHER, role('TrainingRole'), 'sagemaker.amazonaws.com'),
+    true,
+  ],
+  ['another role passes an approved import role to EC2', passRole(OTHER, IMPORT_ROLE, 'ec2.amazonaws.com'), false],
+  [
+    'the deployment role passes an approved import role to Bedrock',
+    passRole(CFN, IMPORT_ROLE, 'bedrock.amazonaws.com'),
+    false,
   ],
   ['another role creates an unrelated role', change(OTHER, 'iam:CreateRole', role('app-role')), true],
   [
@@ -370,13 +814,178 @@ describe('guardrail SCP: allow or deny, by evaluating the synthesized policy', (
     });
     expect(minimal.map((s) => s.Sid)).toEqual([
       'DenyModelImportUnlessApproved',
-      'DenyPassRoleToModelServicesUnlessApproved',
+      'DenyInvokingUnapprovedModels',
+      'DenyApprovalTagChangesUnlessApproved',
+      'DenyApprovingUnlessApproved',
       'DenyDetectorTampering',
+      'DenyDetectorMemoryWrites',
       'DenyDetectorKeyTampering',
       'DenyGuardrailPolicyChanges',
-      'DenyImpersonatingExemptRoles',
+      'DenyMakingApprovedPrincipals',
+      'DenyMakingDeployers',
     ]);
     expect(evaluate(minimal, passRole(APPROVED, role('AdminRole'), 'bedrock.amazonaws.com')).allowed).toBe(true);
     expect(evaluate(minimal, read(IMPORT_ROLE, 'attacker-models', 'o-zzzzzzzzzz', '999999999999')).allowed).toBe(true);
+  });
+
+  test('useSideGuardrail: false leaves invocation and tagging alone', () => {
+    const off = synthesizedStatements({ useSideGuardrail: false });
+    expect(evaluate(off, invoke(OTHER, model('imported-model'))).allowed).toBe(true);
+    expect(evaluate(off, tagging(OTHER, 'bedrock:TagResource', { [TAG]: 'true' })).allowed).toBe(true);
+    expect(off.map((s) => s.Sid)).not.toContain('DenyInvokingUnapprovedModels');
+  });
+
+  test('a custom approval tag key is the one the invoke and tagging statements use', () => {
+    const custom = synthesizedStatements({ approvalTagKey: 'acme:model-approved' });
+    expect(evaluate(custom, invoke(OTHER, model('imported-model'), { 'acme:model-approved': 'true' })).allowed).toBe(
+      true,
+    );
+    expect(evaluate(custom, invoke(OTHER, model('imported-model'), { [TAG]: 'true' })).allowed).toBe(false);
+    expect(evaluate(custom, tagging(OTHER, 'bedrock:TagResource', { 'acme:model-approved': 'true' })).allowed).toBe(
+      false,
+    );
+  });
+
+  test('without identity admins nobody under the SCP makes an approved principal, the identity pipeline included', () => {
+    const none = synthesizedStatements({ identityAdminPrincipalArns: undefined });
+    for (const who of [CFN, STACKSETS, IDENTITY, OTHER, APPROVED]) {
+      expect([who, evaluate(none, change(who, 'iam:CreateRole', role('mlops-pipeline-x'))).allowed]).toEqual([
+        who,
+        false,
+      ]);
+      expect([who, evaluate(none, change(who, 'iam:CreateAccessKey', APPROVED_USER)).allowed]).toEqual([who, false]);
+    }
+  });
+});
+
+describe('optional guardrails, each on', () => {
+  const all = synthesizedStatements({
+    profile: DetectionProfile.EXTENDED,
+    denyPassRoleToModelServices: true,
+    denyModelSharing: true,
+    denyLeavingOrganization: true,
+    approvedRegions: ['us-east-1', 'eu-west-1'],
+    protectMarketplaceEndpoints: true,
+  });
+  const share = (principal: string, type: string): IamRequest => ({
+    action: 'ram:CreateResourceShare',
+    resource: `arn:aws:ram:us-east-1:${ACCOUNT}:resource-share/*`,
+    context: { 'aws:PrincipalArn': principal, 'ram:RequestedResourceType': type },
+  });
+  const inRegion = (
+    principal: string,
+    action: string,
+    region: string,
+    extra: Record<string, string> = {},
+  ): IamRequest => ({
+    action,
+    resource: '*',
+    context: { 'aws:PrincipalArn': principal, 'aws:RequestedRegion': region, ...extra },
+  });
+  const sagemaker = (principal: string, action: string, context: Record<string, string> = {}): IamRequest => ({
+    action,
+    resource: `arn:aws:sagemaker:us-east-1:${ACCOUNT}:endpoint/jumpstart-endpoint`,
+    context: { 'aws:PrincipalArn': principal, ...context },
+  });
+  const profileArn =
+    'arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-3-5-sonnet-20240620-v1:0';
+
+  test.each<[string, IamRequest, boolean]>([
+    ['another role shares a custom model through RAM', share(OTHER, 'bedrock:CustomModel'), false],
+    ['an approved pipeline shares a custom model through RAM', share(APPROVED, 'bedrock:CustomModel'), true],
+    ['another role shares a subnet through RAM', share(OTHER, 'ec2:Subnet'), true],
+    ['an account leaves the organisation', change(OTHER, 'organizations:LeaveOrganization', '*'), false],
+    [
+      'an approved pipeline imports in an approved region',
+      inRegion(APPROVED, 'bedrock:CreateModelImportJob', 'eu-west-1'),
+      true,
+    ],
+    [
+      'an approved pipeline imports in an unwatched region',
+      inRegion(APPROVED, 'bedrock:CreateModelImportJob', 'ap-south-1'),
+      false,
+    ],
+    [
+      'another role wires an AgentCore harness in an unapproved region',
+      inRegion(OTHER, 'bedrock-agentcore:CreateHarness', 'sa-east-1'),
+      false,
+    ],
+    [
+      'another role uses bedrock-mantle in an unapproved region',
+      inRegion(OTHER, 'bedrock-mantle:CreateCustomizedModel', 'sa-east-1'),
+      false,
+    ],
+    [
+      'an application invokes a foundation model directly in an unapproved region',
+      inRegion(OTHER, 'bedrock:InvokeModel', 'us-west-2'),
+      false,
+    ],
+    [
+      'cross-region inference runs in a destination region outside the list',
+      inRegion(OTHER, 'bedrock:InvokeModel', 'us-west-2', { 'bedrock:InferenceProfileArn': profileArn }),
+      true,
+    ],
+    [
+      'global cross-region inference (requested region unspecified)',
+      inRegion(OTHER, 'bedrock:InvokeModelWithResponseStream', 'unspecified', {
+        'bedrock:InferenceProfileArn': profileArn,
+      }),
+      true,
+    ],
+    [
+      'another role creates a SageMaker endpoint through Bedrock (marketplace)',
+      sagemaker(OTHER, 'sagemaker:CreateEndpoint', { 'aws:CalledViaLast': 'bedrock.amazonaws.com' }),
+      false,
+    ],
+    [
+      'an approved pipeline creates a SageMaker endpoint through Bedrock',
+      sagemaker(APPROVED, 'sagemaker:CreateEndpoint', { 'aws:CalledViaLast': 'bedrock.amazonaws.com' }),
+      true,
+    ],
+    ['another role creates a SageMaker endpoint directly', sagemaker(OTHER, 'sagemaker:CreateEndpoint'), true],
+    [
+      'another role swaps the container behind a Bedrock endpoint',
+      sagemaker(OTHER, 'sagemaker:UpdateEndpoint', { 'aws:ResourceTag/sagemaker-sdk:bedrock': 'compatible' }),
+      false,
+    ],
+    [
+      'another role removes the Bedrock tag from its endpoint',
+      sagemaker(OTHER, 'sagemaker:DeleteTags', { 'aws:ResourceTag/sagemaker-sdk:bedrock': 'compatible' }),
+      false,
+    ],
+    ['another role updates an endpoint not behind Bedrock', sagemaker(OTHER, 'sagemaker:UpdateEndpoint'), true],
+    [
+      'another role passes a role to Bedrock (broad deny on)',
+      passRole(OTHER, role('AgentRole'), 'bedrock.amazonaws.com'),
+      false,
+    ],
+    [
+      'another role passes a role to SageMaker (broad deny on)',
+      passRole(OTHER, role('TrainingRole'), 'sagemaker.amazonaws.com'),
+      false,
+    ],
+    [
+      'an approved role passes an approved import role (broad deny on)',
+      passRole(APPROVED, IMPORT_ROLE, 'bedrock.amazonaws.com'),
+      true,
+    ],
+    ['another role buys provisioned throughput (extended)', bedrock('CreateProvisionedModelThroughput', OTHER), false],
+  ])('%s → %s', (_what, request, allowed) => {
+    expect(evaluate(all, request).allowed).toBe(allowed);
+  });
+
+  test('every optional guardrail is off by default', () => {
+    const sids = statements.map((s) => s.Sid);
+    for (const sid of [
+      'DenyPassRoleToModelServicesUnlessApproved',
+      'DenyModelSharingUnlessApproved',
+      'DenyLeavingOrganization',
+      'DenyBedrockOutsideApprovedRegions',
+      'DenyMarketplaceSageMakerCallsUnlessApproved',
+      'DenyChangingBedrockEndpointsUnlessApproved',
+    ]) {
+      expect(sids).not.toContain(sid);
+      expect(all.map((s) => s.Sid)).toContain(sid);
+    }
   });
 });

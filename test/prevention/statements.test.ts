@@ -11,23 +11,25 @@ const base = { approvedPrincipalArns: ['arn:aws:iam::*:role/mlops-pipeline-*'] }
 
 describe('guardrail statements', () => {
   test('a known minimal document has an exact, stable size in UTF-8 bytes', () => {
-    const doc = policyDocumentJson(buildGuardrailStatements({ ...base, tamperProtection: false }));
+    const doc = policyDocumentJson(
+      buildGuardrailStatements({ ...base, tamperProtection: false, useSideGuardrail: false }),
+    );
     expect(doc).toBe(
       '{"Version":"2012-10-17","Statement":[' +
         '{"Sid":"DenyModelImportUnlessApproved","Effect":"Deny","Action":["bedrock:CreateModelImportJob","bedrock:CreateCustomModelDeployment","bedrock:CreateMarketplaceModelEndpoint","bedrock:RegisterMarketplaceModelEndpoint","bedrock:UpdateCustomModelDeployment","bedrock:CreateCustomModel","bedrock:CreateModelCopyJob"],"Resource":"*","Condition":{"ArnNotLike":{"aws:PrincipalArn":["arn:aws:iam::*:role/mlops-pipeline-*"]}}},' +
-        '{"Sid":"DenyPassRoleToModelServicesUnlessApproved","Effect":"Deny","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":["bedrock.amazonaws.com","sagemaker.amazonaws.com"]},"ArnNotLike":{"aws:PrincipalArn":["arn:aws:iam::*:role/mlops-pipeline-*"]}}},' +
-        '{"Sid":"DenyImpersonatingExemptRoles","Effect":"Deny","Action":["iam:CreateRole","iam:UpdateAssumeRolePolicy"],"Resource":["arn:aws:iam::*:role/mlops-pipeline-*"],"Condition":{"ArnNotLike":{"aws:PrincipalArn":["arn:aws:iam::*:role/cdk-*-cfn-exec-role-*","arn:aws:iam::*:role/stacksets-exec-*"]}}}' +
+        // Nobody but the identity admins (none by default) makes a principal with an approved name.
+        '{"Sid":"DenyMakingApprovedPrincipals","Effect":"Deny","Action":["iam:CreateRole","iam:UpdateAssumeRolePolicy"],"Resource":["arn:aws:iam::*:role/mlops-pipeline-*"]}' +
         ']}',
     );
-    expect(utf8Bytes(doc)).toBe(1041);
-    expect(Buffer.byteLength(doc, 'utf8')).toBe(1041);
+    expect(utf8Bytes(doc)).toBe(621);
+    expect(Buffer.byteLength(doc, 'utf8')).toBe(621);
   });
 
   test('UTF-8 bytes, not characters, are counted', () => {
     expect(utf8Bytes('ü🧪')).toBe(6);
   });
 
-  test('default and extended profiles with every option fit the default 5,120-byte budget in one policy', () => {
+  test('default and extended profiles with every default-off guardrail on fit the default 10,240-byte budget in one policy', () => {
     for (const profile of ['default', 'extended'] as const) {
       const statements = buildGuardrailStatements({
         ...base,
@@ -35,8 +37,19 @@ describe('guardrail statements', () => {
         approvedServiceRoleArns: ['arn:aws:iam::*:role/BedrockModelImport*'],
         organizationId: 'o-a1b2c3d4e5',
         trustedAccountIds: ['444455556666'],
+        jumpStartRegions: ['us-east-1', 'eu-west-1'],
+        identityAdminPrincipalArns: ['arn:aws:iam::*:role/identity-pipeline'],
+        denyPassRoleToModelServices: true,
+        denyModelSharing: true,
+        denyLeavingOrganization: true,
+        approvedRegions: ['us-east-1', 'eu-west-1'],
+        protectMarketplaceEndpoints: true,
+        protectedTrailNames: ['aws-controltower-BaselineCloudTrail'],
       });
-      expect(packStatements(statements, 5120)).toHaveLength(1);
+      const packed = packStatements(statements, 10_240);
+      expect(packed).toHaveLength(1);
+      // And the quick start's statements fit the pre-2026 quota in two.
+      expect(packStatements(buildGuardrailStatements({ ...base, profile }), 5_120)).toHaveLength(2);
     }
   });
 
@@ -45,12 +58,13 @@ describe('guardrail statements', () => {
       ...base,
       approvedServiceRoleArns: ['arn:aws:iam::*:role/Import*'],
       organizationId: 'o-a1b2c3d4e5',
+      jumpStartRegions: ['us-east-1'],
     });
     const total = utf8Bytes(policyDocumentJson(statements));
-    const packed = packStatements(statements, 2500);
-    expect(packed.length).toBe(2);
-    expect(total).toBeGreaterThan(2500);
-    for (const doc of packed) expect(utf8Bytes(policyDocumentJson(doc))).toBeLessThanOrEqual(2500);
+    const packed = packStatements(statements, 3000);
+    expect(packed.length).toBe(3);
+    expect(total).toBeGreaterThan(6000);
+    for (const doc of packed) expect(utf8Bytes(policyDocumentJson(doc))).toBeLessThanOrEqual(3000);
     expect(
       packed
         .flat()
@@ -66,7 +80,7 @@ describe('guardrail statements', () => {
   test('a budget below the largest statement fails with the statement, its size and what to do', () => {
     const statements = buildGuardrailStatements(base);
     expect(() => packStatements(statements, 1000)).toThrow(
-      /^statement DenyDetectorTampering alone needs 1924 bytes in a policy document, more than the 1000-byte budget: raise the budget \(SCPs allow up to 10,240 characters\) or shorten the principal and role patterns$/,
+      /^statement DenyDetectorTampering alone needs 2427 bytes in a policy document, more than the 1000-byte budget: raise the budget \(SCPs allow up to 10,240 characters\) or shorten the principal and role patterns$/,
     );
   });
 
@@ -133,7 +147,62 @@ describe('guardrail options fail with a message naming the option, the value and
     [
       'an exempt bucket that is every bucket',
       { ...base, exemptBucketArns: ['arn:aws:s3:::*'] },
-      `'exemptBucketArns' entries must be bucket ARNs (wildcards allowed, not every bucket) like 'arn:aws:s3:::jumpstart-cache-prod-*', got "arn:aws:s3:::*"`,
+      `'exemptBucketArns' entries must name buckets exactly: bucket names are global, so anyone can create a bucket that matches "arn:aws:s3:::*" in their own account and have the service roles read it (the JumpStart caches are exempted by exact name through 'jumpStartRegions')`,
+    ],
+    [
+      'a squattable JumpStart bucket pattern (the 0.2 default)',
+      { ...base, exemptBucketArns: ['arn:aws:s3:::jumpstart-cache-prod-*'] },
+      `'exemptBucketArns' entries must name buckets exactly: bucket names are global, so anyone can create a bucket that matches "arn:aws:s3:::jumpstart-cache-prod-*" in their own account and have the service roles read it (the JumpStart caches are exempted by exact name through 'jumpStartRegions')`,
+    ],
+    [
+      'a bucket that is not an ARN',
+      { ...base, exemptBucketArns: ['acme-models'] },
+      `'exemptBucketArns' entries must be bucket ARNs like 'arn:aws:s3:::acme-approved-models', got "acme-models"`,
+    ],
+    [
+      'a perimeter without JumpStart regions',
+      { ...base, approvedServiceRoleArns: ['arn:aws:iam::*:role/Import'], organizationId: 'o-a1b2c3d4e5' },
+      `'jumpStartRegions' must name the regions whose AWS-owned JumpStart cache buckets the service roles may read (the S3 perimeter exempts them by exact name), or give 'approvedRegions'`,
+    ],
+    [
+      'an unknown JumpStart region',
+      { ...base, jumpStartRegions: ['us-moon-1'] },
+      `'jumpStartRegions' entries must be AWS regions like 'us-east-1', got "us-moon-1"`,
+    ],
+    [
+      'an empty approved-region list',
+      { ...base, approvedRegions: [] },
+      `'approvedRegions' must list at least one region when given, got []`,
+    ],
+    [
+      'an approved pattern that the CDK deployment role matches',
+      { approvedPrincipalArns: ['arn:aws:iam::*:role/*-exec-role-*'] },
+      `'approvedPrincipalArns' entry "arn:aws:iam::*:role/*-exec-role-*" can match the same principal as the deployment principal pattern "arn:aws:iam::*:role/cdk-*-cfn-exec-role-*": that would let whoever can deploy make the watched calls. Deploy rights are not import rights: give the pipeline and identity roles names no deployment pattern matches, or narrow 'deploymentPrincipalArns'`,
+    ],
+    [
+      'an identity admin that the StackSets role matches',
+      { ...base, identityAdminPrincipalArns: ['arn:aws:iam::*:role/stacksets-exec-*'] },
+      `'identityAdminPrincipalArns' entry "arn:aws:iam::*:role/stacksets-exec-*" can match the same principal as the deployment principal pattern "arn:aws:iam::*:role/stacksets-exec-*": that would let whoever can deploy make an approved principal. Deploy rights are not import rights: give the pipeline and identity roles names no deployment pattern matches, or narrow 'deploymentPrincipalArns'`,
+    ],
+    [
+      'a malformed identity admin',
+      { ...base, identityAdminPrincipalArns: ['identity-pipeline'] },
+      `'identityAdminPrincipalArns' entries must be IAM role or user ARN patterns like 'arn:aws:iam::*:role/mlops-pipeline-*', got "identity-pipeline"`,
+    ],
+    [
+      'an approval tag key in the aws: namespace',
+      { ...base, approvalTagKey: 'aws:approved' },
+      `'approvalTagKey' must be a tag key: 1-128 letters, digits, spaces or '_.:/=+-@', not starting with 'aws:', got "aws:approved"`,
+    ],
+    [
+      'a use-side switch that is not a boolean',
+      { ...base, useSideGuardrail: 'no' },
+      `'useSideGuardrail' must be true or false, got "no"`,
+    ],
+    [
+      'a malformed protected trail name',
+      { ...base, protectedTrailNames: ['arn:aws:cloudtrail:us-east-1:111122223333:trail/x'] },
+      `'protectedTrailNames' entries must be CloudTrail trail names (3-128 letters, digits, '._-'), got "arn:aws:cloudtrail:us-east-1:111122223333:trail/x"`,
     ],
     [
       'a malformed service principal',
@@ -159,7 +228,12 @@ describe('guardrail options fail with a message naming the option, the value and
     const isToken = (v: unknown) => typeof v === 'string' && v.startsWith('${Token[');
     expect(
       checkGuardrailOptions(
-        { approvedPrincipalArns: [token], organizationId: token, approvedServiceRoleArns: [token] },
+        {
+          approvedPrincipalArns: [token],
+          organizationId: token,
+          approvedServiceRoleArns: [token],
+          jumpStartRegions: [token],
+        },
         isToken,
       ),
     ).toEqual([]);
@@ -172,6 +246,8 @@ describe('guardrail options fail with a message naming the option, the value and
         approvedServiceRoleArns: ['arn:aws:iam::*:role/Import*'],
         organizationId: 'o-a1b2c3d4e5',
         trustedAccountIds: ['444455556666'],
+        jumpStartRegions: ['us-east-1'],
+        identityAdminPrincipalArns: ['arn:aws:iam::*:role/identity-pipeline'],
       }),
     ).toEqual([]);
   });

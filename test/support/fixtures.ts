@@ -37,8 +37,12 @@ export function tamperRecord(file: string): Record<string, unknown> {
 
 /**
  * The EventBridge event that carries `detail` the way CloudTrail delivers it: `source` is `aws.`
- * plus the service part of `eventSource`, `detail-type` says API call or Insight.
+ * plus the service part of `eventSource` (CloudWatch's `monitoring.amazonaws.com` is `aws.cloudwatch`),
+ * `detail-type` says API call or Insight.
  */
+/** Where EventBridge's `source` differs from the service part of the CloudTrail event source. */
+const SOURCE_NAMES: Readonly<Record<string, string>> = { monitoring: 'cloudwatch' };
+
 export function envelope(detail: unknown, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const d = (detail ?? {}) as Record<string, unknown>;
   const eventSource = typeof d.eventSource === 'string' ? d.eventSource : 'bedrock.amazonaws.com';
@@ -47,7 +51,7 @@ export function envelope(detail: unknown, overrides: Record<string, unknown> = {
     version: '0',
     id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
     'detail-type': isInsight ? 'AWS Insight via CloudTrail' : 'AWS API Call via CloudTrail',
-    source: `aws.${eventSource.split('.')[0]}`,
+    source: `aws.${SOURCE_NAMES[eventSource.split('.')[0]] ?? eventSource.split('.')[0]}`,
     account: typeof d.recipientAccountId === 'string' ? d.recipientAccountId : '111122223333',
     time: typeof d.eventTime === 'string' ? d.eventTime : '2026-03-11T09:14:27Z',
     region: typeof d.awsRegion === 'string' ? d.awsRegion : 'us-east-1',

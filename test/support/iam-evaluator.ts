@@ -6,7 +6,8 @@
  *   sensitive, `*` and `?` wildcards, and `*` in the last segment spanning further colons;
  * - Condition: every operator block and every key must hold (AND), the values of one key are
  *   alternatives (OR); negated operators hold when the key is absent; `…IfExists` holds when the key is
- *   absent; `ForAnyValue:` compares each request value; `ArnLike` works like Resource matching.
+ *   absent; `ForAnyValue:` compares each request value; `ArnLike` works like Resource matching;
+ *   `Null` tests presence; condition key names match case-insensitively (tag keys included).
  * Any other operator throws, so a test cannot pass by ignoring a condition.
  */
 import type { PolicyStatementJson } from '../../lib/prevention';
@@ -80,6 +81,12 @@ function conditionHolds(
     anyValue = true;
     op = op.slice('ForAnyValue:'.length);
   }
+  if (op === 'Null') {
+    // Null: 'true' holds when the key is absent, 'false' when it is present.
+    if (ifExists || anyValue)
+      throw new Error(`condition operator ${operator} (key ${key}) is not supported by this evaluator`);
+    return policyValues.some((p) => (p === 'true') === (value === undefined));
+  }
   if (value === undefined) {
     if (ifExists) return true;
     if (anyValue) return false;
@@ -88,6 +95,7 @@ function conditionHolds(
   const requestValues = asList(value);
   const compare: Record<string, (p: string, v: string) => boolean> = {
     StringEquals: (p, v) => p === v,
+    StringEqualsIgnoreCase: (p, v) => p.toLowerCase() === v.toLowerCase(),
     StringLike: (p, v) => glob(p, v),
     ArnLike: (p, v) => arnLike(p, v),
     ArnEquals: (p, v) => p === v,
@@ -95,7 +103,11 @@ function conditionHolds(
   };
   const negated = op.replace('Not', '');
   const fn = compare[negated];
-  if (!fn || (op !== negated && !['StringNotEquals', 'StringNotLike', 'ArnNotLike', 'ArnNotEquals'].includes(op))) {
+  if (
+    !fn ||
+    (op !== negated &&
+      !['StringNotEquals', 'StringNotEqualsIgnoreCase', 'StringNotLike', 'ArnNotLike', 'ArnNotEquals'].includes(op))
+  ) {
     throw new Error(`condition operator ${operator} (key ${key}) is not supported by this evaluator`);
   }
   const matchesAny = (v: string) => policyValues.some((p) => fn(p, v));
@@ -104,11 +116,20 @@ function conditionHolds(
   return op === negated ? matchesAny(requestValues[0]) : !matchesAny(requestValues[0]);
 }
 
+/** Condition key names are not case-sensitive (`aws:ResourceTag/Key` and `aws:resourcetag/key` are one key). */
+function contextValue(r: IamRequest, key: string): ContextValue | undefined {
+  if (key in r.context) return r.context[key];
+  const lower = key.toLowerCase();
+  const found = Object.keys(r.context).find((k) => k.toLowerCase() === lower);
+  return found === undefined ? undefined : r.context[found];
+}
+
 function statementApplies(s: PolicyStatementJson, r: IamRequest): boolean {
   if (!actionMatches(s, r.action) || !resourceMatches(s, r.resource)) return false;
   for (const [operator, block] of Object.entries(s.Condition ?? {})) {
     for (const [key, values] of Object.entries(block)) {
-      if (!conditionHolds(operator, key, asList(values as string | readonly string[]), r.context[key])) return false;
+      if (!conditionHolds(operator, key, asList(values as string | readonly string[]), contextValue(r, key)))
+        return false;
     }
   }
   return true;

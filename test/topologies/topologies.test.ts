@@ -273,7 +273,7 @@ describe('landing zone', () => {
     const [scp] = resources(management, 'AWS::Organizations::Policy');
     const content = JSON.parse(scp.Properties.Content as string);
     expect(content.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(
-      expect.arrayContaining(['DenyLeavingTheOrganization', 'DenyModelImportUnlessApproved', 'DenyDetectorTampering']),
+      expect.arrayContaining(['DenyLeavingOrganization', 'DenyModelImportUnlessApproved', 'DenyDetectorTampering', 'DenyInvokingUnapprovedModels']),
     );
     expect(Buffer.byteLength(scp.Properties.Content as string)).toBeLessThanOrEqual(10_240);
     expect(resources(management, 'AWS::CloudFormation::StackSet')).toHaveLength(1);
