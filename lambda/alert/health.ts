@@ -3,13 +3,18 @@
 // once; the status is recorded only after its alert was delivered, so a failed delivery is retried.
 // A reading that fails (an organisation trail read from a member account may be denied) makes the
 // status "unknown": counted and logged, never taken for healthy or blind.
+// The same run lists the alert topic's subscriptions: a confirmed one that is gone (an e-mail's
+// unsubscribe link needs no credentials, so no SCP stops it) is alerted once.
 import { createHash } from 'node:crypto';
 
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { ListSubscriptionsByTopicCommand, type Subscription } from '@aws-sdk/client-sns';
 
 import {
+  judgeSubscriptions,
   judgeTrailHealth,
   trailHealthSubject,
+  unsubscribedSubject,
   type ReliedOnTrail,
   type TrailHealth,
   type TrailReadings,
@@ -18,7 +23,7 @@ import {
 import { alertAndDeliver, describeAlert, type PipelineDependencies } from './alerting';
 import type { DeliveryTargets } from './deliver';
 import { describeError } from './errors';
-import { readHealth, writeHealth } from './memory';
+import { readHealth, readSubscriptions, writeHealth, writeSubscriptions } from './memory';
 import { load } from './sdk';
 
 export interface HealthResult {
@@ -28,10 +33,106 @@ export interface HealthResult {
   readonly problems: readonly string[];
   /** What was alerted: the trail went blind, or recovered. */
   readonly alerted: 'blind' | 'recovered' | null;
+  /** The alert topic's subscriptions: confirmed now, and those found gone (alerted). */
+  readonly subscriptions: SubscriptionResult;
 }
 
-/** Reads the trail (DescribeTrails, GetTrailStatus, GetEventSelectors), judges it, alerts on a change. */
+export type SubscriptionResult =
+  | { readonly status: 'checked'; readonly confirmed: number; readonly removed: readonly string[] }
+  | { readonly status: 'unknown'; readonly reason: string };
+
+/**
+ * Reads the trail (DescribeTrails, GetTrailStatus, GetEventSelectors), judges it, alerts on a change;
+ * then the alert topic's subscriptions.
+ */
 export async function runHealthCheck(targets: DeliveryTargets, deps: PipelineDependencies): Promise<HealthResult> {
+  const trail = await checkTrail(targets, deps);
+  const subscriptions = await checkSubscriptions(targets, deps);
+  return { ...trail, subscriptions };
+}
+
+/** Lists the alert topic's subscriptions and alerts once about confirmed ones that are gone. */
+async function checkSubscriptions(targets: DeliveryTargets, deps: PipelineDependencies): Promise<SubscriptionResult> {
+  const topic = targets.topicArn;
+  const listed: Subscription[] = [];
+  try {
+    let next: string | undefined;
+    do {
+      const out = await deps.clients.sns.send(
+        new ListSubscriptionsByTopicCommand({ TopicArn: topic, NextToken: next }),
+        {
+          abortSignal: AbortSignal.timeout(deps.config.checkTimeoutMs),
+        },
+      );
+      listed.push(...(out.Subscriptions ?? []));
+      next = out.NextToken;
+    } while (next);
+  } catch (e) {
+    const reason = `ListSubscriptionsByTopic failed: ${describeError(e)}`;
+    deps.count('SubscriptionHealth_unknown');
+    deps.logger.warn('alert topic subscriptions unreadable', { topic, reason });
+    return { status: 'unknown', reason };
+  }
+  const dynamo = deps.clients.dynamoDb;
+  const table = deps.idempotencyTable;
+  const remembered =
+    dynamo && table ? await readSubscriptions(dynamo, table, topic, deps.config.checkTimeoutMs) : undefined;
+  const found = judgeSubscriptions(listed, remembered);
+  deps.logger.info('alert topic subscriptions', { topic, confirmed: found.confirmed.length, removed: found.removed });
+  if (found.removed.length > 0) {
+    deps.count('SubscriptionsRemoved', found.removed.length);
+    const time = new Date(deps.now()).toISOString();
+    const removedArns = found.removed.map((s) => s.arn).sort();
+    const eventID = `subscriptions-${createHash('sha256')
+      .update(`${topic}#${removedArns.join(',')}`)
+      .digest('hex')
+      .slice(0, 32)}`;
+    const record: Record<string, unknown> = {
+      eventVersion: '1.11',
+      eventSource: 'sns.amazonaws.com',
+      eventName: 'SubscriptionHealthCheck',
+      eventTime: time,
+      awsRegion: targets.region,
+      recipientAccountId: targets.account,
+      eventID,
+      userIdentity: { type: 'AWSService', invokedBy: 'the Bedrock supply-chain detector (hourly health check)' },
+      requestParameters: { topicArn: topic, removed: found.removed, confirmed: found.confirmed.length },
+    };
+    const alert = describeAlert(
+      record,
+      unsubscribedSubject({ topic, removed: found.removed, remaining: found.confirmed.length }),
+      { notes: [] },
+      { account: targets.account, region: targets.region, id: eventID },
+    );
+    // One key per set of removed subscriptions, so a retry finds the same one.
+    await alertAndDeliver(
+      alert,
+      undefined,
+      record,
+      {},
+      targets,
+      deps,
+      'live',
+      `subscriptions#${topic}#${removedArns.join(',')}`,
+    );
+  }
+  if (
+    dynamo &&
+    table &&
+    (remembered === undefined ||
+      found.removed.length > 0 ||
+      found.confirmed.length !== remembered.length ||
+      found.confirmed.some((c) => !remembered.some((r) => r.arn === c.arn)))
+  ) {
+    await writeSubscriptions(dynamo, table, topic, found.confirmed, deps.now(), deps.config.checkTimeoutMs);
+  }
+  return { status: 'checked', confirmed: found.confirmed.length, removed: found.removed.map((s) => s.arn) };
+}
+
+async function checkTrail(
+  targets: DeliveryTargets,
+  deps: PipelineDependencies,
+): Promise<Omit<HealthResult, 'subscriptions'>> {
   const trail = deps.config.trail;
   const cloudTrail = deps.clients.cloudTrail;
   const id = trail?.arn ?? trail?.name;

@@ -5,7 +5,7 @@
 // a failure is reported to the caller, which says so in the log and the alert, never drops the event.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
-import type { CreatedResource } from '../../lib/detection';
+import type { CreatedResource, RememberedSubscription } from '../../lib/detection';
 
 import { load } from './sdk';
 
@@ -154,6 +154,49 @@ export async function writeHealth(
         status: { S: status },
         since: { S: since },
         // Kept well past the hourly check: a lapse of the schedule must not forget a blind trail.
+        expiration: { N: epochSeconds(nowMs + 30 * 24 * HOUR_MS) },
+      },
+    }),
+    { abortSignal: AbortSignal.timeout(timeoutMs) },
+  );
+}
+
+/** The alert topic's confirmed subscriptions as the last health check saw them (undefined: never checked). */
+export async function readSubscriptions(
+  dynamo: DynamoDBClient,
+  table: string,
+  topic: string,
+  timeoutMs: number,
+): Promise<RememberedSubscription[] | undefined> {
+  const { GetItemCommand } = load.dynamoDb();
+  const out = await dynamo.send(
+    new GetItemCommand({ TableName: table, Key: { id: { S: `subscriptions#${topic}` } }, ConsistentRead: true }),
+    { abortSignal: AbortSignal.timeout(timeoutMs) },
+  );
+  const list = out.Item?.subscriptions?.L;
+  if (!list) return undefined;
+  return list.flatMap((v) => {
+    const m = v.M;
+    return m?.arn?.S ? [{ arn: m.arn.S, protocol: m.protocol?.S ?? 'unknown' }] : [];
+  });
+}
+
+/** Records the confirmed subscriptions, after the alert about any that are gone was delivered. */
+export async function writeSubscriptions(
+  dynamo: DynamoDBClient,
+  table: string,
+  topic: string,
+  subscriptions: readonly RememberedSubscription[],
+  nowMs: number,
+  timeoutMs: number,
+): Promise<void> {
+  const { PutItemCommand } = load.dynamoDb();
+  await dynamo.send(
+    new PutItemCommand({
+      TableName: table,
+      Item: {
+        id: { S: `subscriptions#${topic}` },
+        subscriptions: { L: subscriptions.map((s) => ({ M: { arn: { S: s.arn }, protocol: { S: s.protocol } } })) },
         expiration: { N: epochSeconds(nowMs + 30 * 24 * HOUR_MS) },
       },
     }),

@@ -43,6 +43,15 @@ export const BLIND_RESPONSE_STEPS: readonly string[] = [
   'Then sweep CloudTrail event history for watched calls made while the trail was impaired.',
 ];
 
+/** A confirmed subscription of the alert topic is gone (what no SCP can stop). */
+export const UNSUBSCRIBED_TRIAGE_STEPS: readonly string[] = [
+  "List the topic's subscriptions (aws sns list-subscriptions-by-topic) and find the Unsubscribe in CloudTrail event history: a click on an e-mail's unsubscribe link needs no credentials, so the caller may be anonymous.",
+  'Until the endpoint subscribes again, the alerts it received reach it only through the other destinations (Security Hub, chat, the SOAR bus).',
+];
+export const UNSUBSCRIBED_RESPONSE_STEPS: readonly string[] = [
+  'Subscribe the endpoint again and confirm it with AuthenticateOnUnsubscribe (aws sns confirm-subscription --authenticate-on-unsubscribe true), so only an authenticated call can cancel it.',
+];
+
 /** Optional signals: repeated failures, and a creation deleted soon after. */
 export const PROBING_TRIAGE_STEPS: readonly string[] = [
   'Look at the failed calls (errorCode and errorMessage in event history): denied by the guardrails, or malformed?',

@@ -74,3 +74,40 @@ export function writeManagementEvents(selectors: {
   );
   return ok ? undefined : 'its event selectors record no write management events (read-only or none)';
 }
+
+/** One subscription of the alert topic, as ListSubscriptionsByTopic lists it. */
+export interface SubscriptionReading {
+  /** The subscription's ARN; `PendingConfirmation` (or `Deleted`) while it is not confirmed. */
+  readonly SubscriptionArn?: string;
+  readonly Protocol?: string;
+  readonly Endpoint?: string;
+}
+
+/** A confirmed subscription, as the health memory keeps it. */
+export interface RememberedSubscription {
+  readonly arn: string;
+  readonly protocol: string;
+}
+
+export interface SubscriptionHealth {
+  /** The confirmed subscriptions now. */
+  readonly confirmed: readonly RememberedSubscription[];
+  /** The remembered confirmed subscriptions that are gone. */
+  readonly removed: readonly RememberedSubscription[];
+}
+
+/**
+ * Compares the topic's confirmed subscriptions with the ones the last check saw. A subscription that
+ * is gone is what no SCP can stop: the unsubscribe link in every e-mail needs no credentials. A first
+ * check (nothing remembered) finds nothing removed.
+ */
+export function judgeSubscriptions(
+  current: readonly SubscriptionReading[],
+  remembered: readonly RememberedSubscription[] | undefined,
+): SubscriptionHealth {
+  const confirmed = current
+    .filter((s) => typeof s.SubscriptionArn === 'string' && s.SubscriptionArn.startsWith('arn:'))
+    .map((s) => ({ arn: s.SubscriptionArn as string, protocol: s.Protocol ?? 'unknown' }));
+  const now = new Set(confirmed.map((s) => s.arn));
+  return { confirmed, removed: (remembered ?? []).filter((s) => !now.has(s.arn)) };
+}

@@ -14,6 +14,8 @@ import {
   PROBING_TRIAGE_STEPS,
   TAMPER_RISK_SCORE,
   TAMPER_SEVERITY,
+  UNSUBSCRIBED_RESPONSE_STEPS,
+  UNSUBSCRIBED_TRIAGE_STEPS,
 } from './guides';
 import type { AlertSeverity } from './severity';
 
@@ -89,6 +91,35 @@ export function trailHealthSubject(health: TrailHealthAlert): AlertSubject {
     riskScore: blind ? TAMPER_RISK_SCORE : 10,
     triage: BLIND_TRIAGE_STEPS,
     response: BLIND_RESPONSE_STEPS,
+    modelSourceFields: [],
+    newResourceFields: [],
+    targetFields: [],
+    showRequest: false,
+  };
+}
+
+/** What the subscription check found gone from the alert topic. */
+export interface UnsubscribedAlert {
+  readonly topic: string;
+  readonly removed: readonly { readonly arn: string; readonly protocol: string }[];
+  readonly remaining: number;
+}
+
+/** The subject of a "subscription gone" alert (tamper category). */
+export function unsubscribedSubject(found: UnsubscribedAlert): AlertSubject {
+  const what = found.removed.map((s) => `${s.protocol} ${s.arn}`).join('; ');
+  return {
+    category: 'detector-tampering',
+    eventName: 'SubscriptionHealthCheck',
+    eventSource: 'sns.amazonaws.com',
+    profile: 'tamper',
+    title: `Bedrock supply-chain alerts lost ${found.removed.length === 1 ? 'a subscriber' : `${found.removed.length} subscribers`}: ${found.topic}`,
+    summary: `The hourly health check found ${found.removed.length} confirmed subscription${found.removed.length === 1 ? '' : 's'} of the alert topic gone (${what}); ${found.remaining} confirmed remain${found.remaining === 1 ? 's' : ''}. No SCP can stop an unsubscribe from an e-mail's link.`,
+    mitre: TAMPER_MITRE_ATTACK,
+    severity: TAMPER_SEVERITY,
+    riskScore: TAMPER_RISK_SCORE,
+    triage: UNSUBSCRIBED_TRIAGE_STEPS,
+    response: UNSUBSCRIBED_RESPONSE_STEPS,
     modelSourceFields: [],
     newResourceFields: [],
     targetFields: [],

@@ -283,6 +283,14 @@ function grantFunctionActions(fn: nodejs.NodejsFunction, role: iam.Role, parts: 
     fn.addToRolePolicy(
       new iam.PolicyStatement({ sid: 'DescribeTrails', actions: ['cloudtrail:DescribeTrails'], resources: ['*'] }),
     );
+    // The same hourly check lists the alert topic's subscriptions (an unsubscribe no SCP can stop).
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'AlertSubscriptions',
+        actions: ['sns:ListSubscriptionsByTopic'],
+        resources: [parts.alertTopic.topicArn],
+      }),
+    );
     acknowledgements.push({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:

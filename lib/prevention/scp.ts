@@ -196,7 +196,8 @@ export class SupplyChainScp extends Construct {
    */
   private warnWhenDetectorsUncovered(props: SupplyChainScpProps): void {
     if (Token.isUnresolved(props.targetIds)) return;
-    const targets = new Set([...props.targetIds, ...(props.detectorParentIds ?? [])]);
+    const targets = new Set(props.targetIds);
+    const underATarget = (props.detectorParentIds ?? []).some((p) => targets.has(p));
     const own = Stack.of(this).account;
     Aspects.of(this).add({
       visit: (node) => {
@@ -205,7 +206,8 @@ export class SupplyChainScp extends Construct {
           if (Token.isUnresolved(d.account)) continue;
           const sameAccount = !Token.isUnresolved(own) && d.account === own;
           // A root covers every account but the management account, which may be this one.
-          if (targets.has(d.account) || (!sameAccount && [...targets].some((t) => t.startsWith('r-')))) continue;
+          if (targets.has(d.account)) continue;
+          if (!sameAccount && (underATarget || [...targets].some((t) => t.startsWith('r-')))) continue;
           Annotations.of(this).addWarningV2(
             SupplyChainScp.DETECTOR_NOT_COVERED,
             sameAccount

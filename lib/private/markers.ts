@@ -33,8 +33,6 @@ export function detectorsFor(scope: IConstruct, prefix: string): FoundDetector[]
   const only = ONLY.get(scope);
   const found = only
     ? [only]
-    : scope.node.root.node
-        .findAll()
-        .filter((c) => (c as unknown as Record<symbol, unknown>)[DETECTOR] === prefix);
+    : scope.node.root.node.findAll().filter((c) => (c as unknown as Record<symbol, unknown>)[DETECTOR] === prefix);
   return found.map((c) => ({ path: c.node.path, account: Stack.of(c).account }));
 }

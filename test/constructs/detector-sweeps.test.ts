@@ -38,6 +38,19 @@ describe('detector sweeps with defaults', () => {
   });
 });
 
+describe('the hourly health check', () => {
+  test("reads the trail and lists the alert topic's subscriptions (on that topic only); off, neither", () => {
+    const on = functionStatements(synth().template);
+    expect(on.find((s) => s.Sid === 'AlertSubscriptions')).toMatchObject({
+      Action: 'sns:ListSubscriptionsByTopic',
+      Resource: { Ref: expect.stringMatching(/^DetectorAlertTopic/) },
+    });
+    const off = functionStatements(synth({ healthCheck: false }).template);
+    expect(off.find((s) => s.Sid === 'AlertSubscriptions')).toBeUndefined();
+    expect(off.find((s) => s.Sid === 'TrailHealth')).toBeUndefined();
+  });
+});
+
 describe('turning things off', () => {
   test('no enrichment, no sweeps: no LookupEvents permission, no schedule, no backfill', () => {
     const { template } = synth({ enrichment: false, reconciliation: false, backfill: false, healthCheck: false });

@@ -1,9 +1,18 @@
+import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 
-import { SupplyChainGuard, SupplyChainGuardrailPolicy, SupplyChainScp, GuardrailPolicyUsage } from '../../lib';
+import {
+  DetectionProfile,
+  DetectorTrail,
+  SupplyChainDetector,
+  SupplyChainGuard,
+  SupplyChainGuardrailPolicy,
+  SupplyChainScp,
+  GuardrailPolicyUsage,
+} from '../../lib';
 import { utf8Bytes } from '../../lib/contracts';
-import { testStack } from '../support/app';
+import { testApp, testStack } from '../support/app';
 import { evaluate } from '../support/iam-evaluator';
 
 const APPROVED = ['arn:aws:iam::*:role/mlops-pipeline-*'];
@@ -148,5 +157,177 @@ describe('SupplyChainGuard', () => {
     const { stack } = testStack();
     new SupplyChainGuard(stack, 'Guard', { approvedPrincipalArns: APPROVED, iamGuardrail: false });
     Template.fromStack(stack).resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+  });
+});
+
+describe('sizes, splits and where the guardrails bind', () => {
+  const EVERYTHING = {
+    approvedPrincipalArns: APPROVED,
+    profile: DetectionProfile.EXTENDED,
+    approvedServiceRoleArns: ['arn:aws:iam::*:role/BedrockModelImport*'],
+    organizationId: 'o-a1b2c3d4e5',
+    identityAdminPrincipalArns: ['arn:aws:iam::*:role/identity-pipeline'],
+    denyPassRoleToModelServices: true,
+    denyModelSharing: true,
+    denyLeavingOrganization: true,
+    approvedRegions: ['us-east-1', 'eu-west-1'],
+    protectMarketplaceEndpoints: true,
+  };
+
+  test('an IAM deny policy too big for 6,144 characters is split, and attachTo() attaches every part', () => {
+    const { stack } = testStack({ env: true });
+    const policy = new SupplyChainGuardrailPolicy(stack, 'Guardrail', EVERYTHING);
+    const group = new iam.Group(stack, 'Group');
+    policy.attachTo(group);
+    const template = Template.fromStack(stack);
+    const parts = Object.values(template.findResources('AWS::IAM::ManagedPolicy'));
+    expect(parts.length).toBe(2);
+    expect(policy.managedPolicies).toHaveLength(2);
+    const sids = parts.flatMap((p) => p.Properties.PolicyDocument.Statement.map((s: { Sid: string }) => s.Sid));
+    expect(sids.sort()).toEqual(
+      policy
+        .statements()
+        .map((s: { Sid: string }) => s.Sid)
+        .sort(),
+    );
+    for (const p of parts) expect(JSON.stringify(p.Properties.PolicyDocument).length).toBeLessThanOrEqual(6144);
+    const [g] = Object.values(template.findResources('AWS::IAM::Group'));
+    expect(g.Properties.ManagedPolicyArns).toHaveLength(2);
+  });
+
+  test('a permissions boundary is one policy: too many statements fail with what to do', () => {
+    const { stack } = testStack({ env: true });
+    expect(
+      () =>
+        new SupplyChainGuardrailPolicy(stack, 'Boundary', {
+          ...EVERYTHING,
+          usage: GuardrailPolicyUsage.PERMISSIONS_BOUNDARY,
+        }),
+    ).toThrow(
+      "a permissions boundary is one policy, and the guardrail statements need 2 policies of at most 6144 characters: use 'usage: DENY_POLICY' (split across policies), or turn optional guardrails off",
+    );
+  });
+
+  test('the default statements fit one permissions boundary', () => {
+    const { stack } = testStack({ env: true });
+    new SupplyChainGuardrailPolicy(stack, 'Boundary', {
+      approvedPrincipalArns: APPROVED,
+      usage: GuardrailPolicyUsage.PERMISSIONS_BOUNDARY,
+    });
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::ManagedPolicy', 1);
+  });
+
+  test('approveImporter() past the size IAM allows fails at synth with what to do', () => {
+    const { stack } = testStack({ env: true });
+    const policy = new SupplyChainGuardrailPolicy(stack, 'Guardrail', {
+      approvedPrincipalArns: APPROVED,
+      usage: GuardrailPolicyUsage.PERMISSIONS_BOUNDARY,
+    });
+    for (let i = 0; i < 12; i++) {
+      policy.approveImporter(
+        iam.Role.fromRoleArn(stack, `R${i}`, `arn:aws:iam::123456789012:role/mlops-pipeline-team-${i}-importer`),
+      );
+    }
+    expect(() => Template.fromStack(stack)).toThrow(
+      /needs about \d+ characters, more than the 6144 IAM allows: give the principals in 'approvedPrincipalArns' rather than approveImporter\(\)/,
+    );
+  });
+
+  test("the JumpStart exemption names the stack's region's buckets exactly", () => {
+    const { stack } = testStack({ env: true });
+    const scp = new SupplyChainScp(stack, 'Scp', {
+      targetIds: ['ou-ab12-abcdefgh'],
+      approvedPrincipalArns: APPROVED,
+      approvedServiceRoleArns: ['arn:aws:iam::*:role/BedrockModelImport*'],
+      organizationId: 'o-a1b2c3d4e5',
+    });
+    const perimeter = (scp.statements as { Sid: string; NotResource: string[] }[]).find(
+      (s) => s.Sid === 'DenyModelArtifactReadsOutsideOrganization',
+    )!;
+    expect(perimeter.NotResource).toEqual([
+      'arn:aws:s3:::jumpstart-cache-prod-us-east-1',
+      'arn:aws:s3:::jumpstart-cache-prod-us-east-1/*',
+      'arn:aws:s3:::jumpstart-private-cache-prod-us-east-1',
+      'arn:aws:s3:::jumpstart-private-cache-prod-us-east-1/*',
+    ]);
+  });
+
+  test('an environment-agnostic stack with the S3 perimeter must name the JumpStart regions', () => {
+    const { stack } = testStack();
+    expect(
+      () =>
+        new SupplyChainScp(stack, 'Scp', {
+          targetIds: ['ou-ab12-abcdefgh'],
+          approvedPrincipalArns: APPROVED,
+          approvedServiceRoleArns: ['arn:aws:iam::*:role/BedrockModelImport*'],
+          organizationId: 'o-a1b2c3d4e5',
+        }),
+    ).toThrow(/'jumpStartRegions' must name the regions/);
+  });
+
+  test('a detector in an account no SCP target covers is warned about; one under a target is not', () => {
+    const app = testApp();
+    const security = new Stack(app, 'Security', { env: { account: '222222222222', region: 'us-east-1' } });
+    new SupplyChainDetector(security, 'Detector', { approvals: { principalArns: APPROVED } });
+    const management = new Stack(app, 'Management', { env: { account: '111111111111', region: 'us-east-1' } });
+    new SupplyChainScp(management, 'Uncovered', {
+      targetIds: ['ou-ab12-11111111'],
+      approvedPrincipalArns: APPROVED,
+      policyName: 'uncovered',
+    });
+    new SupplyChainScp(management, 'ByAccount', {
+      targetIds: ['ou-ab12-11111111', '222222222222'],
+      approvedPrincipalArns: APPROVED,
+      policyName: 'by-account',
+    });
+    new SupplyChainScp(management, 'ByParent', {
+      targetIds: ['ou-ab12-22222222'],
+      detectorParentIds: ['ou-ab12-22222222'],
+      approvedPrincipalArns: APPROVED,
+      policyName: 'by-parent',
+    });
+    const warnings = Annotations.fromStack(management).findWarning(
+      '*',
+      Match.stringLikeRegexp('no target of this SCP covers'),
+    );
+    expect(warnings.map((w) => w.id)).toEqual(['/Management/Uncovered']);
+    expect(String(warnings[0].entry.data)).toContain('account 222222222222');
+  });
+
+  test('the umbrella in the account that creates its SCP is warned about (it may be the management account)', () => {
+    const { stack } = testStack({ env: true });
+    new SupplyChainGuard(stack, 'Guard', { approvedPrincipalArns: APPROVED, scpTargetIds: ['r-ab12'] });
+    Annotations.fromStack(stack).hasWarning('/TestStack/Guard/Scp', Match.stringLikeRegexp('no SCP ever binds it'));
+  });
+
+  test('the umbrella protects the trail it relies on by name (an existing or organisation trail)', () => {
+    const { stack } = testStack({ env: true });
+    const guard = new SupplyChainGuard(stack, 'Guard', {
+      approvedPrincipalArns: APPROVED,
+      scpTargetIds: ['ou-ab12-abcdefgh'],
+      trail: DetectorTrail.organizationTrail('aws-controltower-BaselineCloudTrail'),
+    });
+    const tamper = (guard.scp!.statements as { Sid: string; Resource: string[] }[]).find(
+      (s) => s.Sid === 'DenyDetectorTampering',
+    )!;
+    expect(tamper.Resource).toEqual(
+      expect.arrayContaining([
+        'arn:aws:cloudtrail:*:*:trail/bedrock-supply-chain-trail',
+        'arn:aws:cloudtrail:*:*:trail/aws-controltower-BaselineCloudTrail',
+      ]),
+    );
+  });
+
+  test('a split beyond maxPoliciesPerTarget fails at synth with both props named', () => {
+    const { stack } = testStack({ env: true });
+    expect(
+      () =>
+        new SupplyChainGuard(stack, 'Guard', {
+          ...EVERYTHING,
+          scpTargetIds: ['ou-ab12-abcdefgh'],
+          scpSizeBudgetBytes: 2700,
+          scpMaxPoliciesPerTarget: 3,
+        }),
+    ).toThrow(/more than 'scpMaxPoliciesPerTarget' = 3 attachment slots per target: raise 'scpSizeBudgetBytes'/);
   });
 });

@@ -55,6 +55,7 @@ beforeEach(() => {
   aws.history.length = 0;
   aws.trails.length = 0;
   aws.marketplaceEndpoints.length = 0;
+  aws.subscriptions.clear();
   aws.enabledRegions.splice(0, aws.enabledRegions.length, 'us-east-1', 'us-west-2', 'eu-west-1');
   telemetry = captureTelemetry();
 });
@@ -527,5 +528,64 @@ describe('the bundled function where the runtime lacks an optional SDK client', 
       process.env = saved;
       bundle.remove();
     }
+  });
+});
+
+describe("the alert topic's subscriptions (what no SCP can stop)", () => {
+  const health = { bedrockSupplyChainSweep: { kind: 'health', lookbackMinutes: 60 } };
+  const sub = (n: number, protocol = 'email') => ({
+    SubscriptionArn: `${TOPIC}:0b6941c3-f04d-4d3e-a66d-00000000000${n}`,
+    Protocol: protocol,
+    Endpoint: `secops-${n}@example.com`,
+  });
+
+  test('a confirmed subscription that disappears is alerted once; pending ones are not counted; pages are followed', async () => {
+    aws.subscriptions.set(TOPIC, [sub(1), sub(2), { ...sub(3), SubscriptionArn: 'PendingConfirmation' }]);
+    let now = Date.parse('2026-03-01T10:00:00Z');
+    const handler = handlerWith({}, () => now);
+    // First check: remembered as two confirmed subscriptions, nothing alerted.
+    await expect(handler(health)).resolves.toMatchObject({
+      subscriptions: { status: 'checked', confirmed: 2, removed: [] },
+    });
+    expect(of('sns', 'ListSubscriptionsByTopic').map((r) => r.params.NextToken ?? null)).toEqual([null, '2']);
+    expect(alerts()).toHaveLength(0);
+
+    // Someone clicks the unsubscribe link of one e-mail.
+    aws.subscriptions.set(TOPIC, [sub(2), { ...sub(3), SubscriptionArn: 'PendingConfirmation' }]);
+    now += 3_600_000;
+    await expect(handler(health)).resolves.toMatchObject({
+      subscriptions: { status: 'checked', confirmed: 1, removed: [sub(1).SubscriptionArn] },
+    });
+    expect(alerts()).toHaveLength(1);
+    expect(alerts()[0]).toMatchObject({
+      category: 'detector-tampering',
+      severity: 'HIGH',
+      title: `Bedrock supply-chain alerts lost a subscriber: ${TOPIC}`,
+    });
+    expect(alerts()[0].summary).toContain(`email ${sub(1).SubscriptionArn}`);
+    expect(JSON.stringify(alerts()[0])).toContain('AuthenticateOnUnsubscribe');
+    expect(telemetry.counts()).toMatchObject({ SubscriptionsRemoved: 1 });
+
+    // The next hour: nothing new is gone, nothing alerted.
+    now += 3_600_000;
+    await expect(handler(health)).resolves.toMatchObject({
+      subscriptions: { status: 'checked', confirmed: 1, removed: [] },
+    });
+    expect(alerts()).toHaveLength(1);
+  });
+
+  test('an unreadable subscription list is unknown (counted, memory kept); what is gone is found at the next readable check', async () => {
+    aws.subscriptions.set(TOPIC, [sub(1)]);
+    const handler = handlerWith();
+    await handler(health);
+    aws.subscriptions.set(TOPIC, []);
+    aws.failNext('sns', 1, 'throttle'); // the listing
+    await expect(handler(health)).resolves.toMatchObject({ subscriptions: { status: 'unknown' } });
+    expect(telemetry.counts()).toMatchObject({ SubscriptionHealth_unknown: 1 });
+    aws.reset();
+    await expect(handler(health)).resolves.toMatchObject({
+      subscriptions: { status: 'checked', confirmed: 0, removed: [sub(1).SubscriptionArn] },
+    });
+    expect(alerts()).toHaveLength(1);
   });
 });

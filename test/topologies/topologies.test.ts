@@ -22,7 +22,9 @@ import {
   resolveWatchedCalls,
   type WatchedCallOptions,
 } from '../../lib/detection';
+import type { PolicyStatementJson } from '../../lib/prevention/policy-document';
 import { CDK_JSON_CONTEXT } from '../support/app';
+import { evaluate, type IamRequest } from '../support/iam-evaluator';
 
 const ROOT = path.join(__dirname, '..', '..');
 const NAMES = detectorNames();
@@ -273,9 +275,177 @@ describe('landing zone', () => {
     const [scp] = resources(management, 'AWS::Organizations::Policy');
     const content = JSON.parse(scp.Properties.Content as string);
     expect(content.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(
-      expect.arrayContaining(['DenyLeavingOrganization', 'DenyModelImportUnlessApproved', 'DenyDetectorTampering', 'DenyInvokingUnapprovedModels']),
+      expect.arrayContaining([
+        'DenyLeavingOrganization',
+        'DenyModelImportUnlessApproved',
+        'DenyDetectorTampering',
+        'DenyInvokingUnapprovedModels',
+      ]),
     );
     expect(Buffer.byteLength(scp.Properties.Content as string)).toBeLessThanOrEqual(10_240);
     expect(resources(management, 'AWS::CloudFormation::StackSet')).toHaveLength(1);
+  });
+});
+
+describe("every topology's synthesized guardrails, evaluated (deploy rights never yield import rights)", () => {
+  const ACCOUNT = '444444444444';
+  const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+  const CFN = role('cdk-hnb659fds-cfn-exec-role-444444444444-us-east-1');
+  const OTHER = role('data-scientist');
+  const IMPORT_ROLE = role('BedrockModelImportRole');
+  const TAG = 'bedrock-supply-chain:approved';
+  const req = (
+    principal: string,
+    action: string,
+    resource: string,
+    context: Record<string, string | string[]> = {},
+  ) => ({
+    action,
+    resource,
+    // Every real request carries its region (the approved-regions guardrail reads it).
+    context: { 'aws:PrincipalArn': principal, 'aws:RequestedRegion': 'us-east-1', ...context },
+  });
+  const imported = `arn:aws:bedrock:us-east-1:${ACCOUNT}:imported-model/abc123def456`;
+  const CORE: [string, IamRequest, boolean][] = [
+    ['the deployment role imports a model', req(CFN, 'bedrock:CreateModelImportJob', '*'), false],
+    ['the deployment role creates mlops-pipeline-evil', req(CFN, 'iam:CreateRole', role('mlops-pipeline-evil')), false],
+    [
+      'the deployment role re-trusts an approved role',
+      req(CFN, 'iam:UpdateAssumeRolePolicy', role('mlops-pipeline-prod')),
+      false,
+    ],
+    [
+      'the deployment role tags a model approved',
+      req(CFN, 'bedrock:TagResource', imported, { 'aws:TagKeys': [TAG], [`aws:RequestTag/${TAG}`]: 'true' }),
+      false,
+    ],
+    [
+      'the deployment role updates the alert function',
+      req(CFN, 'lambda:UpdateFunctionCode', `arn:aws:lambda:us-east-1:${ACCOUNT}:function:bedrock-supply-chain-alert`),
+      true,
+    ],
+    ['an application invokes an untagged imported model', req(OTHER, 'bedrock:InvokeModel', imported), false],
+    [
+      'an application invokes an approved imported model',
+      req(OTHER, 'bedrock:InvokeModel', imported, { [`aws:ResourceTag/${TAG}`]: 'true' }),
+      true,
+    ],
+    [
+      'an application invokes a foundation model through cross-region inference',
+      req(
+        OTHER,
+        'bedrock:InvokeModel',
+        'arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0',
+        {
+          'aws:RequestedRegion': 'eu-west-1',
+          'bedrock:InferenceProfileArn': `arn:aws:bedrock:us-east-1:${ACCOUNT}:inference-profile/us.anthropic.claude-3-5-sonnet-20240620-v1:0`,
+        },
+      ),
+      true,
+    ],
+    [
+      'another role sets a filter policy on an alert subscription',
+      req(OTHER, 'sns:SetSubscriptionAttributes', `arn:aws:sns:us-east-1:${ACCOUNT}:bedrock-supply-chain-alerts`),
+      false,
+    ],
+    [
+      'another role deletes the chat topic',
+      req(OTHER, 'sns:DeleteTopic', `arn:aws:sns:us-east-1:${ACCOUNT}:bedrock-supply-chain-chat`),
+      false,
+    ],
+    [
+      'another role writes the idempotency table',
+      req(OTHER, 'dynamodb:PutItem', `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/bedrock-supply-chain-idempotency`),
+      false,
+    ],
+    [
+      'another role deletes the organisation bus',
+      req(OTHER, 'events:DeleteEventBus', `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/bedrock-supply-chain-org-bus`),
+      false,
+    ],
+  ];
+  const LANDING_ZONE: [string, IamRequest, boolean][] = [
+    [
+      'another role stops the Control Tower trail',
+      req(
+        OTHER,
+        'cloudtrail:StopLogging',
+        `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/aws-controltower-BaselineCloudTrail`,
+      ),
+      false,
+    ],
+    [
+      'the import role reads a squatted JumpStart-shaped bucket',
+      req(IMPORT_ROLE, 's3:GetObject', 'arn:aws:s3:::jumpstart-cache-prod-evil/model.tar.gz', {
+        'aws:ResourceAccount': '999999999999',
+      }),
+      false,
+    ],
+    [
+      'the import role reads the JumpStart cache of a watched region',
+      req(IMPORT_ROLE, 's3:GetObject', 'arn:aws:s3:::jumpstart-cache-prod-eu-west-1/model.tar.gz', {
+        'aws:ResourceAccount': '999999999999',
+      }),
+      true,
+    ],
+    ['an account leaves the organisation', req(OTHER, 'organizations:LeaveOrganization', '*'), false],
+    [
+      'another role shares a custom model through RAM',
+      req(OTHER, 'ram:CreateResourceShare', '*', { 'ram:RequestedResourceType': 'bedrock:CustomModel' }),
+      false,
+    ],
+    [
+      'an approved pipeline imports in an unwatched region',
+      req(role('mlops-pipeline-prod'), 'bedrock:CreateModelImportJob', '*', { 'aws:RequestedRegion': 'ap-south-1' }),
+      false,
+    ],
+    [
+      'an approved pipeline imports in a watched region',
+      req(role('mlops-pipeline-prod'), 'bedrock:CreateModelImportJob', '*', { 'aws:RequestedRegion': 'eu-west-1' }),
+      true,
+    ],
+    [
+      'another role passes a role to Bedrock (broad PassRole deny on)',
+      req(OTHER, 'iam:PassRole', role('AgentRole'), { 'iam:PassedToService': 'bedrock.amazonaws.com' }),
+      false,
+    ],
+    [
+      'another role swaps the container behind a Bedrock endpoint',
+      req(OTHER, 'sagemaker:UpdateEndpoint', `arn:aws:sagemaker:us-east-1:${ACCOUNT}:endpoint/e`, {
+        'aws:ResourceTag/sagemaker-sdk:bedrock': 'compatible',
+      }),
+      false,
+    ],
+  ];
+
+  /** The guardrail statements of a topology: its SCPs, else its IAM guardrail policies. */
+  function guardrails(name: Topology): PolicyStatementJson[] {
+    const all = Object.values(results[name].templates);
+    const scps = all.flatMap((x) => resources(x, 'AWS::Organizations::Policy'));
+    if (scps.length > 0) return scps.flatMap((p) => JSON.parse(p.Properties.Content as string).Statement);
+    return all
+      .flatMap((x) => resources(x, 'AWS::IAM::ManagedPolicy'))
+      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: PolicyStatementJson[] }).Statement);
+  }
+
+  test.each(['singleAccount', 'organization', 'landingZone'] as const)('%s: the core requests', (name) => {
+    const statements = guardrails(name);
+    expect(statements.length).toBeGreaterThan(5);
+    for (const [what, request, allowed] of CORE)
+      expect([what, evaluate(statements, request).allowed]).toEqual([what, allowed]);
+  });
+
+  test('landing zone: every guardrail feature is on', () => {
+    const statements = guardrails('landingZone');
+    for (const [what, request, allowed] of LANDING_ZONE)
+      expect([what, evaluate(statements, request).allowed]).toEqual([what, allowed]);
+  });
+
+  test('organisation: the SCP covers the security account that holds the detector', () => {
+    const [scp] = resources(
+      results.organization.templates['BedrockSupplyChain-Management'],
+      'AWS::Organizations::Policy',
+    );
+    expect(scp.Properties.TargetIds).toContain('222222222222');
   });
 });

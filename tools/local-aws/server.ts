@@ -82,6 +82,8 @@ export interface LocalAws {
   readonly enabledRegions: string[];
   /** The marketplace model endpoints Bedrock ListMarketplaceModelEndpoints answers (SageMaker endpoint ARNs). */
   readonly marketplaceEndpoints: string[];
+  /** The subscriptions SNS ListSubscriptionsByTopic answers, by topic ARN (paged two at a time). */
+  readonly subscriptions: Map<string, { SubscriptionArn: string; Protocol: string; Endpoint: string }[]>;
   /** Answer the next `count` requests to `service` with a fault. */
   failNext(service: Service, count: number, kind?: FaultKind): void;
   /** Fail this share of requests to `service` (deterministic for a given seed). */
@@ -106,6 +108,7 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
   const trails: StoredTrail[] = [];
   const enabledRegions: string[] = ['us-east-1', 'us-west-2', 'eu-west-1'];
   const marketplaceEndpoints: string[] = [];
+  const subscriptions = new Map<string, { SubscriptionArn: string; Protocol: string; Endpoint: string }[]>();
   const nextFaults = new Map<Service, { count: number; kind: FaultKind }>();
   const shares = new Map<Service, { share: number; kinds: readonly FaultKind[]; state: number }>();
   let rejections = 0;
@@ -177,6 +180,10 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
         params = {};
       }
       if (service === 'sns' && typeof params.Action === 'string') operation = params.Action;
+      const amzTarget = req.headers['x-amz-target'];
+      if (service === 'sns' && typeof amzTarget === 'string' && amzTarget.includes('.')) {
+        operation = amzTarget.split('.').pop()!;
+      }
       const fault = pickFault(service);
       requests.push({
         service,
@@ -229,6 +236,31 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
     const id = ++counter;
     switch (service) {
       case 'sns': {
+        if (operation === 'ListSubscriptionsByTopic') {
+          const all = subscriptions.get(String(p.TopicArn)) ?? [];
+          const start = Number(p.NextToken ?? 0);
+          const page = all.slice(start, start + 2);
+          const next = start + 2 < all.length ? String(start + 2) : undefined;
+          const list = page.map((x) => ({ ...x, Owner: '111122223333', TopicArn: String(p.TopicArn) }));
+          if (isJson) {
+            res
+              .writeHead(200, JSON10)
+              .end(JSON.stringify({ Subscriptions: list, ...(next ? { NextToken: next } : {}) }));
+          } else {
+            const members = list
+              .map(
+                (x) =>
+                  `<member><TopicArn>${x.TopicArn}</TopicArn><Protocol>${x.Protocol}</Protocol><SubscriptionArn>${x.SubscriptionArn}</SubscriptionArn><Owner>${x.Owner}</Owner><Endpoint>${x.Endpoint}</Endpoint></member>`,
+              )
+              .join('');
+            res
+              .writeHead(200, XML)
+              .end(
+                `<ListSubscriptionsByTopicResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><ListSubscriptionsByTopicResult><Subscriptions>${members}</Subscriptions>${next ? `<NextToken>${next}</NextToken>` : ''}</ListSubscriptionsByTopicResult><ResponseMetadata><RequestId>req-${id}</RequestId></ResponseMetadata></ListSubscriptionsByTopicResponse>`,
+              );
+          }
+          return;
+        }
         const messageId = `00000000-0000-4000-8000-${String(id).padStart(12, '0')}`;
         if (isJson) {
           res.writeHead(200, JSON10).end(JSON.stringify({ MessageId: messageId }));
@@ -501,6 +533,7 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
     trails,
     enabledRegions,
     marketplaceEndpoints,
+    subscriptions,
     failNext(service, count, kind = 'error') {
       nextFaults.set(service, { count, kind });
     },
