@@ -1,4 +1,4 @@
-import { Lazy, Token, Validations } from 'aws-cdk-lib';
+import { Aspects, Lazy, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
@@ -55,13 +55,10 @@ function estimatedChars(document: object): number {
   return text.length + tokens.reduce((n, t) => n + Math.max(0, TOKEN_CHARS - t.length), 0);
 }
 
-/**
- * The statements' Sids, packed into as few policies as fit IAM's quota. Principals given in the props
- * are counted; those approveImporter() adds later are checked at synth.
- */
+/** The statements' Sids, packed into as few policies as fit IAM's quota (tokens at their estimated size). */
 function assignPolicyParts(statements: readonly PolicyStatementJson[], reserved: number): string[][] {
   const budget = IAM_MANAGED_POLICY_MAX_CHARS - reserved;
-  return packStatements(statements, budget).map((part) => part.map((st) => st.Sid!));
+  return packStatements(statements, budget, (st) => estimatedChars(st)).map((part) => part.map((st) => st.Sid!));
 }
 
 /** Props of `SupplyChainGuardrailPolicy`. */
@@ -103,6 +100,11 @@ export class SupplyChainGuardrailPolicy extends Construct {
   private readonly approved: string[];
   private attachments = 0;
   private readonly options: SupplyChainGuardrailPolicyProps;
+  private readonly usage: GuardrailPolicyUsage;
+  /** The Sids each policy holds. */
+  private parts: string[][];
+  private readonly resources: iam.CfnManagedPolicy[] = [];
+  private readonly attached: (iam.IRole | iam.IUser | iam.IGroup)[] = [];
 
   /**
    * @param scope the construct this one is created in
@@ -141,51 +143,38 @@ export class SupplyChainGuardrailPolicy extends Construct {
     });
 
     // The statements are rendered at synth, after every approveImporter() call. Which statements go
-    // into which policy is decided now, from the principals known now (the Sids do not depend on who
-    // is approved); the sizes are checked again at synth, with every principal in.
-    let parts: string[][] = [];
+    // into which policy is decided now from the principals known now, and again once the app is built
+    // (an aspect): principals approveImporter() added may need another policy, which is then created
+    // and attached wherever attachTo() attached the others. Sizes are checked at synth.
+    this.usage = usage;
     try {
-      parts = assignPolicyParts(
-        buildGuardrailStatements({
-          ...withConstructDefaults(this, props),
-          approvedPrincipalArns: this.approved.length ? this.approved : [PLACEHOLDER_PRINCIPAL],
-        }),
-        usage === GuardrailPolicyUsage.PERMISSIONS_BOUNDARY ? BOUNDARY_ALLOW.length : 0,
-      );
+      this.parts = assignPolicyParts(this.currentStatements(), this.reserved());
     } catch (e) {
       // A watch option the catalogue refuses (an unknown profile, a malformed event name).
       if (e instanceof DetectionConfigError) assertValid(e.message);
       throw e;
     }
-    if (usage === GuardrailPolicyUsage.PERMISSIONS_BOUNDARY && parts.length > 1) {
+    if (usage === GuardrailPolicyUsage.PERMISSIONS_BOUNDARY && this.parts.length > 1) {
       assertValid(
-        `a permissions boundary is one policy, and the guardrail statements need ${parts.length} policies of at most ${IAM_MANAGED_POLICY_MAX_CHARS} characters: use 'usage: DENY_POLICY' (split across policies), or turn optional guardrails off`,
+        `a permissions boundary is one policy, and the guardrail statements need ${this.parts.length} policies of at most ${IAM_MANAGED_POLICY_MAX_CHARS} characters: use 'usage: DENY_POLICY' (split across policies), or turn optional guardrails off`,
       );
     }
-    // (The L1 resource, because the L2 ManagedPolicy rejects a document that is empty at construction.)
-    const resources = parts.map((sids, i) => {
-      const resource = new iam.CfnManagedPolicy(this, i === 0 ? 'Resource' : `Resource${i + 1}`, {
-        managedPolicyName:
-          props.managedPolicyName === undefined || parts.length === 1
-            ? props.managedPolicyName
-            : `${props.managedPolicyName}-${i + 1}`,
-        description: `Bedrock model supply-chain guardrails (${usage === GuardrailPolicyUsage.DENY_POLICY ? 'deny-only; attach to principals' : 'permissions boundary'})${parts.length > 1 ? `, part ${i + 1} of ${parts.length}` : ''}`,
-        policyDocument: Lazy.any({ produce: () => this.document(usage, sids) }),
-      });
-      return resource;
+    this.managedPolicies = [];
+    this.parts.forEach((_, i) => this.addPart(i));
+    this.resource = this.resources[0];
+    this.managedPolicy = this.managedPolicies[0];
+    Aspects.of(this).add({
+      visit: (node) => {
+        if (node === this) this.resplit();
+      },
     });
-    this.resource = resources[0];
-    this.managedPolicy = iam.ManagedPolicy.fromManagedPolicyArn(this, 'Policy', this.resource.ref);
-    this.managedPolicies = resources.map((r, i) =>
-      i === 0 ? this.managedPolicy : iam.ManagedPolicy.fromManagedPolicyArn(this, `Policy${i + 1}`, r.ref),
-    );
     this.node.addValidation({
       validate: () =>
-        parts.flatMap((sids, i) => {
-          const chars = estimatedChars(this.document(usage, sids));
+        this.parts.flatMap((_sids, i) => {
+          const chars = estimatedChars(this.document(i));
           return chars > IAM_MANAGED_POLICY_MAX_CHARS
             ? [
-                `the IAM guardrail policy${parts.length > 1 ? ` (part ${i + 1})` : ''} needs about ${chars} characters, more than the ${IAM_MANAGED_POLICY_MAX_CHARS} IAM allows: give the principals in 'approvedPrincipalArns' rather than approveImporter() (the policy is then split as they need), approve fewer or shorter patterns, or turn optional guardrails off`,
+                `the IAM guardrail policy${this.parts.length > 1 ? ` (part ${i + 1})` : ''} needs about ${chars} characters, more than the ${IAM_MANAGED_POLICY_MAX_CHARS} IAM allows: approve fewer or shorter patterns, turn optional guardrails off${usage === GuardrailPolicyUsage.PERMISSIONS_BOUNDARY ? ", or use 'usage: DENY_POLICY' (split across policies)" : ''}`,
               ]
             : [];
         }),
@@ -223,15 +212,60 @@ export class SupplyChainGuardrailPolicy extends Construct {
     });
   }
 
-  private document(usage: GuardrailPolicyUsage, sids: readonly string[]) {
+  private document(part: number) {
+    const sids = this.parts[part] ?? [];
     const all = this.statements() as PolicyStatementJson[];
     return {
       Version: '2012-10-17',
       Statement: [
-        ...(usage === GuardrailPolicyUsage.PERMISSIONS_BOUNDARY ? [BOUNDARY_ALLOW_STATEMENT] : []),
+        ...(this.usage === GuardrailPolicyUsage.PERMISSIONS_BOUNDARY ? [BOUNDARY_ALLOW_STATEMENT] : []),
         ...all.filter((st) => st.Sid !== undefined && sids.includes(st.Sid)),
       ],
     };
+  }
+
+  /** The statements with the principals approved so far (a placeholder while there are none). */
+  private currentStatements(): PolicyStatementJson[] {
+    return buildGuardrailStatements({
+      ...withConstructDefaults(this, this.options),
+      approvedPrincipalArns: this.approved.length ? this.approved : [PLACEHOLDER_PRINCIPAL],
+    });
+  }
+
+  private reserved(): number {
+    return this.usage === GuardrailPolicyUsage.PERMISSIONS_BOUNDARY ? BOUNDARY_ALLOW.length : 0;
+  }
+
+  /** Creates policy `i` (0-based) and attaches it wherever the others are attached. */
+  private addPart(i: number): void {
+    const name = this.options.managedPolicyName;
+    const resource = new iam.CfnManagedPolicy(this, i === 0 ? 'Resource' : `Resource${i + 1}`, {
+      managedPolicyName: name === undefined ? undefined : i === 0 ? name : `${name}-${i + 1}`,
+      description: Lazy.string({
+        produce: () =>
+          `Bedrock model supply-chain guardrails (${this.usage === GuardrailPolicyUsage.DENY_POLICY ? 'deny-only; attach to principals' : 'permissions boundary'})${this.parts.length > 1 ? `, part ${i + 1} of ${this.parts.length}` : ''}`,
+      }),
+      policyDocument: Lazy.any({ produce: () => this.document(i) }),
+    });
+    this.resources.push(resource);
+    const policy = iam.ManagedPolicy.fromManagedPolicyArn(this, i === 0 ? 'Policy' : `Policy${i + 1}`, resource.ref);
+    this.managedPolicies.push(policy);
+    for (const principal of this.attached) if ('addManagedPolicy' in principal) principal.addManagedPolicy(policy);
+  }
+
+  /** Once every principal is approved: the statements split again, with more policies if they need them. */
+  private resplit(): void {
+    if (this.usage === GuardrailPolicyUsage.PERMISSIONS_BOUNDARY || this.approved.length === 0) return;
+    const packed = assignPolicyParts(this.currentStatements(), this.reserved());
+    const parts = [...packed];
+    // Never fewer parts than policies already made (each needs a statement).
+    while (parts.length < this.resources.length) {
+      const largest = parts.reduce((best, p, i) => (p.length > parts[best].length ? i : best), 0);
+      if (parts[largest].length < 2) break;
+      parts.push([parts[largest].pop()!]);
+    }
+    this.parts = parts;
+    for (let i = this.resources.length; i < parts.length; i++) this.addPart(i);
   }
 
   /** Approves a role to make the watched Bedrock calls and to pass roles to the model services. */
@@ -244,10 +278,11 @@ export class SupplyChainGuardrailPolicy extends Construct {
     return this.attachments;
   }
 
-  /** Attaches the policy (every part of it) to a role, user or group (usage `denyPolicy`). */
+  /** Attaches the policy (every part of it, those made later too) to a role, user or group (usage `denyPolicy`). */
   attachTo(principal: iam.IRole | iam.IUser | iam.IGroup): void {
     if ('addManagedPolicy' in principal) {
       for (const policy of this.managedPolicies) principal.addManagedPolicy(policy);
+      this.attached.push(principal);
       this.attachments++;
     }
   }

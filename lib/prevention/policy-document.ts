@@ -72,15 +72,17 @@ export function policyDocumentJson(statements: readonly PolicyStatementJson[]): 
 
 /**
  * Packs statements into as few policy documents as fit `budgetBytes` each (first-fit decreasing,
- * keeping each document's statements in their original order).
+ * keeping each document's statements in their original order). `sizeOf` measures a statement (its
+ * UTF-8 JSON by default).
  * @throws Error naming the statement, its size and the budget when one statement alone does not fit
  */
 export function packStatements(
   statements: readonly PolicyStatementJson[],
   budgetBytes: number,
+  sizeOf: (statement: PolicyStatementJson) => number = (st) => utf8Bytes(JSON.stringify(st)),
 ): PolicyStatementJson[][] {
   const empty = utf8Bytes(policyDocumentJson([]));
-  const sized = statements.map((s, index) => ({ s, index, bytes: utf8Bytes(JSON.stringify(s)) }));
+  const sized = statements.map((s, index) => ({ s, index, bytes: sizeOf(s) }));
   for (const x of sized) {
     if (empty + x.bytes > budgetBytes) {
       throw new Error(

@@ -95,7 +95,7 @@ export function buildGuardrailStatements(o: GuardrailOptions): PolicyStatementJs
   }
   if (o.useSideGuardrail ?? GUARDRAIL_DEFAULTS.useSideGuardrail) statements.push(...useSideStatements(o, names));
   if (tamper) statements.push(...tamperStatements(o));
-  statements.push(...identityStatements(approved, identityAdmins, tamper ? deployers : []));
+  statements.push(...identityStatements(approved, identityAdmins, tamper ? deployers : [], deployers));
   statements.push(...optionalStatements(o, partition));
   return statements;
 }
@@ -124,6 +124,7 @@ function identityStatements(
   approved: readonly string[],
   identityAdmins: readonly string[],
   deployers: readonly string[],
+  assumeDeployers: readonly string[],
 ): PolicyStatementJson[] {
   const statement = (sid: string, patterns: readonly string[], except: readonly string[]): PolicyStatementJson[] => {
     if (patterns.length === 0) return [];
@@ -141,8 +142,27 @@ function identityStatements(
       },
     ];
   };
+  const approvedRoles = [...new Set(approved)].filter(isRole);
+  const made = statement('DenyMakingApprovedPrincipals', [...new Set(approved)], identityAdmins);
+  // Whoever passes an approved role to a service (a Lambda function, a CodeBuild project) runs code
+  // as it: that too is the identity pipeline's.
+  if (made.length > 0 && approvedRoles.length > 0) {
+    made[0] = { ...made[0], Action: [...(made[0].Action as string[]), 'iam:PassRole'] };
+  }
   return [
-    ...statement('DenyMakingApprovedPrincipals', [...new Set(approved)], identityAdmins),
+    ...made,
+    // Deployers never act as an approved role (a role that trusts its own account would let them).
+    ...(approvedRoles.length > 0 && assumeDeployers.length > 0
+      ? [
+          {
+            Sid: 'DenyDeployersAssumingApprovedRoles',
+            Effect: 'Deny' as const,
+            Action: 'sts:AssumeRole',
+            Resource: approvedRoles,
+            Condition: { ArnLike: { 'aws:PrincipalArn': [...assumeDeployers] } },
+          },
+        ]
+      : []),
     ...statement('DenyMakingDeployers', [...new Set(deployers)], [...new Set([...deployers, ...identityAdmins])]),
   ];
 }
@@ -256,6 +276,34 @@ function optionalStatements(o: GuardrailOptions, partition: string): PolicyState
   return statements;
 }
 
+/**
+ * Action wildcards the tamper statement may use in place of the calls they cover (to stay within the
+ * size quotas). Each covers only writes to the detector's resources: every Lambda `DeleteFunction*`,
+ * `UpdateFunction*` and `PutFunction*` action (concurrency, event invoke, URL, code signing and
+ * recursion configuration included) and SNS's `Set…Attributes` on its topics.
+ */
+const ACTION_WILDCARDS: readonly string[] = [
+  'lambda:DeleteFunction*',
+  'lambda:UpdateFunction*',
+  'lambda:PutFunction*',
+  'sns:Set*Attributes',
+];
+
+/** `actions`, with each group a wildcard covers replaced by the wildcard (at the first one's place). */
+export function compactActions(actions: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const action of actions) {
+    const wildcard = ACTION_WILDCARDS.find((w) => wildcardRegExp(w).test(action));
+    if (wildcard === undefined) out.push(action);
+    else if (!out.includes(wildcard)) out.push(wildcard);
+  }
+  return out;
+}
+
+function wildcardRegExp(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+}
+
 function tamperStatements(o: GuardrailOptions): PolicyStatementJson[] {
   const names = detectorNames(o.namePrefix ?? DEFAULT_NAME_PREFIX);
   const partition = o.partition ?? GUARDRAIL_DEFAULTS.partition;
@@ -270,12 +318,14 @@ function tamperStatements(o: GuardrailOptions): PolicyStatementJson[] {
     {
       Sid: 'DenyDetectorTampering',
       Effect: 'Deny',
-      Action: unique([
-        ...named.flatMap((s) => s.calls.filter((c) => !c.dataPlane).map((c) => c.action)),
-        'kms:DeleteAlias',
-        'kms:UpdateAlias',
-        'kms:CreateAlias',
-      ]),
+      Action: compactActions(
+        unique([
+          ...named.flatMap((s) => s.calls.filter((c) => !c.dataPlane).map((c) => c.action)),
+          'kms:DeleteAlias',
+          'kms:UpdateAlias',
+          'kms:CreateAlias',
+        ]),
+      ),
       Resource: [
         ...named.flatMap((s) => s.resources(names, partition, trails)),
         `arn:${partition}:kms:*:*:${names.keyAlias}`,

@@ -217,20 +217,51 @@ describe('sizes, splits and where the guardrails bind', () => {
     Template.fromStack(stack).resourceCountIs('AWS::IAM::ManagedPolicy', 1);
   });
 
-  test('approveImporter() past the size IAM allows fails at synth with what to do', () => {
+  test('a boundary that approveImporter() takes past the size IAM allows fails at synth with what to do', () => {
     const { stack } = testStack({ env: true });
     const policy = new SupplyChainGuardrailPolicy(stack, 'Guardrail', {
       approvedPrincipalArns: APPROVED,
       usage: GuardrailPolicyUsage.PERMISSIONS_BOUNDARY,
     });
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 4; i++) {
       policy.approveImporter(
         iam.Role.fromRoleArn(stack, `R${i}`, `arn:aws:iam::123456789012:role/mlops-pipeline-team-${i}-importer`),
       );
     }
     expect(() => Template.fromStack(stack)).toThrow(
-      /needs about \d+ characters, more than the 6144 IAM allows: give the principals in 'approvedPrincipalArns' rather than approveImporter\(\)/,
+      /needs about \d+ characters, more than the 6144 IAM allows: approve fewer or shorter patterns, turn optional guardrails off, or use 'usage: DENY_POLICY'/,
     );
+  });
+
+  test('a deny policy that approveImporter() outgrows gets another part, attached wherever attachTo() put the first', () => {
+    const { stack } = testStack({ env: true });
+    const policy = new SupplyChainGuardrailPolicy(stack, 'Guardrail', { approvedPrincipalArns: APPROVED });
+    const group = new iam.Group(stack, 'Group');
+    policy.attachTo(group);
+    expect(policy.managedPolicies).toHaveLength(1);
+    for (let i = 0; i < 4; i++) {
+      policy.approveImporter(
+        new iam.Role(stack, `Pipeline${i}`, { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') }),
+      );
+    }
+    const template = Template.fromStack(stack);
+    const parts = Object.values(template.findResources('AWS::IAM::ManagedPolicy'));
+    expect(parts.length).toBe(2);
+    expect(policy.managedPolicies).toHaveLength(2);
+    const [g] = Object.values(template.findResources('AWS::IAM::Group'));
+    expect(g.Properties.ManagedPolicyArns).toHaveLength(2);
+    const sids = parts.flatMap((p) => p.Properties.PolicyDocument.Statement.map((s: { Sid: string }) => s.Sid));
+    expect(sids.sort()).toEqual(
+      policy
+        .statements()
+        .map((s: { Sid: string }) => s.Sid)
+        .sort(),
+    );
+    // Every part holds the approved roles where its statements name them.
+    const importDeny = parts
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .find((s: { Sid: string }) => s.Sid === 'DenyModelImportUnlessApproved');
+    expect(importDeny.Condition.ArnNotLike['aws:PrincipalArn']).toHaveLength(APPROVED.length + 4);
   });
 
   test("the JumpStart exemption names the stack's region's buckets exactly", () => {

@@ -126,9 +126,16 @@ describe('tamper patterns fit EventBridge', () => {
 describe('tamper catalogue', () => {
   test('every guarded action is in the SCP statements, and every regional service is alerted', () => {
     const statements = buildGuardrailStatements({ approvedPrincipalArns: ['arn:aws:iam::*:role/mlops-*'] });
-    const denied = new Set(statements.flatMap((s) => ([] as string[]).concat((s.Action as string[] | string) ?? [])));
+    // Denied by name, or by an action wildcard of the statement (IAM matches actions case-insensitively).
+    const denied = statements.flatMap((s) => ([] as string[]).concat((s.Action as string[] | string) ?? []));
+    const isDenied = (action: string) => denied.some((d) => wildcardMatch(d.toLowerCase(), action.toLowerCase()));
     for (const svc of TAMPER_SERVICES)
-      for (const c of svc.calls) expect([c.action, denied.has(c.action)]).toEqual([c.action, true]);
+      for (const c of svc.calls) expect([c.action, isDenied(c.action)]).toEqual([c.action, true]);
+    // A wildcard in the tamper statement never covers a read: it stands for writes to the detector's resources.
+    const tamper = statements.find((s) => s.Sid === 'DenyDetectorTampering')!;
+    for (const d of ([] as string[]).concat(tamper.Action as string[]).filter((a) => a.includes('*'))) {
+      expect([d, /^[a-z]+:(Delete|Update|Put|Set)/.test(d)]).toEqual([d, true]);
+    }
     const sources = new Set([...regional, ...global].flatMap((p) => p.source));
     for (const svc of TAMPER_SERVICES.filter((s) => s.fieldWildcard))
       expect(sources.has(`aws.${svc.service}`)).toBe(true);

@@ -545,6 +545,41 @@ const matrix: [string, IamRequest, boolean][] = [
   ],
   ['the deployment role imports a model', bedrock('CreateModelImportJob', CFN), false],
   [
+    'the deployment role passes an approved pipeline role to Lambda (code that runs as it)',
+    passRole(CFN, role('mlops-pipeline-prod'), 'lambda.amazonaws.com'),
+    false,
+  ],
+  [
+    'another role passes an approved pipeline role to CodeBuild',
+    passRole(OTHER, role('mlops-pipeline-prod'), 'codebuild.amazonaws.com'),
+    false,
+  ],
+  [
+    'the identity pipeline passes an approved pipeline role to CodeBuild',
+    passRole(IDENTITY, role('mlops-pipeline-prod'), 'codebuild.amazonaws.com'),
+    true,
+  ],
+  [
+    'the deployment role assumes an approved pipeline role',
+    change(CFN, 'sts:AssumeRole', role('mlops-pipeline-prod')),
+    false,
+  ],
+  [
+    'the StackSets role assumes an approved pipeline role',
+    change(STACKSETS, 'sts:AssumeRole', role('mlops-pipeline-prod')),
+    false,
+  ],
+  ['a person assumes the break-glass role', change(OTHER, 'sts:AssumeRole', role('bedrock-break-glass')), true],
+  [
+    'another role removes the alert function’s reserved concurrency (covered by lambda:DeleteFunction*)',
+    change(
+      OTHER,
+      'lambda:DeleteFunctionConcurrency',
+      `arn:aws:lambda:us-east-1:${ACCOUNT}:function:bedrock-supply-chain-alert`,
+    ),
+    false,
+  ],
+  [
     'the deployment role creates a user named like an approved user',
     change(CFN, 'iam:CreateUser', APPROVED_USER),
     false,
@@ -822,6 +857,7 @@ describe('guardrail SCP: allow or deny, by evaluating the synthesized policy', (
       'DenyDetectorKeyTampering',
       'DenyGuardrailPolicyChanges',
       'DenyMakingApprovedPrincipals',
+      'DenyDeployersAssumingApprovedRoles',
       'DenyMakingDeployers',
     ]);
     expect(evaluate(minimal, passRole(APPROVED, role('AdminRole'), 'bedrock.amazonaws.com')).allowed).toBe(true);

@@ -18,11 +18,14 @@ describe('guardrail statements', () => {
       '{"Version":"2012-10-17","Statement":[' +
         '{"Sid":"DenyModelImportUnlessApproved","Effect":"Deny","Action":["bedrock:CreateModelImportJob","bedrock:CreateCustomModelDeployment","bedrock:CreateMarketplaceModelEndpoint","bedrock:RegisterMarketplaceModelEndpoint","bedrock:UpdateCustomModelDeployment","bedrock:CreateCustomModel","bedrock:CreateModelCopyJob"],"Resource":"*","Condition":{"ArnNotLike":{"aws:PrincipalArn":["arn:aws:iam::*:role/mlops-pipeline-*"]}}},' +
         // Nobody but the identity admins (none by default) makes a principal with an approved name.
-        '{"Sid":"DenyMakingApprovedPrincipals","Effect":"Deny","Action":["iam:CreateRole","iam:UpdateAssumeRolePolicy"],"Resource":["arn:aws:iam::*:role/mlops-pipeline-*"]}' +
+        // Nor passes one to a service (code running as it would be approved).
+        '{"Sid":"DenyMakingApprovedPrincipals","Effect":"Deny","Action":["iam:CreateRole","iam:UpdateAssumeRolePolicy","iam:PassRole"],"Resource":["arn:aws:iam::*:role/mlops-pipeline-*"]},' +
+        // Deployers never act as an approved role.
+        '{"Sid":"DenyDeployersAssumingApprovedRoles","Effect":"Deny","Action":"sts:AssumeRole","Resource":["arn:aws:iam::*:role/mlops-pipeline-*"],"Condition":{"ArnLike":{"aws:PrincipalArn":["arn:aws:iam::*:role/cdk-*-cfn-exec-role-*","arn:aws:iam::*:role/stacksets-exec-*"]}}}' +
         ']}',
     );
-    expect(utf8Bytes(doc)).toBe(621);
-    expect(Buffer.byteLength(doc, 'utf8')).toBe(621);
+    expect(utf8Bytes(doc)).toBe(905);
+    expect(Buffer.byteLength(doc, 'utf8')).toBe(905);
   });
 
   test('UTF-8 bytes, not characters, are counted', () => {
@@ -80,7 +83,7 @@ describe('guardrail statements', () => {
   test('a budget below the largest statement fails with the statement, its size and what to do', () => {
     const statements = buildGuardrailStatements(base);
     expect(() => packStatements(statements, 1000)).toThrow(
-      /^statement DenyDetectorTampering alone needs 2427 bytes in a policy document, more than the 1000-byte budget: raise the budget \(SCPs allow up to 10,240 characters\) or shorten the principal and role patterns$/,
+      /^statement DenyDetectorTampering alone needs 2222 bytes in a policy document, more than the 1000-byte budget: raise the budget \(SCPs allow up to 10,240 characters\) or shorten the principal and role patterns$/,
     );
   });
 
