@@ -1,8 +1,11 @@
+import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 
-import { utf8Bytes } from '../detection';
+import { DetectionConfigError, utf8Bytes } from '../detection';
 import type { WatchOptions } from '../detector';
+import { assertAllValid, assertValid } from '../private/validation';
 
+import { checkGuardrailOptions } from './options';
 import {
   DEFAULT_SCP_BUDGET_BYTES,
   SCP_MAX_BYTES,
@@ -28,13 +31,13 @@ export class GuardrailStatements {
 
   /** The statements as CDK policy statements (for an `iam.PolicyDocument`). */
   public static of(props: GuardrailStatementsProps): iam.PolicyStatement[] {
-    return buildGuardrailStatements(props).map((s) => iam.PolicyStatement.fromJson(s));
+    return checkedStatements(props).map((s) => iam.PolicyStatement.fromJson(s));
   }
 
   /** The statements in their JSON form, as an SCP submits them (Sids kept; they are unique). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON in the jsii API (a dict in Python, a Map in Java), as aws-cdk has it
   public static toJson(props: GuardrailStatementsProps): any[] {
-    return buildGuardrailStatements(props).map((s) => ({ ...s }));
+    return checkedStatements(props).map((s) => ({ ...s }));
   }
 
   /** A policy document of these JSON statements, minified: the text whose size SCP quotas count. */
@@ -49,4 +52,15 @@ export class GuardrailStatements {
   }
 
   private constructor() {}
+}
+
+/** The statements, after the same checks the constructs make (a bad option fails with its message). */
+function checkedStatements(props: GuardrailStatementsProps) {
+  assertAllValid(checkGuardrailOptions(props, Token.isUnresolved));
+  try {
+    return buildGuardrailStatements(props);
+  } catch (e) {
+    if (e instanceof DetectionConfigError) assertValid(e.message);
+    throw e;
+  }
 }

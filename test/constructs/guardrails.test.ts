@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   DetectionProfile,
   DetectorTrail,
+  GuardrailStatements,
   SupplyChainDetector,
   SupplyChainGuard,
   SupplyChainGuardrailPolicy,
@@ -360,5 +361,23 @@ describe('sizes, splits and where the guardrails bind', () => {
           scpMaxPoliciesPerTarget: 3,
         }),
     ).toThrow(/more than 'scpMaxPoliciesPerTarget' = 3 attachment slots per target: raise 'scpSizeBudgetBytes'/);
+  });
+});
+
+describe('GuardrailStatements (to merge into an SCP of your own)', () => {
+  test('the same checks as the constructs: a perimeter without JumpStart regions, an empty approved list', () => {
+    expect(() =>
+      GuardrailStatements.toJson({
+        approvedPrincipalArns: APPROVED,
+        approvedServiceRoleArns: ['arn:aws:iam::*:role/BedrockModelImport*'],
+        organizationId: 'o-a1b2c3d4e5',
+      }),
+    ).toThrow(/'jumpStartRegions' must name the regions/);
+    expect(() => GuardrailStatements.toJson({ approvedPrincipalArns: [] })).toThrow(
+      /'approvedPrincipalArns' must list/,
+    );
+    expect(GuardrailStatements.toJson({ approvedPrincipalArns: APPROVED }).map((s) => s.Sid)).toContain(
+      'DenyInvokingUnapprovedModels',
+    );
   });
 });
