@@ -15,6 +15,7 @@ import {
   checkScpProps,
   type GuardrailProps,
 } from './prevention';
+import { withConstructDefaults } from './prevention/construct-options';
 import { onlyDetector } from './private/markers';
 import { assertAllValid, assertValid, checkBoolean, isToken, show } from './private/validation';
 
@@ -119,7 +120,7 @@ export class SupplyChainGuard extends Construct {
       protectedTrailNames: reliedOnTrailNames(this, props),
       partition: props.partition,
     };
-    assertAllValid(checkGuardrailOptions(guardrails, Token.isUnresolved));
+    assertAllValid(checkGuardrailOptions(withConstructDefaults(this, guardrails), Token.isUnresolved));
     const given = props.approvals?.principalArns;
     if (given !== undefined && !sameList(given, props.approvedPrincipalArns)) {
       assertValid(
@@ -135,7 +136,7 @@ export class SupplyChainGuard extends Construct {
     }
     if (props.scpTargetIds !== undefined) {
       const scpProps = {
-        ...guardrails,
+        ...withConstructDefaults(this, guardrails),
         targetIds: props.scpTargetIds,
         sizeBudgetBytes: props.scpSizeBudgetBytes,
         maxPoliciesPerTarget: props.scpMaxPoliciesPerTarget,

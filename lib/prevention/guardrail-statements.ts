@@ -26,7 +26,7 @@ export interface GuardrailStatementsProps extends WatchOptions, GuardrailProps {
 export class GuardrailStatements {
   /** The SCP size quota since May 2026, in UTF-8 bytes of the minified document (5,120 before). */
   public static readonly SCP_MAX_BYTES: number = SCP_MAX_BYTES;
-  /** The default size budget of `SupplyChainScp`: the old quota, which older tooling still assumes. */
+  /** The default size budget of `SupplyChainScp`: the current quota (give 5,120, the old one, for older tooling). */
   public static readonly DEFAULT_SCP_BUDGET_BYTES: number = DEFAULT_SCP_BUDGET_BYTES;
 
   /** The statements as CDK policy statements (for an `iam.PolicyDocument`). */

@@ -133,13 +133,16 @@ export class SupplyChainGuardrailPolicy extends Construct {
     // Checked now for what is known, and again at synth once every approveImporter() call is in.
     assertAllValid(
       checkGuardrailOptions(
-        { ...props, approvedPrincipalArns: ['arn:aws:iam::*:role/placeholder'] },
+        { ...withConstructDefaults(this, props), approvedPrincipalArns: ['arn:aws:iam::*:role/placeholder'] },
         Token.isUnresolved,
       ),
     );
     this.node.addValidation({
       validate: () =>
-        checkGuardrailOptions({ ...this.options, approvedPrincipalArns: this.approved }, Token.isUnresolved),
+        checkGuardrailOptions(
+          { ...withConstructDefaults(this, this.options), approvedPrincipalArns: this.approved },
+          Token.isUnresolved,
+        ),
     });
 
     // The statements are rendered at synth, after every approveImporter() call. Which statements go

@@ -381,3 +381,22 @@ describe('GuardrailStatements (to merge into an SCP of your own)', () => {
     );
   });
 });
+
+describe("the JumpStart regions default to the stack's region in every construct", () => {
+  const perimeter = {
+    approvedPrincipalArns: APPROVED,
+    approvedServiceRoleArns: ['arn:aws:iam::*:role/BedrockModelImport*'],
+    organizationId: 'o-a1b2c3d4e5',
+  };
+  const exempt = (statements: { Sid: string; NotResource?: string[] }[]) =>
+    statements.find((s) => s.Sid === 'DenyModelArtifactReadsOutsideOrganization')?.NotResource;
+
+  test('SupplyChainGuard (its SCP and its IAM policy) and SupplyChainGuardrailPolicy', () => {
+    const { stack } = testStack({ env: true });
+    const guard = new SupplyChainGuard(stack, 'Guard', { ...perimeter, scpTargetIds: ['ou-ab12-abcdefgh'] });
+    const policy = new SupplyChainGuardrailPolicy(stack, 'Policy', perimeter);
+    for (const statements of [guard.scp!.statements, guard.guardrailPolicy!.statements(), policy.statements()]) {
+      expect(exempt(statements)).toContain('arn:aws:s3:::jumpstart-cache-prod-us-east-1');
+    }
+  });
+});
