@@ -108,6 +108,7 @@ export class SupplyChainGuard extends Construct {
       tamperProtection: props.tamperProtection,
       deploymentPrincipalArns: props.deploymentPrincipalArns,
       identityAdminPrincipalArns: props.identityAdminPrincipalArns,
+      approvedRoleAssumerArns: props.approvedRoleAssumerArns,
       useSideGuardrail: props.useSideGuardrail,
       approvalTagKey: props.approvalTagKey,
       denyPassRoleToModelServices: props.denyPassRoleToModelServices,

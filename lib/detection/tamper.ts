@@ -129,6 +129,8 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
       lambdaCall('lambda:UpdateFunctionEventInvokeConfig'),
       lambdaCall('lambda:DeleteFunctionEventInvokeConfig'),
       lambdaCall('lambda:RemovePermission'),
+      // A resource policy that lets an account outside the organisation (no SCP binds it) invoke it.
+      lambdaCall('lambda:AddPermission'),
     ],
     // The function, its versions and aliases.
     resources: (n, p) => [`arn:${p}:lambda:*:*:function:${n.function}*`],
@@ -143,6 +145,8 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
       call('sqs:SetQueueAttributes', 'queueUrl'),
       call('sqs:PurgeQueue', 'queueUrl'),
       call('sqs:RemovePermission', 'queueUrl'),
+      // A grant to an account outside the organisation, which no SCP binds.
+      call('sqs:AddPermission', 'queueUrl'),
     ],
     resources: (n, p) => [`arn:${p}:sqs:*:*:${n.queue}`],
     fieldWildcard: (n) => ({ queueUrl: [`*/${n.queue}`] }),
@@ -155,6 +159,8 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
       call('sns:DeleteTopic', 'topicArn'),
       call('sns:SetTopicAttributes', 'topicArn'),
       call('sns:RemovePermission', 'topicArn'),
+      // A grant (of any SNS action, DeleteTopic included) to an account outside the organisation.
+      call('sns:AddPermission', 'topicArn'),
       call('sns:Unsubscribe', 'subscriptionArn'),
       // A filter policy that never matches drops every alert, silently.
       call('sns:SetSubscriptionAttributes', 'subscriptionArn'),
@@ -175,6 +181,7 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
     delivery: 'regional',
     calls: [
       call('logs:DeleteLogGroup', 'logGroupName'),
+      call('logs:DeleteLogStream', 'logGroupName'),
       call('logs:PutRetentionPolicy', 'logGroupName'),
       call('logs:DisassociateKmsKey', 'logGroupName'),
       // DisassociateKmsKey also takes the log group's ARN instead of its name.
@@ -196,6 +203,8 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
       call('s3:PutBucketPolicy', 'bucketName'),
       call('s3:DeleteBucketPolicy', 'bucketName'),
       call('s3:PutLifecycleConfiguration', 'bucketName', 'PutBucketLifecycle'),
+      // Deleting the trail's log files (a data event, not in a management trail: denied, not alerted).
+      { ...call('s3:DeleteObject', 'bucketName'), dataPlane: true },
     ],
     resources: (n, p) => [`arn:${p}:s3:::${n.bucketPrefix}-*`],
     fieldWildcard: (n) => ({ bucketName: [`${n.bucketPrefix}-*`] }),
@@ -214,6 +223,9 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
       call('iam:DetachRolePolicy', 'roleName'),
       call('iam:UpdateAssumeRolePolicy', 'roleName'),
       call('iam:PutRolePermissionsBoundary', 'roleName'),
+      // Code run as the detector's role would share its exemptions. (CloudTrail records no PassRole
+      // event: denied, not alerted.)
+      { ...call('iam:PassRole', 'roleName'), dataPlane: true },
     ],
     resources: (n, p) => [`arn:${p}:iam::*:role/${n.rolePrefix}-*`],
     fieldWildcard: (n) => ({ roleName: [`${n.rolePrefix}-*`] }),
@@ -227,13 +239,25 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
       call('dynamodb:DeleteTable', 'tableName'),
       call('dynamodb:UpdateTable', 'tableName'),
       call('dynamodb:UpdateTimeToLive', 'tableName'),
-      ...['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'].map((a) => ({
+      // A grant to an account outside the organisation, which no SCP binds.
+      call('dynamodb:PutResourcePolicy', 'resourceArn'),
+      call('dynamodb:DeleteResourcePolicy', 'resourceArn'),
+      // Item writes, PartiQL's included (IAM authorises those separately).
+      ...[
+        'PutItem',
+        'UpdateItem',
+        'DeleteItem',
+        'BatchWriteItem',
+        'PartiQLInsert',
+        'PartiQLUpdate',
+        'PartiQLDelete',
+      ].map((a) => ({
         ...call(`dynamodb:${a}`, 'tableName'),
         dataPlane: true,
       })),
     ],
     resources: (n, p) => [`arn:${p}:dynamodb:*:*:table/${n.idempotencyTable}`],
-    fieldWildcard: (n) => ({ tableName: [`*${n.idempotencyTable}`] }),
+    fieldWildcard: (n) => ({ tableName: [`*${n.idempotencyTable}`], resourceArn: [`*:table/${n.idempotencyTable}`] }),
   },
   {
     // The alarms that watch the detector itself.
@@ -340,7 +364,12 @@ export function buildTamperPatterns(
   maxChars = EVENT_PATTERN_MAX_CHARS,
   trails: readonly string[] = [],
 ): TamperEventPattern[] {
-  const branches: { source: string; branch: Record<string, unknown> }[] = [];
+  const branches: {
+    source: string;
+    sources: Set<string>;
+    mergeField?: string;
+    branch: Record<string, unknown>;
+  }[] = [];
   for (const svc of WATCHED_TAMPER_SERVICES) {
     if (svc.delivery !== delivery) continue;
     const guardrailPolicies = svc.service === 'organizations' && svc.kind !== 'escape';
@@ -361,11 +390,34 @@ export function buildTamperPatterns(
       if (guardrailPolicies) request = { [field]: [...policyIds] };
       else if (valueList !== undefined) request = { [field]: valueList.split(',') };
       else if (field !== '') request = { [field]: (wildcards[field] ?? []).map((w) => ({ wildcard: w })) };
+      // Branches that name the resource in the same request field are merged across services (one
+      // branch, the union of sources, names and wildcards): the patterns stay within fewer rules, and
+      // a cross match (a DynamoDB call on a name ending like the SNS topic's) names the detector too.
+      const byWildcard = !guardrailPolicies && valueList === undefined && field !== '';
+      const merge = byWildcard ? branches.find((b) => b.mergeField === field) : undefined;
+      if (merge) {
+        const branch = merge.branch as {
+          eventSource: string[];
+          eventName: PatternValue[];
+          requestParameters: Record<string, PatternValue[]>;
+        };
+        if (!branch.eventSource.includes(svc.eventSource)) branch.eventSource.push(svc.eventSource);
+        for (const n of eventNames)
+          if (!branch.eventName.some((e) => JSON.stringify(e) === JSON.stringify(n))) branch.eventName.push(n);
+        for (const w of request![field]) {
+          if (!branch.requestParameters[field].some((e) => JSON.stringify(e) === JSON.stringify(w)))
+            branch.requestParameters[field].push(w);
+        }
+        merge.sources.add(`aws.${svc.service}`);
+        continue;
+      }
       branches.push({
         source: `aws.${svc.service}`,
+        sources: new Set([`aws.${svc.service}`]),
+        mergeField: byWildcard ? field : undefined,
         branch: {
           eventSource: [svc.eventSource],
-          eventName: eventNames,
+          eventName: [...eventNames],
           ...(request ? { requestParameters: request } : {}),
         },
       });
@@ -391,9 +443,11 @@ export function buildTamperPatterns(
   return patterns;
 }
 
-function tamperPattern(group: readonly { source: string; branch: Record<string, unknown> }[]): TamperEventPattern {
+function tamperPattern(
+  group: readonly { source: string; sources?: ReadonlySet<string>; branch: Record<string, unknown> }[],
+): TamperEventPattern {
   return {
-    source: [...new Set(group.map((g) => g.source))],
+    source: [...new Set(group.flatMap((g) => [...(g.sources ?? [g.source])]))],
     'detail-type': [CLOUDTRAIL_API_CALL_DETAIL_TYPE],
     // EventBridge wants at least two branches in an `$or`.
     detail:

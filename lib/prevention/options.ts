@@ -105,6 +105,13 @@ export interface GuardrailOptions {
    * @default - nobody (outside the management account, which SCPs do not bind)
    */
   readonly identityAdminPrincipalArns?: readonly string[];
+  /**
+   * Who besides the approved principals and the identity admins may assume an approved role (people
+   * who use the break-glass role, a tooling account's role). Given, everyone else is denied; not given,
+   * only the deployers are.
+   * @default - only the deployers are denied
+   */
+  readonly approvedRoleAssumerArns?: readonly string[];
   /** Deny invoking imported models, custom model deployments and provisioned throughput that lack the approval tag. @default true */
   readonly useSideGuardrail?: boolean;
   /** The approval tag's key (value `true`). @default DEFAULT_APPROVAL_TAG_KEY */
@@ -237,6 +244,7 @@ export function checkGuardrailOptions(o: GuardrailOptions, isUnresolved: IsUnres
     );
   }
   list(o.identityAdminPrincipalArns, (v) => checkPrincipalArnPattern(v, 'identityAdminPrincipalArns'));
+  list(o.approvedRoleAssumerArns, (v) => checkPrincipalArnPattern(v, 'approvedRoleAssumerArns'));
   for (const flag of [
     'useSideGuardrail',
     'denyPassRoleToModelServices',

@@ -57,6 +57,17 @@ export interface GuardrailSettings {
   readonly identityAdminPrincipalArns?: string[];
 
   /**
+   * Who besides the approved principals and the identity admins may assume an approved role: the
+   * people who use the break-glass role (their IAM Identity Center role, e.g.
+   * `arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_BedrockBreakGlass_*`), a
+   * tooling account's role. Given, everyone else is denied `sts:AssumeRole` of an approved role (so a
+   * role that trusts its own account cannot be reached through a role made for the purpose); not
+   * given, only the deployers are. Never a deployer (synth fails on an overlap).
+   * @default - only the deployers are denied
+   */
+  readonly approvedRoleAssumerArns?: string[];
+
+  /**
    * Use-side guardrail: deny `bedrock:InvokeModel*` (Converse and ConverseStream included) and batch
    * inference on imported models, custom model deployments and provisioned throughput unless the
    * resource carries the approval tag (`approvalTagKey` = `true`); only approved principals may set or

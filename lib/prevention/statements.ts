@@ -34,9 +34,7 @@ export function buildGuardrailStatements(o: GuardrailOptions): PolicyStatementJs
       Effect: 'Deny',
       // The Bedrock calls of the catalogue (the IAM action is the event name); the calls of the other
       // event sources (RAM, SageMaker, AgentCore) have guardrails of their own below.
-      Action: resolveWatchedCalls(o)
-        .filter((c) => c.eventSource === BEDROCK_EVENT_SOURCE)
-        .map((c) => `bedrock:${c.eventName}`),
+      Action: importActions(o),
       Resource: '*',
       Condition: exceptApproved,
     },
@@ -95,9 +93,33 @@ export function buildGuardrailStatements(o: GuardrailOptions): PolicyStatementJs
   }
   if (o.useSideGuardrail ?? GUARDRAIL_DEFAULTS.useSideGuardrail) statements.push(...useSideStatements(o, names));
   if (tamper) statements.push(...tamperStatements(o));
-  statements.push(...identityStatements(approved, identityAdmins, tamper ? deployers : [], deployers));
+  statements.push(
+    ...identityStatements(
+      approved,
+      identityAdmins,
+      tamper ? deployers : [],
+      deployers,
+      o.approvedRoleAssumerArns,
+      partition,
+    ),
+  );
   statements.push(...optionalStatements(o, partition));
   return statements;
+}
+
+/**
+ * The Bedrock calls of the catalogue (the IAM action is the event name). With the use-side guardrail,
+ * also the swap of the model behind provisioned throughput (an approval-tagged one would then serve
+ * another model), which the detection watches in the extended profile only.
+ */
+function importActions(o: GuardrailOptions): string[] {
+  const actions = resolveWatchedCalls(o)
+    .filter((c) => c.eventSource === BEDROCK_EVENT_SOURCE)
+    .map((c) => `bedrock:${c.eventName}`);
+  const swap = 'bedrock:UpdateProvisionedModelThroughput';
+  return (o.useSideGuardrail ?? GUARDRAIL_DEFAULTS.useSideGuardrail) && !actions.includes(swap)
+    ? [...actions, swap]
+    : actions;
 }
 
 /** The IAM actions that create or re-trust a role, or create or give credentials to a user. */
@@ -111,6 +133,7 @@ const USER_IDENTITY_ACTIONS = [
   // Bedrock API keys are service-specific credentials of an IAM user.
   'iam:CreateServiceSpecificCredential',
   'iam:ResetServiceSpecificCredential',
+  'iam:UpdateServiceSpecificCredential',
 ];
 const isRole = (arn: string) => /^arn:[^:]+:iam::[^:]+:role\//.test(arn);
 
@@ -125,11 +148,18 @@ function identityStatements(
   identityAdmins: readonly string[],
   deployers: readonly string[],
   assumeDeployers: readonly string[],
+  assumers: readonly string[] | undefined,
+  partition: string,
 ): PolicyStatementJson[] {
-  const statement = (sid: string, patterns: readonly string[], except: readonly string[]): PolicyStatementJson[] => {
+  const statement = (
+    sid: string,
+    patterns: readonly string[],
+    except: readonly string[],
+    extra: readonly string[] = [],
+  ): PolicyStatementJson[] => {
     if (patterns.length === 0) return [];
     const actions = [
-      ...(patterns.some(isRole) ? ROLE_IDENTITY_ACTIONS : []),
+      ...(patterns.some(isRole) ? [...ROLE_IDENTITY_ACTIONS, ...extra] : []),
       ...(patterns.some((p) => !isRole(p)) ? USER_IDENTITY_ACTIONS : []),
     ];
     return [
@@ -143,27 +173,60 @@ function identityStatements(
     ];
   };
   const approvedRoles = [...new Set(approved)].filter(isRole);
-  const made = statement('DenyMakingApprovedPrincipals', [...new Set(approved)], identityAdmins);
-  // Whoever passes an approved role to a service (a Lambda function, a CodeBuild project) runs code
-  // as it: that too is the identity pipeline's.
-  if (made.length > 0 && approvedRoles.length > 0) {
-    made[0] = { ...made[0], Action: [...(made[0].Action as string[]), 'iam:PassRole'] };
+  const actingAs = [...new Set([...approvedRoles, ...identityAdmins.filter(isRole)])];
+  // Acting as an approved role: by default the deployers never do; with `approvedRoleAssumerArns`,
+  // nobody but the approved principals, the identity admins and those listed does (a role that trusts
+  // its own account could otherwise be reached through a role made for the purpose).
+  const assume: PolicyStatementJson[] =
+    actingAs.length === 0
+      ? []
+      : assumers !== undefined
+        ? [
+            {
+              Sid: 'DenyAssumingApprovedRoles',
+              Effect: 'Deny',
+              Action: 'sts:AssumeRole',
+              Resource: approvedRoles.length ? approvedRoles : actingAs,
+              Condition: {
+                ArnNotLike: { 'aws:PrincipalArn': [...new Set([...approved, ...identityAdmins, ...assumers])] },
+              },
+            },
+          ]
+        : assumeDeployers.length > 0
+          ? [
+              {
+                Sid: 'DenyDeployersAssumingApprovedRoles',
+                Effect: 'Deny',
+                Action: 'sts:AssumeRole',
+                Resource: actingAs,
+                Condition: { ArnLike: { 'aws:PrincipalArn': [...assumeDeployers] } },
+              },
+            ]
+          : [];
+  if (assumers !== undefined && assumeDeployers.length > 0 && identityAdmins.some(isRole)) {
+    assume.push({
+      Sid: 'DenyDeployersAssumingIdentityAdmins',
+      Effect: 'Deny',
+      Action: 'sts:AssumeRole',
+      Resource: identityAdmins.filter(isRole),
+      Condition: { ArnLike: { 'aws:PrincipalArn': [...assumeDeployers] } },
+    });
   }
   return [
-    ...made,
-    // Deployers never act as an approved role (a role that trusts its own account would let them).
-    ...(approvedRoles.length > 0 && assumeDeployers.length > 0
-      ? [
-          {
-            Sid: 'DenyDeployersAssumingApprovedRoles',
-            Effect: 'Deny' as const,
-            Action: 'sts:AssumeRole',
-            Resource: approvedRoles,
-            Condition: { ArnLike: { 'aws:PrincipalArn': [...assumeDeployers] } },
-          },
-        ]
-      : []),
-    ...statement('DenyMakingDeployers', [...new Set(deployers)], [...new Set([...deployers, ...identityAdmins])]),
+    // Whoever passes an approved role to a service (a Lambda function, a CodeBuild project) runs code
+    // as it: that too is the identity pipeline's.
+    ...statement('DenyMakingApprovedPrincipals', [...new Set(approved)], identityAdmins, ['iam:PassRole']),
+    // The identity admins' own names: made by themselves only (else anyone could become one).
+    ...statement('DenyMakingIdentityAdmins', [...new Set(identityAdmins)], identityAdmins, ['iam:PassRole']),
+    ...assume,
+    // The deployers' names, and passing their roles (to CloudFormation): the deployers, the identity
+    // admins and the CDK deploy role (which hands the execution role to CloudFormation) only.
+    ...statement(
+      'DenyMakingDeployers',
+      [...new Set(deployers)],
+      [...new Set([...deployers, ...identityAdmins, `arn:${partition}:iam::*:role/cdk-*-deploy-role-*`])],
+      ['iam:PassRole'],
+    ),
   ];
 }
 
@@ -244,7 +307,12 @@ function optionalStatements(o: GuardrailOptions, partition: string): PolicyState
       Resource: '*',
       Condition: {
         StringNotEquals: { 'aws:RequestedRegion': [...o.approvedRegions] },
-        ArnNotLike: { 'bedrock:InferenceProfileArn': `arn:${partition}:bedrock:*:*:inference-profile/*` },
+        ArnNotLike: {
+          'bedrock:InferenceProfileArn': [
+            `arn:${partition}:bedrock:*:*:inference-profile/*`,
+            `arn:${partition}:bedrock:*:*:application-inference-profile/*`,
+          ],
+        },
       },
     });
   }
@@ -278,15 +346,22 @@ function optionalStatements(o: GuardrailOptions, partition: string): PolicyState
 
 /**
  * Action wildcards the tamper statement may use in place of the calls they cover (to stay within the
- * size quotas). Each covers only writes to the detector's resources: every Lambda `DeleteFunction*`,
- * `UpdateFunction*` and `PutFunction*` action (concurrency, event invoke, URL, code signing and
- * recursion configuration included) and SNS's `Set…Attributes` on its topics.
+ * size quotas), on the detector's resources only: every Lambda `DeleteFunction*`, `UpdateFunction*`
+ * and `PutFunction*` action (concurrency, event invoke, URL, code signing and recursion configuration
+ * included), SNS's `Set…Attributes`, IAM's attach and detach, KMS's alias calls (`ListAliases` names no
+ * alias), EventBridge's deletes and removes (never its puts: the forwarders' roles put events on the
+ * organisation bus), and DynamoDB's resource policy calls (`GetResourcePolicy`, a read, too).
  */
 const ACTION_WILDCARDS: readonly string[] = [
   'lambda:DeleteFunction*',
   'lambda:UpdateFunction*',
   'lambda:PutFunction*',
   'sns:Set*Attributes',
+  'iam:*tachRolePolicy',
+  'kms:*Alias',
+  'events:Delete*',
+  'events:Remove*',
+  'dynamodb:*ResourcePolicy',
 ];
 
 /** `actions`, with each group a wildcard covers replaced by the wildcard (at the first one's place). */
@@ -320,7 +395,7 @@ function tamperStatements(o: GuardrailOptions): PolicyStatementJson[] {
       Effect: 'Deny',
       Action: compactActions(
         unique([
-          ...named.flatMap((s) => s.calls.filter((c) => !c.dataPlane).map((c) => c.action)),
+          ...named.flatMap((s) => s.calls.filter((c) => !c.dataPlane || s !== memory).map((c) => c.action)),
           'kms:DeleteAlias',
           'kms:UpdateAlias',
           'kms:CreateAlias',

@@ -636,6 +636,106 @@ const matrix: [string, IamRequest, boolean][] = [
     change(OTHER, 'iam:CreateRole', role('bedrock-supply-chain-alert-evil')),
     false,
   ],
+  // The identity admins' own names, and the deployers' roles, are not for anyone to make or pass.
+  [
+    'the deployment role creates a role named like the identity pipeline',
+    change(CFN, 'iam:CreateRole', IDENTITY),
+    false,
+  ],
+  ['another role re-trusts the identity pipeline role', change(OTHER, 'iam:UpdateAssumeRolePolicy', IDENTITY), false],
+  ['the deployment role assumes the identity pipeline role', change(CFN, 'sts:AssumeRole', IDENTITY), false],
+  ['the identity pipeline re-trusts itself', change(IDENTITY, 'iam:UpdateAssumeRolePolicy', IDENTITY), true],
+  [
+    'another role passes the CDK execution role to CloudFormation (borrowing deploy rights)',
+    passRole(OTHER, CFN, 'cloudformation.amazonaws.com'),
+    false,
+  ],
+  [
+    'the CDK deploy role passes the execution role to CloudFormation (cdk deploy)',
+    passRole(role('cdk-hnb659fds-deploy-role-111122223333-us-east-1'), CFN, 'cloudformation.amazonaws.com'),
+    true,
+  ],
+  [
+    'the deployment role re-activates an approved user’s Bedrock API key',
+    change(CFN, 'iam:UpdateServiceSpecificCredential', APPROVED_USER),
+    false,
+  ],
+  [
+    'another role swaps the model behind provisioned throughput (use side on)',
+    bedrock('UpdateProvisionedModelThroughput', OTHER),
+    false,
+  ],
+  // Resource-policy grants to accounts no SCP binds, PartiQL writes, code run as the detector's role.
+  [
+    'another role grants an outside account actions on the alert topic',
+    change(OTHER, 'sns:AddPermission', `arn:aws:sns:us-east-1:${ACCOUNT}:bedrock-supply-chain-alerts`),
+    false,
+  ],
+  [
+    'another role grants an outside account the dead-letter queue',
+    change(OTHER, 'sqs:AddPermission', `arn:aws:sqs:us-east-1:${ACCOUNT}:bedrock-supply-chain-dead-letters`),
+    false,
+  ],
+  [
+    'another role puts a resource policy on the idempotency table',
+    change(
+      OTHER,
+      'dynamodb:PutResourcePolicy',
+      `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/bedrock-supply-chain-idempotency`,
+    ),
+    false,
+  ],
+  [
+    'another role lets an outside account invoke the alert function',
+    change(OTHER, 'lambda:AddPermission', `arn:aws:lambda:us-east-1:${ACCOUNT}:function:bedrock-supply-chain-alert`),
+    false,
+  ],
+  [
+    'another role inserts into the idempotency table with PartiQL',
+    change(
+      OTHER,
+      'dynamodb:PartiQLInsert',
+      `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/bedrock-supply-chain-idempotency`,
+    ),
+    false,
+  ],
+  [
+    'the detector updates its table with PartiQL',
+    change(
+      DETECTOR_ROLE,
+      'dynamodb:PartiQLUpdate',
+      `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/bedrock-supply-chain-idempotency`,
+    ),
+    true,
+  ],
+  [
+    "another role passes the detector's role to a function of its own",
+    passRole(OTHER, DETECTOR_ROLE, 'lambda.amazonaws.com'),
+    false,
+  ],
+  [
+    "the deployment role passes the detector's role to its function",
+    passRole(CFN, DETECTOR_ROLE, 'lambda.amazonaws.com'),
+    true,
+  ],
+  [
+    'another role deletes trail log files',
+    change(
+      OTHER,
+      's3:DeleteObject',
+      `arn:aws:s3:::bedrock-supply-chain-trail-${ACCOUNT}-us-east-1/AWSLogs/${ACCOUNT}/CloudTrail/x.json.gz`,
+    ),
+    false,
+  ],
+  [
+    "another role deletes a stream of the function's log group",
+    change(
+      OTHER,
+      'logs:DeleteLogStream',
+      `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/bedrock-supply-chain-alert:log-stream:2026/03/01/x`,
+    ),
+    false,
+  ],
   // Tamper holes of 0.2.
   [
     'another role deletes the chat topic',
@@ -857,6 +957,7 @@ describe('guardrail SCP: allow or deny, by evaluating the synthesized policy', (
       'DenyDetectorKeyTampering',
       'DenyGuardrailPolicyChanges',
       'DenyMakingApprovedPrincipals',
+      'DenyMakingIdentityAdmins',
       'DenyDeployersAssumingApprovedRoles',
       'DenyMakingDeployers',
     ]);
@@ -1008,6 +1109,33 @@ describe('optional guardrails, each on', () => {
     ['another role buys provisioned throughput (extended)', bedrock('CreateProvisionedModelThroughput', OTHER), false],
   ])('%s → %s', (_what, request, allowed) => {
     expect(evaluate(all, request).allowed).toBe(allowed);
+  });
+
+  test('application inference profiles keep working outside the approved regions, like system ones', () => {
+    expect(
+      evaluate(
+        all,
+        inRegion(OTHER, 'bedrock:InvokeModel', 'us-west-2', {
+          'bedrock:InferenceProfileArn': `arn:aws:bedrock:us-east-1:${ACCOUNT}:application-inference-profile/abc123`,
+        }),
+      ).allowed,
+    ).toBe(true);
+  });
+
+  test('approvedRoleAssumerArns: nobody else acts as an approved role (no laundering through a role made for it)', () => {
+    const SSO = `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_BedrockBreakGlass_0123456789abcdef`;
+    const strict = synthesizedStatements({
+      approvedRoleAssumerArns: [
+        'arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_BedrockBreakGlass_*',
+      ],
+    });
+    expect(evaluate(strict, change(SSO, 'sts:AssumeRole', BREAK_GLASS)).allowed).toBe(true);
+    expect(evaluate(strict, change(role('laundry'), 'sts:AssumeRole', APPROVED)).allowed).toBe(false);
+    expect(evaluate(strict, change(CFN, 'sts:AssumeRole', APPROVED)).allowed).toBe(false);
+    expect(evaluate(strict, change(CFN, 'sts:AssumeRole', IDENTITY)).allowed).toBe(false);
+    expect(evaluate(strict, change(APPROVED, 'sts:AssumeRole', BREAK_GLASS)).allowed).toBe(true);
+    // Without it, only the deployers are kept out (a role made for the purpose is not).
+    expect(evaluate(statements, change(role('laundry'), 'sts:AssumeRole', APPROVED)).allowed).toBe(true);
   });
 
   test('every optional guardrail is off by default', () => {
