@@ -57,6 +57,8 @@ class LandingZoneAuditStack extends Stack {
 /** The landing zone's stack in the management account: an SCP it attaches to the workload OUs. */
 class LandingZoneManagementStack extends Stack {
   readonly guardrails: organizations.CfnPolicy;
+  /** A second SCP, made only when the statements do not all fit the landing zone's (one more slot). */
+  overflow?: organizations.CfnPolicy;
   private readonly statements: object[] = [
     {
       Sid: 'DenyRootUser',
@@ -66,33 +68,56 @@ class LandingZoneManagementStack extends Stack {
       Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' } },
     },
   ];
+  private readonly overflowStatements: object[] = [];
+  private readonly targetIds: string[];
 
   constructor(scope: Construct, id: string, props: StackProps & { readonly targetIds: string[] }) {
     super(scope, id, props);
-    this.guardrails = new organizations.CfnPolicy(this, 'WorkloadGuardrails', {
-      name: 'landing-zone-workload-guardrails',
+    this.targetIds = props.targetIds;
+    this.guardrails = this.policy('WorkloadGuardrails', 'landing-zone-workload-guardrails', this.statements);
+  }
+
+  /**
+   * Appends statements to the landing zone's SCP (no new attachment slot) while they fit its size
+   * quota; the rest go into one more SCP on the same targets, tagged like the guardrails.
+   */
+  addStatements(statements: object[], tagKey: string): void {
+    for (const statement of statements) {
+      const merged = GuardrailStatements.documentJson([...this.statements, statement]);
+      if (
+        this.overflowStatements.length === 0 &&
+        GuardrailStatements.utf8Bytes(merged) <= GuardrailStatements.SCP_MAX_BYTES
+      ) {
+        this.statements.push(statement);
+      } else {
+        this.overflowStatements.push(statement);
+      }
+    }
+    this.guardrails.tags.setTag(tagKey, 'true');
+    if (this.overflowStatements.length > 0 && !this.overflow) {
+      this.overflow = this.policy('BedrockGuardrails', 'landing-zone-bedrock-guardrails', this.overflowStatements);
+      this.overflow.tags.setTag(tagKey, 'true');
+    }
+  }
+
+  private policy(id: string, name: string, statements: object[]): organizations.CfnPolicy {
+    const policy = new organizations.CfnPolicy(this, id, {
+      name,
       type: 'SERVICE_CONTROL_POLICY',
-      targetIds: props.targetIds,
+      targetIds: this.targetIds,
       content: { Version: '2012-10-17', Statement: [] },
     });
     // Submitted as the minified text, so the size counted below is the size Organizations counts.
-    this.guardrails.addPropertyOverride(
-      'Content',
-      Lazy.string({ produce: () => GuardrailStatements.documentJson(this.statements) }),
-    );
+    policy.addPropertyOverride('Content', Lazy.string({ produce: () => GuardrailStatements.documentJson(statements) }));
     this.node.addValidation({
       validate: () => {
-        const bytes = GuardrailStatements.utf8Bytes(GuardrailStatements.documentJson(this.statements));
+        const bytes = GuardrailStatements.utf8Bytes(GuardrailStatements.documentJson(statements));
         return bytes > GuardrailStatements.SCP_MAX_BYTES
-          ? [`the merged SCP is ${bytes} bytes, more than the ${GuardrailStatements.SCP_MAX_BYTES} allowed`]
+          ? [`the SCP ${name} is ${bytes} bytes, more than the ${GuardrailStatements.SCP_MAX_BYTES} allowed`]
           : [];
       },
     });
-  }
-
-  /** Appends statements to the landing zone's SCP (no new attachment slot). */
-  addStatements(statements: object[]): void {
-    this.statements.push(...statements);
+    return policy;
   }
 }
 
@@ -166,7 +191,7 @@ new CfnOutput(audit, 'BedrockSupplyChainEventBusArn', { value: detector.eventBus
 // Management account: the guardrails merged into the landing zone's SCP (tagged, so the guardrails
 // protect it), the members' StackSet, and the management account's own forwarders.
 // Every guardrail feature is on: the use-side approval tag, the identity pipeline as the only maker of
-// approved principals, the approved service roles and the S3 perimeter (JumpStart caches by exact
+// approved principals, who may assume them, the approved service roles and the S3 perimeter (JumpStart caches by exact
 // regional name), RAM sharing, leaving the organisation, the approved regions, the SageMaker endpoints
 // behind marketplace endpoints, the broad PassRole deny, and the organisation trail protected by name.
 management.addStatements(
@@ -174,6 +199,8 @@ management.addStatements(
     ...watch,
     approvedPrincipalArns,
     identityAdminPrincipalArns: ['arn:aws:iam::*:role/identity-pipeline'],
+    // Who else may act as an approved role: the people behind the break-glass permission set.
+    approvedRoleAssumerArns: ['arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_BedrockBreakGlass_*'],
     approvedServiceRoleArns: [
       'arn:aws:iam::*:role/BedrockModelImport*',
       'arn:aws:iam::*:role/SageMakerEndpointRoleForBedrock*',
@@ -188,8 +215,8 @@ management.addStatements(
     protectMarketplaceEndpoints: true,
     protectedTrailNames: trailName === undefined ? undefined : [trailName],
   }),
+  SupplyChainDetector.namesFor().guardrailTagKey,
 );
-management.guardrails.tags.setTag(SupplyChainDetector.namesFor().guardrailTagKey, 'true');
 new OrganizationForwarders(management, 'BedrockSupplyChainForwarders', {
   ...watch,
   centralAccountId: auditAccountId,
@@ -207,7 +234,7 @@ new AccountForwarders(app, 'BedrockSupplyChainManagementForwarders', {
   homeRegionStack: management,
   stackNamePrefix: 'LandingZone-BedrockSupplyChain',
   forwarderId: 'BedrockSupplyChainForwarder',
-  guardrailPolicyIds: [management.guardrails.attrId],
+  guardrailPolicyIds: [management.guardrails.attrId, ...(management.overflow ? [management.overflow.attrId] : [])],
   trail,
 });
 

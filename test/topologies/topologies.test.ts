@@ -272,17 +272,28 @@ describe('landing zone', () => {
     expect(resources(audit, 'AWS::SNS::Topic')).toHaveLength(1); // the landing zone's own
     expect(resources(audit, 'AWS::CloudTrail::Trail')).toEqual([]);
     const management = t()['LandingZone-Management'];
-    const [scp] = resources(management, 'AWS::Organizations::Policy');
-    const content = JSON.parse(scp.Properties.Content as string);
-    expect(content.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(
+    // The guardrails fill the landing zone's own SCP; what does not fit goes into one more, tagged alike.
+    const scps = resources(management, 'AWS::Organizations::Policy');
+    expect(scps.length).toBeLessThanOrEqual(2);
+    const [own] = scps;
+    expect(own.Properties.Name).toBe('landing-zone-workload-guardrails');
+    const sids = scps.flatMap((p) =>
+      JSON.parse(p.Properties.Content as string).Statement.map((s: { Sid: string }) => s.Sid),
+    );
+    expect(sids).toEqual(
       expect.arrayContaining([
+        'DenyRootUser',
         'DenyLeavingOrganization',
         'DenyModelImportUnlessApproved',
         'DenyDetectorTampering',
         'DenyInvokingUnapprovedModels',
       ]),
     );
-    expect(Buffer.byteLength(scp.Properties.Content as string)).toBeLessThanOrEqual(10_240);
+    for (const p of scps) {
+      expect(Buffer.byteLength(p.Properties.Content as string)).toBeLessThanOrEqual(10_240);
+      expect(p.Properties.Tags).toEqual([{ Key: 'bedrock-supply-chain:guardrail', Value: 'true' }]);
+      expect(p.Properties.TargetIds).toEqual(own.Properties.TargetIds);
+    }
     expect(resources(management, 'AWS::CloudFormation::StackSet')).toHaveLength(1);
   });
 });
@@ -389,6 +400,20 @@ describe("every topology's synthesized guardrails, evaluated (deploy rights neve
       true,
     ],
     ['an account leaves the organisation', req(OTHER, 'organizations:LeaveOrganization', '*'), false],
+    [
+      'a role made for the purpose assumes an approved role',
+      req(role('laundry'), 'sts:AssumeRole', role('mlops-pipeline-prod')),
+      false,
+    ],
+    [
+      'the break-glass permission set assumes the break-glass role',
+      req(
+        role('aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_BedrockBreakGlass_0123456789abcdef'),
+        'sts:AssumeRole',
+        role('bedrock-break-glass'),
+      ),
+      true,
+    ],
     [
       'another role shares a custom model through RAM',
       req(OTHER, 'ram:CreateResourceShare', '*', { 'ram:RequestedResourceType': 'bedrock:CustomModel' }),
