@@ -1,9 +1,9 @@
 // What the detector remembers between events, in its DynamoDB table (the idempotency table, with the
 // same TTL attribute): failed watched calls per principal and hour (the probing signal), the latest
-// watched creation per principal and kind (the create-then-delete signal), and the last health of
-// the trail it relies on (so a change is alerted once). Every read and write is bounded by a timeout;
+// watched creation per principal and kind (the create-then-delete signal), the last health of the
+// trail it relies on and the alert topic's confirmed subscriptions (so a change is alerted once). Every read and write is bounded by a timeout;
 // a failure is reported to the caller, which says so in the log and the alert, never drops the event.
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 import type { CreatedResource, RememberedSubscription } from '../../lib/detection';
 
@@ -70,6 +70,38 @@ export interface Creation {
 
 const createdKey = (kind: CreatedResource, principal: string) => `created#${kind}#${principal}`;
 
+type Attributes = Record<string, AttributeValue>;
+
+/** Reads one remembered item by its id (a consistent read), or undefined. */
+async function getMemory(dynamo: DynamoDBClient, table: string, id: string, timeoutMs: number) {
+  const { GetItemCommand } = load.dynamoDb();
+  const out = await dynamo.send(
+    new GetItemCommand({ TableName: table, Key: { id: { S: id } }, ConsistentRead: true }),
+    { abortSignal: AbortSignal.timeout(timeoutMs) },
+  );
+  return out.Item;
+}
+
+/** Writes one remembered item, kept for `keepMs` (the table's TTL attribute). */
+async function putMemory(
+  dynamo: DynamoDBClient,
+  table: string,
+  id: string,
+  attributes: Attributes,
+  keepMs: number,
+  nowMs: number,
+  timeoutMs: number,
+): Promise<void> {
+  const { PutItemCommand } = load.dynamoDb();
+  await dynamo.send(
+    new PutItemCommand({
+      TableName: table,
+      Item: { id: { S: id }, ...attributes, expiration: { N: epochSeconds(nowMs + keepMs) } },
+    }),
+    { abortSignal: AbortSignal.timeout(timeoutMs) },
+  );
+}
+
 /** Remembers the principal's latest creation of `kind` for a day. */
 export async function rememberCreation(
   dynamo: DynamoDBClient,
@@ -80,18 +112,8 @@ export async function rememberCreation(
   nowMs: number,
   timeoutMs: number,
 ): Promise<void> {
-  const { PutItemCommand } = load.dynamoDb();
-  await dynamo.send(
-    new PutItemCommand({
-      TableName: table,
-      Item: {
-        id: { S: createdKey(kind, principal) },
-        creation: { S: JSON.stringify(creation) },
-        expiration: { N: epochSeconds(nowMs + 25 * HOUR_MS) },
-      },
-    }),
-    { abortSignal: AbortSignal.timeout(timeoutMs) },
-  );
+  const attributes = { creation: { S: JSON.stringify(creation) } };
+  await putMemory(dynamo, table, createdKey(kind, principal), attributes, 25 * HOUR_MS, nowMs, timeoutMs);
 }
 
 /** The principal's latest remembered creation of `kind`, if any. */
@@ -102,12 +124,7 @@ export async function findCreation(
   principal: string,
   timeoutMs: number,
 ): Promise<Creation | undefined> {
-  const { GetItemCommand } = load.dynamoDb();
-  const out = await dynamo.send(
-    new GetItemCommand({ TableName: table, Key: { id: { S: createdKey(kind, principal) } }, ConsistentRead: true }),
-    { abortSignal: AbortSignal.timeout(timeoutMs) },
-  );
-  const text = out.Item?.creation?.S;
+  const text = (await getMemory(dynamo, table, createdKey(kind, principal), timeoutMs))?.creation?.S;
   if (!text) return undefined;
   try {
     return JSON.parse(text) as Creation;
@@ -123,13 +140,13 @@ export async function readHealth(
   trail: string,
   timeoutMs: number,
 ): Promise<{ status?: string; since?: string }> {
-  const { GetItemCommand } = load.dynamoDb();
-  const out = await dynamo.send(
-    new GetItemCommand({ TableName: table, Key: { id: { S: `health#${trail}` } }, ConsistentRead: true }),
-    { abortSignal: AbortSignal.timeout(timeoutMs) },
-  );
-  return { status: out.Item?.status?.S, since: out.Item?.since?.S };
+  const item = await getMemory(dynamo, table, `health#${trail}`, timeoutMs);
+  return { status: item?.status?.S, since: item?.since?.S };
 }
+
+// Kept well past the hourly check: a lapse of the schedule must not forget a blind trail or a
+// subscription.
+const HEALTH_MEMORY_MS = 30 * 24 * HOUR_MS;
 
 /**
  * Records the trail's health, after its alert (if any) was delivered: a retry of a failed delivery
@@ -145,20 +162,8 @@ export async function writeHealth(
   nowMs: number,
   timeoutMs: number,
 ): Promise<void> {
-  const { PutItemCommand } = load.dynamoDb();
-  await dynamo.send(
-    new PutItemCommand({
-      TableName: table,
-      Item: {
-        id: { S: `health#${trail}` },
-        status: { S: status },
-        since: { S: since },
-        // Kept well past the hourly check: a lapse of the schedule must not forget a blind trail.
-        expiration: { N: epochSeconds(nowMs + 30 * 24 * HOUR_MS) },
-      },
-    }),
-    { abortSignal: AbortSignal.timeout(timeoutMs) },
-  );
+  const attributes = { status: { S: status }, since: { S: since } };
+  await putMemory(dynamo, table, `health#${trail}`, attributes, HEALTH_MEMORY_MS, nowMs, timeoutMs);
 }
 
 /** The alert topic's confirmed subscriptions as the last health check saw them (undefined: never checked). */
@@ -168,12 +173,7 @@ export async function readSubscriptions(
   topic: string,
   timeoutMs: number,
 ): Promise<RememberedSubscription[] | undefined> {
-  const { GetItemCommand } = load.dynamoDb();
-  const out = await dynamo.send(
-    new GetItemCommand({ TableName: table, Key: { id: { S: `subscriptions#${topic}` } }, ConsistentRead: true }),
-    { abortSignal: AbortSignal.timeout(timeoutMs) },
-  );
-  const list = out.Item?.subscriptions?.L;
+  const list = (await getMemory(dynamo, table, `subscriptions#${topic}`, timeoutMs))?.subscriptions?.L;
   if (!list) return undefined;
   return list.flatMap((v) => {
     const m = v.M;
@@ -190,16 +190,8 @@ export async function writeSubscriptions(
   nowMs: number,
   timeoutMs: number,
 ): Promise<void> {
-  const { PutItemCommand } = load.dynamoDb();
-  await dynamo.send(
-    new PutItemCommand({
-      TableName: table,
-      Item: {
-        id: { S: `subscriptions#${topic}` },
-        subscriptions: { L: subscriptions.map((s) => ({ M: { arn: { S: s.arn }, protocol: { S: s.protocol } } })) },
-        expiration: { N: epochSeconds(nowMs + 30 * 24 * HOUR_MS) },
-      },
-    }),
-    { abortSignal: AbortSignal.timeout(timeoutMs) },
-  );
+  const attributes = {
+    subscriptions: { L: subscriptions.map((x) => ({ M: { arn: { S: x.arn }, protocol: { S: x.protocol } } })) },
+  };
+  await putMemory(dynamo, table, `subscriptions#${topic}`, attributes, HEALTH_MEMORY_MS, nowMs, timeoutMs);
 }
