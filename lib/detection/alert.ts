@@ -22,7 +22,7 @@ import type { ProvenanceResult } from './provenance';
 import { getPath, humanBehind, identityOf, sessionOf } from './record';
 import { DEFAULT_MAX_FIELD_LENGTH, displayValue, safeText } from './sanitize';
 import { DEFAULT_RISK_SCORE, DEFAULT_SEVERITY, type AlertSeverity } from './severity';
-import type { TamperCall, TamperService } from './tamper';
+import type { TamperCall, TamperService } from './tamper-catalogue';
 import { isObject } from './values';
 import type { Verdict } from './verdict';
 import type { VerdictKind } from './verdict-kinds';

@@ -9,7 +9,8 @@ import type { WatchedCall } from './catalogue';
 import { WatchedCallClassifier, type NonMatchCode } from './classify';
 import type { DetectorNames } from './names';
 import { outsideModelEndpoints } from './relevance';
-import { TamperClassifier, type TamperCall, type TamperService } from './tamper';
+import { TamperClassifier } from './tamper';
+import { type TamperCall, type TamperService } from './tamper-catalogue';
 import { isObject } from './values';
 
 export type EventDecision =

@@ -18,6 +18,7 @@ export * from './calls';
 export * from './select';
 export * from './pattern';
 export * from './classify';
+export * from './tamper-catalogue';
 export * from './tamper';
 export * from './relevance';
 export * from './decide';

@@ -284,6 +284,7 @@ export function checkGuardrailOptions(o: GuardrailOptions, isUnresolved: IsUnres
       o.identityAdminPrincipalArns,
       'would let whoever can deploy make an approved principal',
     ],
+    ['approvedRoleAssumerArns', o.approvedRoleAssumerArns, 'would let whoever can deploy act as an approved role'],
   ] as const) {
     for (const v of known(values).filter((x) => checkPrincipalArnPattern(x, prop) === undefined)) {
       const clash = known(deployers).find((d) => arnPatternsIntersect(v, d));

@@ -180,3 +180,23 @@ describe('tamper catalogue', () => {
     for (const [w, v] of cases) expect([w, v, wildcardRegExp(w).test(v)]).toEqual([w, v, wildcardMatch(w, v)]);
   });
 });
+
+describe('merged branches', () => {
+  test("another service's call on a resource named like the detector's is tampering, named as it came", () => {
+    const base = record('sns-unsubscribe.json');
+    const event = envelope({
+      ...base,
+      eventSource: 'cloudtrail.amazonaws.com',
+      eventName: 'DeleteRule',
+      requestParameters: { name: 'bedrock-supply-chain-trail' },
+    });
+    expect(anyMatches(regional, event)).toBe(true);
+    const result = classifier.classifyEvent(event);
+    if (!result.matched) throw new Error('not matched');
+    expect([result.service.service, result.call.action, result.call.field]).toEqual([
+      'cloudtrail',
+      'cloudtrail:DeleteRule',
+      'name',
+    ]);
+  });
+});

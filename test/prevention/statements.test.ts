@@ -83,7 +83,7 @@ describe('guardrail statements', () => {
   test('a budget below the largest statement fails with the statement, its size and what to do', () => {
     const statements = buildGuardrailStatements(base);
     expect(() => packStatements(statements, 1000)).toThrow(
-      /^statement DenyDetectorTampering alone needs 2244 bytes in a policy document, more than the 1000-byte budget: raise the budget \(SCPs allow up to 10,240 characters\) or shorten the principal and role patterns$/,
+      /^statement DenyDetectorTampering alone needs 2269 bytes in a policy document, more than the 1000-byte budget: raise the budget \(SCPs allow up to 10,240 characters\) or shorten the principal and role patterns$/,
     );
   });
 
@@ -186,6 +186,11 @@ describe('guardrail options fail with a message naming the option, the value and
       'an identity admin that the StackSets role matches',
       { ...base, identityAdminPrincipalArns: ['arn:aws:iam::*:role/stacksets-exec-*'] },
       `'identityAdminPrincipalArns' entry "arn:aws:iam::*:role/stacksets-exec-*" can match the same principal as the deployment principal pattern "arn:aws:iam::*:role/stacksets-exec-*": that would let whoever can deploy make an approved principal. Deploy rights are not import rights: give the pipeline and identity roles names no deployment pattern matches, or narrow 'deploymentPrincipalArns'`,
+    ],
+    [
+      'an assumer pattern that the CDK deployment role matches',
+      { ...base, approvedRoleAssumerArns: ['arn:aws:iam::*:role/cdk-*'] },
+      `'approvedRoleAssumerArns' entry "arn:aws:iam::*:role/cdk-*" can match the same principal as the deployment principal pattern "arn:aws:iam::*:role/cdk-*-cfn-exec-role-*": that would let whoever can deploy act as an approved role. Deploy rights are not import rights: give the pipeline and identity roles names no deployment pattern matches, or narrow 'deploymentPrincipalArns'`,
     ],
     [
       'a malformed identity admin',
