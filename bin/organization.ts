@@ -47,10 +47,11 @@ const regions = WatchedRegions.plan({
   homeRegion: text('homeRegion'),
 });
 // The organisation trail already logs every account (Control Tower's is in the management account).
-const trail = DetectorTrail.organizationTrail(
+const organizationTrailArn =
   text('organizationTrailArn') ??
-    `arn:aws:cloudtrail:${regions.homeRegion}:${managementAccountId}:trail/aws-controltower-BaselineCloudTrail`,
-);
+  `arn:aws:cloudtrail:${regions.homeRegion}:${managementAccountId}:trail/aws-controltower-BaselineCloudTrail`;
+const organizationTrailName = organizationTrailArn.replace(/^.*:trail\//, '');
+const trail = DetectorTrail.organizationTrail(organizationTrailArn);
 const approvedPrincipalArns = list('approvedPrincipalArns') ?? [
   'arn:aws:iam::*:role/mlops-pipeline-*',
   'arn:aws:iam::*:role/bedrock-break-glass',
@@ -85,6 +86,8 @@ const management = new Stack(app, 'BedrockSupplyChain-Management', {
 const scp = new SupplyChainScp(management, 'Scp', {
   targetIds: [...organizationalUnitIds, securityAccountId],
   approvedPrincipalArns,
+  // The organisation trail the detector relies on, protected by name like the detector's own.
+  protectedTrailNames: [organizationTrailName],
 });
 new CfnOutput(management, 'GuardrailPolicyIds', { value: scp.policies.map((p) => p.attrId).join(',') });
 new OrganizationForwarders(management, 'MemberForwarders', {

@@ -164,7 +164,8 @@ export const TAMPER_SERVICES: readonly TamperService[] = [
       call('sns:PutDataProtectionPolicy', 'resourceArn'),
     ],
     // IAM authorises every SNS action here, the subscription calls included, against the topic.
-    resources: (n, p) => [`arn:${p}:sns:*:*:${n.topic}`, `arn:${p}:sns:*:*:${n.chatTopic}`],
+    // (With `*`, the subscriptions' ARNs too, should IAM ever authorise a call against one.)
+    resources: (n, p) => [`arn:${p}:sns:*:*:${n.topic}*`, `arn:${p}:sns:*:*:${n.chatTopic}*`],
     fieldWildcard: (n) => ({
       topicArn: [`*:${n.topic}`, `*:${n.chatTopic}`],
       subscriptionArn: [`*:${n.topic}:*`, `*:${n.chatTopic}:*`],

@@ -446,7 +446,7 @@ const SCP: Row<Partial<SupplyChainScpProps>>[] = [
   [
     'sizeBudgetBytes',
     { sizeBudgetBytes: 1000 },
-    `'sizeBudgetBytes' is too small: statement DenyDetectorTampering alone needs 2269 bytes in a policy document, more than the 1000-byte budget: raise the budget (SCPs allow up to 10,240 characters) or shorten the principal and role patterns`,
+    `'sizeBudgetBytes' is too small: statement DenyDetectorTampering alone needs 2271 bytes in a policy document, more than the 1000-byte budget: raise the budget (SCPs allow up to 10,240 characters) or shorten the principal and role patterns`,
   ],
   [
     'maxPoliciesPerTarget',
@@ -456,7 +456,7 @@ const SCP: Row<Partial<SupplyChainScpProps>>[] = [
   [
     'maxPoliciesPerTarget',
     { sizeBudgetBytes: 3000, maxPoliciesPerTarget: 1 },
-    `the guardrail statements need 2 SCPs of at most 3000 bytes (2823 + 2997 bytes), more than 'maxPoliciesPerTarget' = 1 attachment slots per target: raise 'sizeBudgetBytes' (up to 10240) or 'maxPoliciesPerTarget' (up to 10, FullAWSAccess and other SCPs on the same targets count too), or turn optional guardrails off`,
+    `the guardrail statements need 2 SCPs of at most 3000 bytes (2843 + 2999 bytes), more than 'maxPoliciesPerTarget' = 1 attachment slots per target: raise 'sizeBudgetBytes' (up to 10240) or 'maxPoliciesPerTarget' (up to 10, FullAWSAccess and other SCPs on the same targets count too), or turn optional guardrails off`,
   ],
   [
     'policyName',
@@ -489,7 +489,7 @@ const GUARD: Row<Partial<SupplyChainGuardProps>>[] = [
   [
     'scpSizeBudgetBytes',
     { scpTargetIds: ['ou-ab12-abcdefgh'], scpSizeBudgetBytes: 1000 },
-    `'scpSizeBudgetBytes' is too small: statement DenyDetectorTampering alone needs 2269 bytes in a policy document, more than the 1000-byte budget: raise the budget (SCPs allow up to 10,240 characters) or shorten the principal and role patterns`,
+    `'scpSizeBudgetBytes' is too small: statement DenyDetectorTampering alone needs 2271 bytes in a policy document, more than the 1000-byte budget: raise the budget (SCPs allow up to 10,240 characters) or shorten the principal and role patterns`,
   ],
   [
     'scpMaxPoliciesPerTarget',

@@ -185,6 +185,15 @@ function useSideRows(): [string, IamRequest, boolean][] {
       false,
     ],
     ['another role removes the approval tag', tagging(OTHER, 'bedrock:UntagResource', { [TAG]: '' }), false],
+    [
+      'another role sets a filter policy, the request naming the subscription',
+      change(
+        OTHER,
+        'sns:SetSubscriptionAttributes',
+        `arn:aws:sns:us-east-1:${ACCOUNT}:bedrock-supply-chain-alerts:0b6941c3-f04d-4d3e-a66d-b1df00e1e381`,
+      ),
+      false,
+    ],
     ['another role adds an unrelated tag', tagging(OTHER, 'bedrock:TagResource', { team: 'ml' }), true],
     [
       'an approved pipeline tags its import approved',

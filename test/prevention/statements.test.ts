@@ -83,7 +83,7 @@ describe('guardrail statements', () => {
   test('a budget below the largest statement fails with the statement, its size and what to do', () => {
     const statements = buildGuardrailStatements(base);
     expect(() => packStatements(statements, 1000)).toThrow(
-      /^statement DenyDetectorTampering alone needs 2269 bytes in a policy document, more than the 1000-byte budget: raise the budget \(SCPs allow up to 10,240 characters\) or shorten the principal and role patterns$/,
+      /^statement DenyDetectorTampering alone needs 2271 bytes in a policy document, more than the 1000-byte budget: raise the budget \(SCPs allow up to 10,240 characters\) or shorten the principal and role patterns$/,
     );
   });
 

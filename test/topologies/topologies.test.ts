@@ -466,6 +466,16 @@ describe("every topology's synthesized guardrails, evaluated (deploy rights neve
       expect([what, evaluate(statements, request).allowed]).toEqual([what, allowed]);
   });
 
+  test('organisation: the organisation trail is protected by name', () => {
+    const statements = guardrails('organization');
+    const stop = req(
+      OTHER,
+      'cloudtrail:StopLogging',
+      `arn:aws:cloudtrail:us-east-1:111111111111:trail/aws-controltower-BaselineCloudTrail`,
+    );
+    expect(evaluate(statements, stop).allowed).toBe(false);
+  });
+
   test('organisation: the SCP covers the security account that holds the detector', () => {
     const [scp] = resources(
       results.organization.templates['BedrockSupplyChain-Management'],
