@@ -245,8 +245,8 @@ function useSideStatements(o: GuardrailOptions, names: DetectorNames): PolicySta
       Sid: 'DenyInvokingUnapprovedModels',
       Effect: 'Deny',
       // InvokeModel* covers Converse (bedrock:InvokeModel) and ConverseStream (…WithResponseStream).
-      // (`bedrock:Converse*` names no IAM action today; it is there in case one is ever split out.)
-      Action: ['bedrock:InvokeModel*', 'bedrock:Converse*', 'bedrock:CreateModelInvocationJob'],
+      // (There is no bedrock:Converse action: cfn-lint's list of Bedrock actions has none.)
+      Action: ['bedrock:InvokeModel*', 'bedrock:CreateModelInvocationJob'],
       Resource: ['imported-model', 'custom-model-deployment', 'provisioned-model'].map(
         (type) => `arn:${partition}:bedrock:*:*:${type}/*`,
       ),

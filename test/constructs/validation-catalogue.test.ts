@@ -456,7 +456,7 @@ const SCP: Row<Partial<SupplyChainScpProps>>[] = [
   [
     'maxPoliciesPerTarget',
     { sizeBudgetBytes: 3000, maxPoliciesPerTarget: 1 },
-    `the guardrail statements need 2 SCPs of at most 3000 bytes (2843 + 2999 bytes), more than 'maxPoliciesPerTarget' = 1 attachment slots per target: raise 'sizeBudgetBytes' (up to 10240) or 'maxPoliciesPerTarget' (up to 10, FullAWSAccess and other SCPs on the same targets count too), or turn optional guardrails off`,
+    `the guardrail statements need 2 SCPs of at most 3000 bytes (2823 + 2999 bytes), more than 'maxPoliciesPerTarget' = 1 attachment slots per target: raise 'sizeBudgetBytes' (up to 10240) or 'maxPoliciesPerTarget' (up to 10, FullAWSAccess and other SCPs on the same targets count too), or turn optional guardrails off`,
   ],
   [
     'policyName',
