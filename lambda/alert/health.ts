@@ -81,23 +81,15 @@ async function checkSubscriptions(targets: DeliveryTargets, deps: PipelineDepend
   deps.logger.info('alert topic subscriptions', { topic, confirmed: found.confirmed.length, removed: found.removed });
   if (found.removed.length > 0) {
     deps.count('SubscriptionsRemoved', found.removed.length);
-    const time = new Date(deps.now()).toISOString();
     const removedArns = found.removed.map((s) => s.arn).sort();
-    const eventID = `subscriptions-${createHash('sha256')
-      .update(`${topic}#${removedArns.join(',')}`)
-      .digest('hex')
-      .slice(0, 32)}`;
-    const record: Record<string, unknown> = {
-      eventVersion: '1.11',
-      eventSource: 'sns.amazonaws.com',
-      eventName: 'SubscriptionHealthCheck',
-      eventTime: time,
-      awsRegion: targets.region,
-      recipientAccountId: targets.account,
-      eventID,
-      userIdentity: { type: 'AWSService', invokedBy: 'the Bedrock supply-chain detector (hourly health check)' },
-      requestParameters: { topicArn: topic, removed: found.removed, confirmed: found.confirmed.length },
-    };
+    const record = checkRecord(
+      { prefix: 'subscriptions', eventSource: 'sns.amazonaws.com', eventName: 'SubscriptionHealthCheck' },
+      `${topic}#${removedArns.join(',')}`,
+      { topicArn: topic, removed: found.removed, confirmed: found.confirmed.length },
+      targets,
+      new Date(deps.now()).toISOString(),
+    );
+    const eventID = record.eventID as string;
     const alert = describeAlert(
       record,
       unsubscribedSubject({ topic, removed: found.removed, remaining: found.confirmed.length }),
@@ -116,14 +108,12 @@ async function checkSubscriptions(targets: DeliveryTargets, deps: PipelineDepend
       `subscriptions#${topic}#${removedArns.join(',')}`,
     );
   }
-  if (
-    dynamo &&
-    table &&
-    (remembered === undefined ||
-      found.removed.length > 0 ||
-      found.confirmed.length !== remembered.length ||
-      found.confirmed.some((c) => !remembered.some((r) => r.arn === c.arn)))
-  ) {
+  // Remembered anew whenever the confirmed set changed (the first check included).
+  const changed =
+    remembered === undefined ||
+    remembered.length !== found.confirmed.length ||
+    found.confirmed.some((c) => !remembered.some((r) => r.arn === c.arn));
+  if (dynamo && table && changed) {
     await writeSubscriptions(dynamo, table, topic, found.confirmed, deps.now(), deps.config.checkTimeoutMs);
   }
   return { status: 'checked', confirmed: found.confirmed.length, removed: found.removed.map((s) => s.arn) };
@@ -159,7 +149,13 @@ async function checkTrail(
         : null;
   if (change) {
     const since = new Date(now).toISOString();
-    const record = healthRecord(id, change, health, targets, since);
+    const record = checkRecord(
+      { prefix: 'health', eventSource: 'cloudtrail.amazonaws.com', eventName: 'TrailHealthCheck' },
+      `${id}#${change}#${since}`,
+      { trail: id, status: change, problems: health.problems },
+      targets,
+      since,
+    );
     const alert = describeAlert(
       record,
       trailHealthSubject({ status: change, trail: trail.name ?? id, problems: health.problems }),
@@ -238,24 +234,23 @@ async function readTrail(
   };
 }
 
-/** A record-shaped description of the check, so the alert reads like every other one. */
-function healthRecord(
-  trail: string,
-  change: 'blind' | 'recovered',
-  health: TrailHealth,
+/** A record-shaped description of a check, so its alert reads like every other one. */
+function checkRecord(
+  check: { readonly prefix: string; readonly eventSource: string; readonly eventName: string },
+  idSeed: string,
+  requestParameters: Record<string, unknown>,
   targets: DeliveryTargets,
   time: string,
 ): Record<string, unknown> {
-  const eventID = `health-${createHash('sha256').update(`${trail}#${change}#${time}`).digest('hex').slice(0, 32)}`;
   return {
     eventVersion: '1.11',
-    eventSource: 'cloudtrail.amazonaws.com',
-    eventName: 'TrailHealthCheck',
+    eventSource: check.eventSource,
+    eventName: check.eventName,
     eventTime: time,
     awsRegion: targets.region,
     recipientAccountId: targets.account,
-    eventID,
+    eventID: `${check.prefix}-${createHash('sha256').update(idSeed).digest('hex').slice(0, 32)}`,
     userIdentity: { type: 'AWSService', invokedBy: 'the Bedrock supply-chain detector (hourly health check)' },
-    requestParameters: { trail, status: change, problems: health.problems },
+    requestParameters,
   };
 }

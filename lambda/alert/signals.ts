@@ -21,6 +21,17 @@ import { countFailure, findCreation, rememberCreation } from './memory';
 
 const DAY_MS = 24 * 3_600_000;
 
+/** The principal a signal is kept for, and where: undefined when either is missing. */
+function memoryFor(record: Record<string, unknown>, deps: PipelineDependencies) {
+  const principal = principalArnOf(record);
+  const dynamo = deps.clients.dynamoDb;
+  const table = deps.idempotencyTable;
+  return principal && dynamo && table ? { principal, dynamo, table } : undefined;
+}
+
+const notRelevant = (envelope: Record<string, unknown>, reason: string, deps: PipelineDependencies) =>
+  ignore(envelope, { kind: 'ignored', code: 'not-relevant', reason }, deps);
+
 /** A failed watched call: counted per principal and hour; the count reaching the threshold is alerted, once. */
 export async function handleFailedAttempt(
   decision: Extract<EventDecision, { kind: 'probe' }>,
@@ -28,21 +39,15 @@ export async function handleFailedAttempt(
   targets: DeliveryTargets,
   deps: PipelineDependencies,
 ): Promise<EventResult> {
-  const principal = principalArnOf(decision.record);
-  const dynamo = deps.clients.dynamoDb;
-  if (!principal || !dynamo || !deps.idempotencyTable) {
-    return ignore(
-      envelope,
-      { kind: 'ignored', code: 'not-relevant', reason: 'a failed call with no principal to count it for' },
-      deps,
-    );
-  }
+  const memory = memoryFor(decision.record, deps);
+  if (!memory) return notRelevant(envelope, 'a failed call with no principal to count it for', deps);
+  const { principal, dynamo, table } = memory;
   // A failure here throws: Lambda retries the event, then dead-letters it with the reason.
   const threshold = deps.config.signals.probeThreshold;
   const eventId = typeof decision.record.eventID === 'string' ? decision.record.eventID : String(envelope.id);
   const place = await countFailure(
     dynamo,
-    deps.idempotencyTable,
+    table,
     principal,
     eventId,
     threshold,
@@ -87,32 +92,16 @@ export async function handleDelete(
   targets: DeliveryTargets,
   deps: PipelineDependencies,
 ): Promise<EventResult> {
-  const principal = principalArnOf(decision.record);
-  const dynamo = deps.clients.dynamoDb;
-  if (!principal || !dynamo || !deps.idempotencyTable) {
-    return ignore(
-      envelope,
-      { kind: 'ignored', code: 'not-relevant', reason: 'a delete with no principal to match' },
-      deps,
-    );
-  }
-  const creation = await findCreation(
-    dynamo,
-    deps.idempotencyTable,
-    decision.call.deletes,
-    principal,
-    deps.config.checkTimeoutMs,
-  );
+  const memory = memoryFor(decision.record, deps);
+  if (!memory) return notRelevant(envelope, 'a delete with no principal to match', deps);
+  const { principal, dynamo, table } = memory;
+  const creation = await findCreation(dynamo, table, decision.call.deletes, principal, deps.config.checkTimeoutMs);
   const deletedAt = Date.parse(typeof decision.record.eventTime === 'string' ? decision.record.eventTime : '');
   const createdAt = Date.parse(creation?.time ?? '');
   if (!creation || !Number.isFinite(createdAt) || (Number.isFinite(deletedAt) && deletedAt - createdAt > DAY_MS)) {
-    return ignore(
+    return notRelevant(
       envelope,
-      {
-        kind: 'ignored',
-        code: 'not-relevant',
-        reason: `${decision.call.eventName}: no watched creation of a ${decision.call.deletes} by this principal in the day before`,
-      },
+      `${decision.call.eventName}: no watched creation of a ${decision.call.deletes} by this principal in the day before`,
       deps,
     );
   }

@@ -12,6 +12,7 @@ import {
   TAMPER_SERVICES,
   detectorNames,
   resolveWatchedCalls,
+  wildcardRegExp,
   type DetectorNames,
 } from '../detection';
 
@@ -374,10 +375,6 @@ export function compactActions(actions: readonly string[]): string[] {
     else if (!out.includes(wildcard)) out.push(wildcard);
   }
   return out;
-}
-
-function wildcardRegExp(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
 }
 
 function tamperStatements(o: GuardrailOptions): PolicyStatementJson[] {

@@ -436,6 +436,20 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
     const ok = (out: unknown): void => {
       res.writeHead(200, JSON10).end(JSON.stringify(out));
     };
+    // A write whose condition does not hold: DynamoDB's error, with the old item when asked for it.
+    const conditionFails = (old: Record<string, Record<string, unknown>> | undefined): boolean => {
+      if (typeof p.ConditionExpression !== 'string' || evaluateCondition(p.ConditionExpression, old, names, values)) {
+        return false;
+      }
+      res.writeHead(400, JSON10).end(
+        JSON.stringify({
+          __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException',
+          message: 'The conditional request failed',
+          ...(p.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && old ? { Item: old } : {}),
+        }),
+      );
+      return true;
+    };
     switch (operation) {
       case 'GetItem': {
         const item = items.get(key);
@@ -443,37 +457,13 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
       }
       case 'PutItem': {
         const old = items.get(key);
-        if (
-          typeof p.ConditionExpression === 'string' &&
-          !evaluateCondition(p.ConditionExpression, old, names, values)
-        ) {
-          res.writeHead(400, JSON10).end(
-            JSON.stringify({
-              __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException',
-              message: 'The conditional request failed',
-              ...(p.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && old ? { Item: old } : {}),
-            }),
-          );
-          return;
-        }
+        if (conditionFails(old)) return;
         items.set(key, p.Item as Record<string, Record<string, unknown>>);
         return ok(p.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {});
       }
       case 'UpdateItem': {
         const old = items.get(key);
-        if (
-          typeof p.ConditionExpression === 'string' &&
-          !evaluateCondition(p.ConditionExpression, old, names, values)
-        ) {
-          res.writeHead(400, JSON10).end(
-            JSON.stringify({
-              __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException',
-              message: 'The conditional request failed',
-              ...(p.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && old ? { Item: old } : {}),
-            }),
-          );
-          return;
-        }
+        if (conditionFails(old)) return;
         const item = { ...(old ?? (p.Key as Record<string, Record<string, unknown>>)) };
         // `SET a = :x, b = list_append(if_not_exists(b, :empty), :y)` and `ADD c :n` clauses, in either order.
         const expression = String(p.UpdateExpression ?? '');
