@@ -14,6 +14,7 @@ export {
   SupplyChainDetector,
   type AdditionalEvents,
   type Approvals,
+  type ContainmentOptions,
   type DetectorMonitoringProps,
   type NewTrailOptions,
   type SeverityAndRisk,
@@ -22,6 +23,8 @@ export {
   type WatchOptions,
 } from './detector';
 export {
+  ContainmentAction,
+  ContainVerdict,
   DetectionProfile,
   DetectorMode,
   Severity,

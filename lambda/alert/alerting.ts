@@ -6,7 +6,10 @@ import type { BedrockClient } from '@aws-sdk/client-bedrock';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 
 import {
   buildAlertDocument,
@@ -58,6 +61,16 @@ export interface PipelineClients extends DeliveryClients {
   readonly ec2?: EC2Client;
   /** A CloudTrail client in another region (sweeps of the regions no rule watches). */
   readonly cloudTrailIn?: (region: string) => CloudTrailClient;
+  /** A Bedrock client in a region (lifecycle follow-up, containment). */
+  readonly bedrockIn?: (region: string) => BedrockClient | undefined;
+  /** For starting the follow-up state machine. */
+  readonly sfn?: SFNClient;
+  /** For quarantining a principal (contain mode). */
+  readonly iam?: IAMClient;
+  /** For reporting a follow-up that could not be recorded to the dead-letter queue. */
+  readonly sqs?: SQSClient;
+  /** The dead-letter queue's URL. */
+  readonly deadLetterQueueUrl?: string;
 }
 
 /** Everything an event's path needs, made once per container. */

@@ -150,7 +150,8 @@ function messageAttributes(attributes: Readonly<Record<string, string>>): Record
 /** What a delivery is remembered by: the CloudTrail event and the destination. */
 export interface DeliveryKey {
   readonly eventKey: string;
-  readonly destination: DestinationName;
+  /** A destination, or the Security Hub note on a finding (containment's report). */
+  readonly destination: DestinationName | 'securityHubNote';
 }
 
 /** The delivery store, or how to make it the first time it is needed (undefined: nothing is de-duplicated). */

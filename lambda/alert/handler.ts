@@ -9,24 +9,33 @@ import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 
 import {
   EventDecider,
   METRIC_NAMESPACE,
   SERVICE_NAME,
+  customActionEventIds,
   detectorNames,
+  isCustomActionEvent,
+  parseContainRequest,
+  parseFollowUpRequest,
   parseSweepRequest,
   resolveWatchedCalls,
   verdictSeverities,
   type AlertFunctionConfig,
 } from '../../lib/detection';
 
+import { containEvent, type ContainmentResult } from './contain';
 import { createDeliverer, type DeliveryStoreSource, type DeliveryTargets } from './deliver';
-import { UnprocessableEventError, describeType } from './errors';
+import { UnprocessableEventError, describeError, describeType } from './errors';
+import { runFollowUp, type FollowUpResult } from './follow-up';
 import { runHealthCheck, type HealthResult } from './health';
 import { dynamoDbDeliveryStore } from './idempotency';
 import { lookupEventsLimiter, type MinInterval } from './lookup';
@@ -35,7 +44,17 @@ import { runSweep, type SweepResult } from './sweep';
 
 export { DeliveryFailedError, SweepIncompleteError, UnprocessableEventError } from './errors';
 
-export type HandlerResult = EventResult | SweepResult | HealthResult;
+export type HandlerResult =
+  | EventResult
+  | SweepResult
+  | HealthResult
+  | FollowUpResult
+  | ContainmentResult
+  | {
+      readonly status: 'contain-requests';
+      readonly results: readonly ContainmentResult[];
+      readonly ignored: readonly string[];
+    };
 
 export interface HandlerDependencies {
   readonly sns: SNSClient;
@@ -55,6 +74,16 @@ export interface HandlerDependencies {
   readonly ec2?: EC2Client;
   /** CloudTrail clients in other regions, for that sweep. */
   readonly cloudTrailIn?: (region: string) => CloudTrailClient;
+  /** Bedrock clients by region, for the lifecycle follow-up and containment. */
+  readonly bedrockIn?: (region: string) => BedrockClient | undefined;
+  /** For starting the follow-up state machine. */
+  readonly sfn?: SFNClient;
+  /** For quarantining a principal (contain mode). */
+  readonly iam?: IAMClient;
+  /** For reporting a follow-up that could not be recorded to the dead-letter queue. */
+  readonly sqs?: SQSClient;
+  /** The dead-letter queue's URL. */
+  readonly deadLetterQueueUrl?: string;
   /** The DynamoDB table of delivered events. Without it nothing is de-duplicated. */
   readonly idempotencyTable?: string;
   /** Where Security Hub findings are imported; read from the invocation's function ARN when not given. */
@@ -114,6 +143,13 @@ export function createHandler(
       if (typeof request === 'string') throw new UnprocessableEventError(request);
       if (request?.kind === 'health') return await runHealthCheck(targets, pipeline);
       if (request) return await runSweep(request, watched, targets, pipeline, lambdaContext);
+      const followUp = parseFollowUpRequest(envelope);
+      if (typeof followUp === 'string') throw new UnprocessableEventError(followUp);
+      if (followUp) return await runFollowUp(followUp.eventId, targets, pipeline);
+      const contain = parseContainRequest(envelope);
+      if (typeof contain === 'string') throw new UnprocessableEventError(contain);
+      if (contain) return await containEvent(contain.eventId, targets, pipeline);
+      if (isCustomActionEvent(envelope)) return await containFindings(envelope, targets, pipeline);
       return await handleEvent(envelope, targets, pipeline);
     } finally {
       metrics.publishStoredMetrics();
@@ -139,4 +175,31 @@ function deliveryTargets(config: AlertFunctionConfig, deps: HandlerDependencies,
     account: arn?.[3] ?? '000000000000',
   };
   return { ...config.outputs, topicArn: deps.topicArn, namePrefix: config.namePrefix, ...environment };
+}
+
+/**
+ * The Security Hub custom action "Contain this model": contains each of the detector's findings in
+ * the event (each by its own recorded plan); the others are logged and counted. A containment that
+ * fails does not stop the others; the invocation then fails with every reason (retried, then
+ * dead-lettered).
+ */
+async function containFindings(
+  envelope: Record<string, unknown>,
+  targets: DeliveryTargets,
+  pipeline: PipelineDependencies,
+): Promise<HandlerResult> {
+  const { eventIds, others } = customActionEventIds(envelope, targets.namePrefix);
+  for (const other of others) pipeline.logger.warn(`custom action: ${other}`);
+  if (others.length) pipeline.count('ContainRequestsIgnored', others.length);
+  const results: ContainmentResult[] = [];
+  const failures: string[] = [];
+  for (const eventId of eventIds) {
+    try {
+      results.push(await containEvent(eventId, targets, pipeline));
+    } catch (e) {
+      failures.push(`${eventId}: ${describeError(e)}`);
+    }
+  }
+  if (failures.length) throw new Error(`containment failed for ${failures.join('; ')}`);
+  return { status: 'contain-requests', results, ignored: others };
 }

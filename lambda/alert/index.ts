@@ -8,13 +8,17 @@ import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 
 import {
   ALERT_CONFIG_ENV,
   ALERT_TOPIC_ENV,
+  DEAD_LETTER_QUEUE_ENV,
   IDEMPOTENCY_TABLE_ENV,
   parseAlertFunctionConfig,
 } from '../../lib/detection';
@@ -76,6 +80,23 @@ function cloudTrailIn(region: string): CloudTrailClient {
   return client;
 }
 
+/** A Bedrock client per region, for the lifecycle follow-up and containment (undefined if the SDK module is missing). */
+const bedrocks = new Map<string, BedrockClient | undefined>();
+function bedrockIn(region: string): BedrockClient | undefined {
+  if (!bedrocks.has(region)) {
+    bedrocks.set(
+      region,
+      optional('@aws-sdk/client-bedrock', () => new (load.bedrock().BedrockClient)({ ...http, region }))(),
+    );
+  }
+  return bedrocks.get(region);
+}
+const sfn = optional('@aws-sdk/client-sfn', (): SFNClient => new (load.sfn().SFNClient)(http));
+const iam = optional('@aws-sdk/client-iam', (): IAMClient => new (load.iam().IAMClient)(http));
+const sqs = optional('@aws-sdk/client-sqs', (): SQSClient => new (load.sqs().SQSClient)(http));
+const deadLetterQueueUrl = process.env[DEAD_LETTER_QUEUE_ENV] || undefined;
+const contains = config.mode === 'contain' && config.containment !== null;
+
 const dependencies: HandlerDependencies = {
   sns: new SNSClient(http),
   topicArn,
@@ -103,6 +124,19 @@ const dependencies: HandlerDependencies = {
     return config.watchedRegions !== null ? ec2() : undefined;
   },
   cloudTrailIn,
+  get bedrockIn() {
+    return config.followUp !== null || contains ? bedrockIn : undefined;
+  },
+  get sfn() {
+    return config.followUp !== null ? sfn() : undefined;
+  },
+  get iam() {
+    return contains ? iam() : undefined;
+  },
+  get sqs() {
+    return deadLetterQueueUrl ? sqs() : undefined;
+  },
+  deadLetterQueueUrl,
 };
 
 export const handler = createHandler(dependencies);

@@ -70,10 +70,10 @@ export interface Creation {
 
 const createdKey = (kind: CreatedResource, principal: string) => `created#${kind}#${principal}`;
 
-type Attributes = Record<string, AttributeValue>;
+export type Attributes = Record<string, AttributeValue>;
 
 /** Reads one remembered item by its id (a consistent read), or undefined. */
-async function getMemory(dynamo: DynamoDBClient, table: string, id: string, timeoutMs: number) {
+export async function getMemory(dynamo: DynamoDBClient, table: string, id: string, timeoutMs: number) {
   const { GetItemCommand } = load.dynamoDb();
   const out = await dynamo.send(
     new GetItemCommand({ TableName: table, Key: { id: { S: id } }, ConsistentRead: true }),
@@ -83,7 +83,7 @@ async function getMemory(dynamo: DynamoDBClient, table: string, id: string, time
 }
 
 /** Writes one remembered item, kept for `keepMs` (the table's TTL attribute). */
-async function putMemory(
+export async function putMemory(
   dynamo: DynamoDBClient,
   table: string,
   id: string,

@@ -4,7 +4,11 @@
 // bottom as the path an event takes.
 import {
   applyProvenance,
+  canContain,
+  containmentNote,
+  containsAutomatically,
   decideVerdict,
+  detectorNames,
   provenanceChecks,
   subjectOf,
   type AlertContext,
@@ -17,6 +21,7 @@ import {
 import {
   alertAndDeliver,
   describeAlert,
+  eventKeyOf,
   ignore,
   type EventOrigin,
   type EventResult,
@@ -25,6 +30,7 @@ import {
 import { checkBucketOwner, endpointRegistration, firstSeen, priorActivity } from './checks';
 import type { DeliveryTargets } from './deliver';
 import { UnprocessableEventError } from './errors';
+import { afterAlert } from './follow-up';
 import { handleDelete, handleFailedAttempt, rememberIfCreated } from './signals';
 
 export type { EventOrigin, EventResult, PipelineClients, PipelineDependencies } from './alerting';
@@ -78,11 +84,19 @@ export async function handleEvent(
           verdict: judged.verdict,
           context: judged.context,
           outsideEndpoints: decision.outsideEndpoints,
-          notes: registration.notes,
+          notes: [
+            ...(registration.notes ?? []),
+            ...containNotes(judged.verdict, decision.record, envelope, targets, deps),
+          ],
         },
         envelope,
       );
-      return alertAndDeliver(alert, judged.verdict, decision.record, envelope, targets, deps, origin);
+      const result = await alertAndDeliver(alert, judged.verdict, decision.record, envelope, targets, deps, origin);
+      if (result.status === 'alerted') {
+        const key = eventKeyOf(decision.record, envelope);
+        await afterAlert(alert.document, judged.verdict, decision.record, decision.call.eventName, key, targets, deps);
+      }
+      return result;
     }
   }
 }
@@ -204,4 +218,32 @@ function earlierActivity(
     });
   }
   return priorActivity(cloudTrail, record, enrichment, deps.config.checkTimeoutMs, deps.lookupLimiter);
+}
+
+/** In contain mode, for a verdict containment acts on: what it does and how to trigger it. */
+function containNotes(
+  verdict: Verdict | undefined,
+  record: Record<string, unknown>,
+  envelope: Record<string, unknown>,
+  targets: DeliveryTargets,
+  deps: PipelineDependencies,
+): string[] {
+  const settings = deps.config.mode === 'contain' ? deps.config.containment : null;
+  const kind = verdict?.kind ?? null;
+  if (!settings || !canContain(settings, kind)) return [];
+  // Only the function's own account is contained (another account's resources are not its to change).
+  const account = record.recipientAccountId;
+  if (typeof account === 'string' && account !== targets.account) return [];
+  const eventId = eventKeyOf(record, envelope);
+  if (!eventId) return [];
+  return [
+    containmentNote(
+      settings.actions[kind!] ?? [],
+      containsAutomatically(settings, kind),
+      settings.dryRun,
+      settings.customAction && deps.config.outputs.securityHub,
+      detectorNames(deps.config.namePrefix).function,
+      eventId,
+    ),
+  ];
 }

@@ -13,4 +13,7 @@ export const load = {
   eventBridge: (): typeof import('@aws-sdk/client-eventbridge') => require('@aws-sdk/client-eventbridge'),
   bedrock: (): typeof import('@aws-sdk/client-bedrock') => require('@aws-sdk/client-bedrock'),
   ec2: (): typeof import('@aws-sdk/client-ec2') => require('@aws-sdk/client-ec2'),
+  sfn: (): typeof import('@aws-sdk/client-sfn') => require('@aws-sdk/client-sfn'),
+  iam: (): typeof import('@aws-sdk/client-iam') => require('@aws-sdk/client-iam'),
+  sqs: (): typeof import('@aws-sdk/client-sqs') => require('@aws-sdk/client-sqs'),
 };

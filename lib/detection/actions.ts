@@ -10,6 +10,11 @@ export enum DetectorMode {
   OBSERVE = 'observe',
   /** Notify. */
   ALERT = 'alert',
+  /**
+   * Notify, and contain what the containment settings say: ask first by default (a Security Hub
+   * custom action and a note in each alert), automatically only for the verdicts listed.
+   */
+  CONTAIN = 'contain',
 }
 
 /** A mode's name, as the function's configuration carries it. */

@@ -130,6 +130,40 @@ export interface AlertDocument {
   readonly consoleUrl: string | null;
   readonly triage: readonly string[];
   readonly response: readonly string[];
+  /** Null on the first alert; on an update of it (lifecycle follow-up, containment), what changed. */
+  readonly update: AlertUpdate | null;
+}
+
+/** What an update of an alert is about. */
+export type AlertUpdateKind =
+  /** The followed job or resource ended well: the model is live (invocable or ready). */
+  | 'live'
+  /** It ended badly, with the service's reason. */
+  | 'failed'
+  /** It no longer exists (deleted before the follow-up ended). */
+  | 'gone'
+  /** Still running when the last check ran. */
+  | 'still-running'
+  /** Containment acted (or found everything already done). */
+  | 'contained'
+  /** Containment in dry-run: what would have been done. */
+  | 'containment-dry-run'
+  /** Containment not carried out: a safety rule or the hourly limit held it back. */
+  | 'containment-held';
+
+/** An update of an alert already sent: the same event, the same ids, what changed. */
+export interface AlertUpdate {
+  readonly kind: AlertUpdateKind;
+  /** One line: what happened. */
+  readonly text: string;
+  /** When it was found (ISO 8601). */
+  readonly at: string;
+  /** The model or resource concerned, when known. */
+  readonly resourceArn: string | null;
+  /** The severity was raised: a model went live under a verdict that is not `approved`. */
+  readonly escalated: boolean;
+  /** Containment steps and their results, one line each. */
+  readonly actions: readonly string[];
 }
 
 /**
@@ -415,6 +449,7 @@ export function buildAlertDocument(
       subject.category === 'model-supply-chain' && options.verdict
         ? VERDICT_RESPONSE_STEPS[options.verdict.kind]
         : subject.response,
+    update: null,
   };
 }
 

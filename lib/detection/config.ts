@@ -4,8 +4,10 @@
  */
 import { DETECTOR_MODES, type DetectorModeName } from './actions';
 import type { SourceProfileName } from './catalogue';
+import { checkContainment, type ContainmentSettings } from './containment';
 import { DEFAULT_ENRICHMENT, ENRICHMENT_BOUNDS, type EnrichmentSettings } from './enrichment';
 import { POLICY_ID } from './ids';
+import { DEFAULT_FOLLOW_UP_MINUTES, checkFollowUpMinutes } from './lifecycle';
 import { DEFAULT_NAME_PREFIX, checkNamePrefix } from './names';
 import { checkRegion } from './regions';
 import {
@@ -68,6 +70,14 @@ export interface AlertFunctionConfig {
   readonly outputs: AlertOutputs;
   /** How many days an event id (and a principal or source IP) is remembered. */
   readonly idempotencyDays: number;
+  /**
+   * Follow a watched create to its end with its `Get*` call, at these minutes after the call, and
+   * send an update of the alert (null: off). The function starts the follow-up state machine
+   * `<namePrefix>-follow-up` in its own account and region.
+   */
+  readonly followUp: { readonly minutes?: readonly number[] } | null;
+  /** What contain mode does (used only in mode `contain`). */
+  readonly containment: ContainmentSettings | null;
 }
 
 /** The trail the detector relies on, as far as it is known at synth (name, ARN or both). */
@@ -100,6 +110,9 @@ export interface AlertOutputs {
 export const METRIC_NAMESPACE = 'BedrockModelSupplyChain';
 /** The function's Powertools service name: its logs' `service` and its metrics' `service` dimension. */
 export const SERVICE_NAME = 'bedrock-supply-chain';
+
+/** The environment variable with the dead-letter queue's URL (a follow-up that cannot be recorded is reported there). */
+export const DEAD_LETTER_QUEUE_ENV = 'DEAD_LETTER_QUEUE_URL';
 
 /** The environment variable that names the idempotency table. */
 export const IDEMPOTENCY_TABLE_ENV = 'IDEMPOTENCY_TABLE';
@@ -138,6 +151,8 @@ export const DEFAULT_ALERT_FUNCTION_CONFIG: AlertFunctionConfig = {
   checkTimeoutMs: DEFAULT_CHECK_TIMEOUT_MS,
   outputs: { securityHub: false },
   idempotencyDays: DEFAULT_IDEMPOTENCY_DAYS,
+  followUp: {},
+  containment: null,
 };
 
 /**
@@ -195,6 +210,17 @@ export function parseAlertFunctionConfig(json: string | undefined): AlertFunctio
     checkWhole(config.checkTimeoutMs, 'checkTimeoutMs', 100, 30_000),
     checkWhole(config.idempotencyDays, 'idempotencyDays', 1, 3650),
     ...checkOutputs(config.outputs),
+    config.followUp === null
+      ? undefined
+      : typeof config.followUp === 'object' && !Array.isArray(config.followUp)
+        ? config.followUp.minutes === undefined
+          ? undefined
+          : checkFollowUpMinutes(config.followUp.minutes, 'followUp.minutes')
+        : `'followUp' must be an object or null, got ${show(config.followUp)}`,
+    ...(config.containment === null ? [] : checkContainment(config.containment)),
+    config.mode === 'contain' && config.containment === null
+      ? `'containment' must be set in mode 'contain'`
+      : undefined,
   ].filter((m): m is string => m !== undefined);
   if (problems.length > 0) throw new DetectionConfigError(`${ALERT_CONFIG_ENV}: ${problems.join('; ')}`);
   return {
@@ -218,6 +244,8 @@ export function parseAlertFunctionConfig(json: string | undefined): AlertFunctio
     checkTimeoutMs: config.checkTimeoutMs,
     outputs: config.outputs,
     idempotencyDays: config.idempotencyDays,
+    followUp: config.followUp,
+    containment: config.containment,
   };
 }
 
@@ -290,4 +318,9 @@ function checkSignals(value: unknown): string[] {
     checkWhole(s.probeThreshold, 'signals.probeThreshold', 2, 100),
     checkBoolean(s.createThenDelete, 'signals.createThenDelete'),
   ].filter((m): m is string => m !== undefined);
+}
+
+/** When the follow-up checks, in minutes after the call (the default schedule unless configured). */
+export function followUpMinutes(config: Pick<AlertFunctionConfig, 'followUp'>): readonly number[] {
+  return config.followUp?.minutes ?? DEFAULT_FOLLOW_UP_MINUTES;
 }

@@ -73,6 +73,10 @@ export interface DetectorNames {
   readonly backfill: string;
   /** CloudWatch dashboard names are global to the account: the region is appended (`<dashboard>-<region>`). */
   readonly dashboardPrefix: string;
+  /** The state machine that waits between lifecycle follow-up checks. */
+  readonly followUp: string;
+  /** The rule that routes the Security Hub custom action "Contain this model" to the function. */
+  readonly containRule: string;
 }
 
 export function detectorNames(prefix: string = DEFAULT_NAME_PREFIX): DetectorNames {
@@ -102,6 +106,8 @@ export function detectorNames(prefix: string = DEFAULT_NAME_PREFIX): DetectorNam
     scp: `${prefix}-guardrail`,
     backfill: `${prefix}-backfill`,
     dashboardPrefix: prefix,
+    followUp: `${prefix}-follow-up`,
+    containRule: `${prefix}-contain-rule`,
   };
 }
 
@@ -118,6 +124,7 @@ export const DETECTOR_ALARMS = [
   'ruleFailures',
   'sweepFailures',
   'deliveryFailures',
+  'followUpFailures',
 ] as const;
 export type DetectorAlarm = (typeof DETECTOR_ALARMS)[number];
 

@@ -260,6 +260,9 @@ export const SOAR_DETAIL_TYPES: Readonly<Record<AlertDocument['category'], strin
   'create-then-delete': 'Bedrock Model Supply Chain Create Then Delete',
 };
 
+/** The `detail-type` of an update of an alert (lifecycle follow-up, containment) on the SOAR bus. */
+export const SOAR_UPDATE_DETAIL_TYPE = 'Bedrock Model Supply Chain Alert Update';
+
 /** A PutEvents entry (SDK-free). */
 export interface SoarEntry {
   readonly Source: string;
@@ -275,7 +278,7 @@ export function buildSoarEntry(alert: AlertDocument, eventBusArn: string): SoarE
   const t = Date.parse(alert.event.time ?? '');
   return {
     Source: SOAR_EVENT_SOURCE,
-    DetailType: SOAR_DETAIL_TYPES[alert.category],
+    DetailType: alert.update ? SOAR_UPDATE_DETAIL_TYPE : SOAR_DETAIL_TYPES[alert.category],
     Detail: JSON.stringify(alert),
     EventBusName: eventBusArn,
     Resources: resourceArns(alert, NOT_ARN, 1600).slice(0, 10),

@@ -6,6 +6,7 @@
 import { MITRE_ATTACK, type AlertContext, type AlertDocument, type AlertField, type MitreMapping } from './alert';
 import { RESPONSE_STEPS, TRIAGE_STEPS } from './guides';
 import { restrictTo, safeText } from './sanitize';
+import { UPDATE_LABELS } from './update';
 import { utf8Bytes } from './values';
 
 const MISSING = '(not in record)';
@@ -27,7 +28,8 @@ export function alertSubject(alert: AlertDocument): string {
   const region = restrictTo(alert.event.region ?? '', /[^A-Za-z0-9-]/g, 32);
   const where = account && region ? `${account}/${region}` : account || region;
   const what = SUBJECT_PREFIX[alert.category];
-  const subject = `[${alert.severity}] ${what} ${alert.event.name}${where ? ` in ${where}` : ''}`;
+  const update = alert.update ? `UPDATE, ${UPDATE_LABELS[alert.update.kind]}: ` : '';
+  const subject = `[${alert.severity}] ${update}${what} ${alert.event.name}${where ? ` in ${where}` : ''}`;
   return restrictTo(subject, /[^\x20-\x7E]/g, SNS_SUBJECT_MAX);
 }
 
@@ -106,6 +108,9 @@ function renderText(alert: AlertDocument, encoding: TextEncoding): string {
     nl +
     nl +
     esc(alert.summary) +
+    (alert.update?.actions.length
+      ? `${nl}${nl}ACTIONS` + alert.update.actions.map((l) => `${nl}  - ${esc(l)}`).join('')
+      : '') +
     (alert.verdict
       ? `${nl}${nl}VERDICT: ${alert.verdict.kind}` + alert.verdict.reasons.map((r) => `${nl}  - ${esc(r)}`).join('')
       : '') +
@@ -213,7 +218,8 @@ function alertJsonLiteral(alert: AlertDocument): string {
     `${Q}target${Q}:${fields(alert.target, false)},` +
     `${Q}verdict${Q}:${alert.verdict ? `{${Q}kind${Q}:${str(alert.verdict.kind)},${Q}reasons${Q}:${strings(alert.verdict.reasons)}}` : 'null'},` +
     `${Q}context${Q}:${alert.context ? escapeInJsonString(JSON.stringify(alert.context)) : 'null'},` +
-    `${Q}notes${Q}:${strings(alert.notes)},${Q}consoleUrl${Q}:${str(alert.consoleUrl)}` +
+    `${Q}notes${Q}:${strings(alert.notes)},${Q}consoleUrl${Q}:${str(alert.consoleUrl)},` +
+    `${Q}update${Q}:${alert.update ? escapeInJsonString(JSON.stringify(alert.update)) : 'null'}` +
     `${constantMembers(alert)}"`
   );
 }
@@ -307,6 +313,7 @@ export function snsAttributes(alert: AlertDocument): Record<string, string> {
     ...(alert.verdict ? { verdict: alert.verdict.kind } : {}),
     severity: alert.severity,
     eventName: alert.event.name,
+    ...(alert.update ? { update: alert.update.kind } : {}),
   };
   const account = restrictTo(alert.event.account ?? '', /[^0-9]/g, 12);
   if (account) attributes.account = account;

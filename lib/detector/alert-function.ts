@@ -20,6 +20,7 @@ import type { Construct } from 'constructs';
 import {
   ALERT_CONFIG_ENV,
   ALERT_TOPIC_ENV,
+  DEAD_LETTER_QUEUE_ENV,
   DEFAULT_CHECK_TIMEOUT_MS,
   DEFAULT_IDEMPOTENCY_DAYS,
   IDEMPOTENCY_TABLE_ENV,
@@ -31,6 +32,7 @@ import {
 } from '../detection';
 import { assertValid } from '../private/validation';
 
+import { containmentSettings } from './containment-props';
 import { alertFunctionCode } from './function-code';
 import { DETECTOR_DEFAULTS, WATCH_DEFAULTS, type SupplyChainDetectorProps } from './props';
 import type { ReliedOnTrailIdentity } from './trail';
@@ -98,6 +100,16 @@ export function alertFunctionConfig(
       ...(outputs.soarEventBus ? { soarEventBusArn: outputs.soarEventBus.eventBusArn } : {}),
     },
     idempotencyDays: DEFAULT_IDEMPOTENCY_DAYS,
+    followUp:
+      (props.lifecycleFollowUp ?? DETECTOR_DEFAULTS.lifecycleFollowUp)
+        ? props.followUpMinutes
+          ? { minutes: props.followUpMinutes }
+          : {}
+        : null,
+    containment:
+      props.mode === 'contain'
+        ? containmentSettings(props.containment, props.securityHub ?? DETECTOR_DEFAULTS.securityHub)
+        : null,
   };
   const size = utf8Bytes(JSON.stringify(config));
   if (size > ALERT_CONFIG_MAX_BYTES) {
@@ -176,6 +188,7 @@ export function createAlertFunction(
       [ALERT_TOPIC_ENV]: parts.alertTopic.topicArn,
       [ALERT_CONFIG_ENV]: stack.toJsonString(config),
       [IDEMPOTENCY_TABLE_ENV]: parts.idempotencyTable.tableName,
+      ...(config.followUp || config.containment ? { [DEAD_LETTER_QUEUE_ENV]: parts.deadLetterQueue.queueUrl } : {}),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
     },

@@ -24,6 +24,7 @@ export interface ComplianceAcknowledgment {
     | 'function'
     | 'function role'
     | 'trail logs role'
+    | 'follow-up role'
     | 'trail'
     | 'trail bucket'
     | 'dead-letter queue'
@@ -82,6 +83,12 @@ export const COMPLIANCE_ACKNOWLEDGMENTS: readonly ComplianceAcknowledgment[] = [
     ids: nag('IAMNoInlinePolicy'),
     reason:
       "The inline policy holds CDK's least-privilege grants for this one role (publish to the alert topic, send to the dead-letter queue, use the detector key for both, read and write the detector table) and the read-only checks its options turn on (bucket locations, CloudTrail event history and trail status, enabled regions, registered Bedrock endpoints). An inline policy lives and dies with its role and cannot be attached to another principal.",
+  },
+  {
+    resource: 'follow-up role',
+    ids: nag('IAMNoInlinePolicy'),
+    reason:
+      'The inline policy, written by the CDK StateMachine construct for the lifecycle follow-up, lets Step Functions invoke the alert function, send a failed follow-up to the dead-letter queue (with the detector key), write its logs and X-Ray traces. An inline policy lives and dies with its role and cannot be attached to another principal.',
   },
   {
     resource: 'trail logs role',
@@ -181,6 +188,8 @@ export const COMPLIANCE_ACKNOWLEDGMENTS: readonly ComplianceAcknowledgment[] = [
 export interface ComplianceScope {
   readonly function: IConstruct;
   readonly functionRole?: IConstruct;
+  /** The lifecycle follow-up state machine's role, when the follow-up is on. */
+  readonly followUpRole?: IConstruct;
   readonly deadLetterQueue: IConstruct;
   readonly trail?: IConstruct;
   readonly trailBucket?: IConstruct;
@@ -206,6 +215,7 @@ export function acknowledgeComplianceFindings(scope: ComplianceScope): void {
     function: scope.function,
     'function role': scope.functionRole,
     'trail logs role': logsRole,
+    'follow-up role': scope.followUpRole,
     trail: scope.trail,
     'trail bucket': scope.trailBucket,
     'dead-letter queue': scope.deadLetterQueue,

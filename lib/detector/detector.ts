@@ -10,6 +10,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
 import { ALERT_SCHEMA, SOAR_EVENT_SOURCE, checkNamePrefix, detectorNames, type DetectorNames } from '../detection';
@@ -25,6 +26,7 @@ import { createDestinations } from './destinations';
 import { createDetectorKey, detectorKeyStatements, type DetectorKeyUses } from './key';
 import { DetectorMonitoring } from './monitoring';
 import { DETECTOR_DEFAULTS, WATCH_DEFAULTS, type SupplyChainDetectorProps } from './props';
+import { createResponse } from './response';
 import { createSweeps } from './sweeps';
 import { DetectorTrail, DetectorTrailKind, createTrail, createdTrailIdentity, reliedOnTrail } from './trail';
 import { validateDetectorProps } from './validate-props';
@@ -110,6 +112,10 @@ export class SupplyChainDetector extends Construct {
   readonly reconciliationRule?: events.Rule;
   /** The detector's alarms and dashboard, when on. */
   readonly monitoring?: DetectorMonitoring;
+  /** The state machine that waits between lifecycle follow-up checks, with `lifecycleFollowUp`. */
+  readonly followUpStateMachine?: sfn.StateMachine;
+  /** The rule that routes the Security Hub custom action "Contain this model", in contain mode with Security Hub. */
+  readonly containRule?: events.Rule;
 
   /**
    * @param scope the construct this one is created in
@@ -255,6 +261,17 @@ export class SupplyChainDetector extends Construct {
     this.reconciliationRule = sweeps.reconciliationRule;
     this.healthCheckRule = sweeps.healthCheckRule;
 
+    // --- After the alert: the lifecycle follow-up, contain mode ----------------------------------
+    const response = createResponse(this, props, {
+      names,
+      config,
+      alertFunction: fn,
+      deadLetterQueue: this.deadLetterQueue,
+      encryptionKey: this.encryptionKey,
+    });
+    this.followUpStateMachine = response.followUpStateMachine;
+    this.containRule = response.containRule;
+
     // --- Self-monitoring ------------------------------------------------------------------------
     if (monitoring) {
       this.monitoring = new DetectorMonitoring(this, 'Monitoring', {
@@ -269,7 +286,9 @@ export class SupplyChainDetector extends Construct {
           ...this.globalTamperRules,
           ...(this.reconciliationRule ? [this.reconciliationRule] : []),
           ...(this.healthCheckRule ? [this.healthCheckRule] : []),
+          ...(this.containRule ? [this.containRule] : []),
         ],
+        followUpStateMachine: this.followUpStateMachine,
         alarmTopic: this.alertTopic,
       });
       claimGlobalName(this, {
@@ -283,6 +302,7 @@ export class SupplyChainDetector extends Construct {
     acknowledgeComplianceFindings({
       function: this.alertFunction,
       functionRole: fn.role,
+      followUpRole: this.followUpStateMachine?.role,
       deadLetterQueue: this.deadLetterQueue,
       trail: created && this.trail,
       trailBucket: this.trailBucket,

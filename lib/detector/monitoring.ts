@@ -5,6 +5,7 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
 import {
@@ -28,6 +29,11 @@ export interface DetectorMonitoringProps {
   readonly rules: events.IRule[];
   /** Where alarms are sent. */
   readonly alarmTopic: sns.ITopic;
+  /**
+   * The lifecycle follow-up state machine, whose failed, timed-out or aborted executions are alarmed.
+   * @default - no follow-up alarm
+   */
+  readonly followUpStateMachine?: sfn.IStateMachine;
 }
 
 /**
@@ -87,7 +93,21 @@ export class DetectorMonitoring extends Construct {
       label: 'Deliveries that failed after retries',
       period,
     });
-    const watch: Record<DetectorAlarm, { metric: cloudwatch.IMetric; description: string }> = {
+    const machine = props.followUpStateMachine;
+    const followUpFailures = machine
+      ? new cloudwatch.MathExpression({
+          expression: 'failed + timedOut + aborted + notStarted',
+          usingMetrics: {
+            notStarted: own('FollowUpsNotStarted'),
+            failed: machine.metricFailed({ period, statistic: 'Sum' }),
+            timedOut: machine.metricTimedOut({ period, statistic: 'Sum' }),
+            aborted: machine.metricAborted({ period, statistic: 'Sum' }),
+          },
+          label: 'Follow-ups that failed',
+          period,
+        })
+      : undefined;
+    const watch: Partial<Record<DetectorAlarm, { metric: cloudwatch.IMetric; description: string }>> = {
       functionErrors: {
         metric: props.alertFunction.metricErrors({ period, statistic: 'Sum' }),
         description:
@@ -118,9 +138,19 @@ export class DetectorMonitoring extends Construct {
         description:
           'A destination (SNS, chat, Security Hub or SOAR bus) refused an alert after the SDK retries. The metric name in the log says which; the other destinations still delivered.',
       },
+      ...(followUpFailures
+        ? {
+            followUpFailures: {
+              metric: followUpFailures,
+              description:
+                'A lifecycle follow-up (or the containment it runs) failed after 3 retries, or could not be started after its alert (the table was down): its update was not sent. The dead-letter queue holds the event id, the error and the cause; check the job or resource by hand (README, "Runbook").',
+            },
+          }
+        : {}),
     };
-    const alarms = {} as Record<DetectorAlarm, cloudwatch.Alarm>;
+    const alarms = {} as Partial<Record<DetectorAlarm, cloudwatch.Alarm>>;
     for (const name of DETECTOR_ALARMS) {
+      if (!watch[name]) continue;
       const { metric, description } = watch[name];
       const alarm = new cloudwatch.Alarm(this, `${name[0].toUpperCase()}${name.slice(1)}Alarm`, {
         alarmName: alarmName(props.namePrefix, name),
@@ -167,7 +197,11 @@ export class DetectorMonitoring extends Construct {
             ],
             width: 12,
           }),
-          new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: Object.values(alarms), width: 12 }),
+          new cloudwatch.AlarmStatusWidget({
+            title: 'Alarms',
+            alarms: Object.values(alarms).filter((a): a is cloudwatch.Alarm => a !== undefined),
+            width: 12,
+          }),
         ],
         [
           new cloudwatch.GraphWidget({
@@ -183,6 +217,35 @@ export class DetectorMonitoring extends Construct {
           new cloudwatch.GraphWidget({
             title: 'Dead letters and rule failures',
             left: [props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period }), ruleFailures],
+            width: 12,
+          }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Lifecycle follow-ups',
+            left: [
+              own('FollowUpsStarted'),
+              own('FollowUpChecks_pending'),
+              own('AlertUpdates_live'),
+              own('AlertUpdates_failed'),
+              own('AlertUpdates_gone'),
+              own('AlertUpdates_still-running'),
+            ],
+            right: followUpFailures ? [followUpFailures] : [],
+            width: 12,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Containment',
+            left: [
+              own('Containments'),
+              own('ContainmentSteps_done'),
+              own('ContainmentSteps_already'),
+              own('ContainmentsDryRun'),
+              own('ContainmentsHeld'),
+              own('ContainmentsRateLimited'),
+              own('ContainmentsRefused'),
+            ],
+            right: [own('ContainmentStepsFailed')],
             width: 12,
           }),
         ],

@@ -22,6 +22,7 @@ import {
   type SourceProfile,
 } from '../detection';
 
+import type { ContainmentOptions } from './containment-props';
 import type { DetectorTrail } from './trail';
 
 /** Further event names to watch from one CloudTrail event source. */
@@ -287,9 +288,30 @@ export interface SupplyChainDetectorProps extends WatchOptions {
 
   /**
    * `ALERT`: notify. `OBSERVE`: log and count every alert, notify no one (to tune the approvals).
+   * `CONTAIN`: notify, and contain as `containment` says (ask first by default).
    * @default DetectorMode.ALERT
    */
   readonly mode?: DetectorMode;
+
+  /**
+   * Contain mode's settings (used with `mode: DetectorMode.CONTAIN`).
+   * @default - untrusted-source calls only, ask first, no dry run, at most 10 per hour
+   */
+  readonly containment?: ContainmentOptions;
+
+  /**
+   * Follow each watched create (import, copy and customization jobs, custom models, deployments,
+   * marketplace endpoints, provisioned throughput) with its `Get*` call until it ends, and send an
+   * update of its alert: live, failed or gone. A Step Functions state machine waits between checks.
+   * @default true
+   */
+  readonly lifecycleFollowUp?: boolean;
+
+  /**
+   * When the follow-up checks, in minutes after the call (increasing, 1 to 10,080, at most 100).
+   * @default - 5 and 15 minutes, then hourly until 24 hours
+   */
+  readonly followUpMinutes?: number[];
 
   /**
    * Notify calls whose verdict is `approved` too; they are always logged and counted.
@@ -457,6 +479,7 @@ export const DETECTOR_DEFAULTS = {
   deadLetterRetention: Duration.days(14),
   tamperAlerts: true,
   mode: DetectorMode.ALERT,
+  lifecycleFollowUp: true,
   notifyApproved: false,
   provenanceCheck: true,
   enrichment: true,

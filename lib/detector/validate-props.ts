@@ -7,7 +7,9 @@ import { Duration } from 'aws-cdk-lib';
 import {
   DETECTION_PROFILES,
   DETECTOR_MODES,
+  DetectorMode,
   SOURCE_PROFILES,
+  checkFollowUpMinutes,
   checkAdditionalEvents,
   checkRegionList,
   ENRICHMENT_BOUNDS,
@@ -35,6 +37,7 @@ import {
   show,
 } from '../private/validation';
 
+import { checkContainmentOptions } from './containment-props';
 import type { SeverityAndRisk, SupplyChainDetectorProps, VerdictSeverities } from './props';
 import { DetectorTrailKind } from './trail';
 
@@ -130,6 +133,15 @@ export function validateDetectorProps(props: SupplyChainDetectorProps): void {
       `'mode' must be one of ${DETECTOR_MODES.map((m) => `DetectorMode.${m.toUpperCase()} ('${m}')`).join(', ')}, got ${show(props.mode)}`,
     );
   }
+  if (props.containment !== undefined) {
+    if (props.mode !== DetectorMode.CONTAIN) {
+      assertValid(
+        `'containment' is used only with 'mode: DetectorMode.CONTAIN', got mode ${show(props.mode ?? DetectorMode.ALERT)}`,
+      );
+    }
+    assertAllValid(checkContainmentOptions(props.containment, isToken));
+  }
+  if (props.followUpMinutes !== undefined) assertValid(checkFollowUpMinutes(props.followUpMinutes));
   assertValid(checkDuration(props.enrichmentWindow, 'enrichmentWindow', ...BOUNDS.enrichmentWindow));
   assertValid(checkWholeDuration(props.enrichmentWindow, 'enrichmentWindow', 'minutes'));
   assertValid(checkInteger(props.enrichmentMaxPages, 'enrichmentMaxPages', ...ENRICHMENT_BOUNDS.maxPages));
@@ -140,6 +152,7 @@ export function validateDetectorProps(props: SupplyChainDetectorProps): void {
   for (const prop of [
     'reserveConcurrency',
     'tamperAlerts',
+    'lifecycleFollowUp',
     'notifyApproved',
     'provenanceCheck',
     'enrichment',

@@ -11,6 +11,7 @@ describe('self-monitoring', () => {
     expect(alarms.map((a) => a.Properties.AlarmName).sort()).toEqual([
       'bedrock-supply-chain-dead-letters',
       'bedrock-supply-chain-delivery-failures',
+      'bedrock-supply-chain-follow-up-failures',
       'bedrock-supply-chain-function-errors',
       'bedrock-supply-chain-function-throttles',
       'bedrock-supply-chain-rule-failures',
@@ -30,6 +31,7 @@ describe('self-monitoring', () => {
     expect(Object.keys(detector.monitoring!.alarms).sort()).toEqual([
       'deadLetters',
       'deliveryFailures',
+      'followUpFailures',
       'functionErrors',
       'functionThrottles',
       'ruleFailures',

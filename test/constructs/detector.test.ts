@@ -425,6 +425,8 @@ describe('SupplyChainDetector options', () => {
             checkTimeoutMs: 2000,
             outputs: { securityHub: false },
             idempotencyDays: 100,
+            followUp: {},
+            containment: null,
           }),
         },
       },

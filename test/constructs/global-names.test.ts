@@ -48,7 +48,12 @@ describe('the umbrella in two regions of one account', () => {
     const roles = names(assembly, 'AWS::IAM::Role', 'RoleName').filter((n) => n !== undefined && n !== 'undefined');
     const dashboards = names(assembly, 'AWS::CloudWatch::Dashboard', 'DashboardName');
     expect(dashboards.sort()).toEqual(['"bedrock-supply-chain-eu-west-1"', '"bedrock-supply-chain-us-east-1"']);
-    expect(roles.sort()).toEqual(['"bedrock-supply-chain-alert-eu-west-1"', '"bedrock-supply-chain-alert-us-east-1"']);
+    expect(roles.sort()).toEqual([
+      '"bedrock-supply-chain-alert-eu-west-1"',
+      '"bedrock-supply-chain-alert-follow-up-eu-west-1"',
+      '"bedrock-supply-chain-alert-follow-up-us-east-1"',
+      '"bedrock-supply-chain-alert-us-east-1"',
+    ]);
     expect(new Set([...roles, ...dashboards]).size).toBe(roles.length + dashboards.length);
   });
 

@@ -41,6 +41,7 @@ import {
   type WatchedRegionsOptions,
   WatchedRegions,
   Severity,
+  DetectorMode,
 } from '../../lib';
 import { type GuardrailOptions } from '../../lib/contracts';
 import { ALERT_CONFIG_ENV, parseAlertFunctionConfig } from '../../lib/detection';
@@ -71,7 +72,7 @@ const DETECTOR_ONLY: Row<SupplyChainDetectorProps>[] = [
           `CreateSomethingVeryLongToFillThePatternQuotaOfEventBridgeNumber${String(i).padStart(2, '0')}xxxxxxxxxxxxxxxxxxxxxx`,
       ),
     },
-    `'approvals' (in SupplyChainGuard, 'approvedPrincipalArns' too), 'additionalEventNames', 'additionalEvents' and 'watchedRegions' make the function's configuration 4176 bytes, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
+    `'approvals' (in SupplyChainGuard, 'approvedPrincipalArns' too), 'additionalEventNames', 'additionalEvents' and 'watchedRegions' make the function's configuration 4209 bytes, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
   ],
 ];
 
@@ -232,7 +233,7 @@ const DETECTOR: Row<SupplyChainDetectorProps>[] = [
         ),
       },
     },
-    `'approvals' (in SupplyChainGuard, 'approvedPrincipalArns' too), 'additionalEventNames', 'additionalEvents' and 'watchedRegions' make the function's configuration 3984 bytes, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
+    `'approvals' (in SupplyChainGuard, 'approvedPrincipalArns' too), 'additionalEventNames', 'additionalEvents' and 'watchedRegions' make the function's configuration 4017 bytes, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
   ],
   [
     'verdictSeverities',
@@ -251,8 +252,44 @@ const DETECTOR: Row<SupplyChainDetectorProps>[] = [
   ],
   [
     'mode',
-    { mode: 'contain' as never },
-    `'mode' must be one of DetectorMode.OBSERVE ('observe'), DetectorMode.ALERT ('alert'), got "contain"`,
+    { mode: 'quarantine' as never },
+    `'mode' must be one of DetectorMode.OBSERVE ('observe'), DetectorMode.ALERT ('alert'), DetectorMode.CONTAIN ('contain'), got "quarantine"`,
+  ],
+  [
+    'containment',
+    { containment: { dryRun: true } },
+    `'containment' is used only with 'mode: DetectorMode.CONTAIN', got mode "alert"`,
+  ],
+  [
+    'containment.untrustedSourceActions',
+    { mode: DetectorMode.CONTAIN, containment: { untrustedSourceActions: ['delete-everything' as never] } },
+    `'containment.untrustedSourceActions' must list ContainmentAction values ('quarantine-model', 'delete-deployment', 'delete-endpoint', 'stop-job', 'quarantine-principal'), got ["delete-everything"]`,
+  ],
+  [
+    'containment.automaticFor',
+    { mode: DetectorMode.CONTAIN, containment: { automaticFor: ['approved' as never] } },
+    `'containment.automaticFor' must list ContainVerdict values ('untrusted-source', 'unapproved-principal', 'unverified'; 'approved' is never contained), got ["approved"]`,
+  ],
+  [
+    'containment.maxPerHour',
+    { mode: DetectorMode.CONTAIN, containment: { maxPerHour: 0 } },
+    `'containment.maxPerHour' must be a whole number from 1 to 1000, got 0`,
+  ],
+  [
+    'containment.neverTouch',
+    { mode: DetectorMode.CONTAIN, containment: { neverTouch: ['my-deployment'] } },
+    `'containment.neverTouch' must list ARN patterns (starting with 'arn:' or '*'), got ["my-deployment"]`,
+  ],
+  [
+    'containment.quarantineTagKey',
+    { mode: DetectorMode.CONTAIN, containment: { quarantineTagKey: 'aws:quarantined' } },
+    `'containment.quarantineTagKey' must be a tag key (1-128 letters, digits, spaces or '_.:/=+-@', not 'aws:'), got "aws:quarantined"`,
+  ],
+  ['lifecycleFollowUp', { lifecycleFollowUp: 'yes' as never }, `'lifecycleFollowUp' must be true or false, got "yes"`],
+  [
+    'followUpMinutes',
+    { followUpMinutes: [5, 0] },
+    `'followUpMinutes' must hold whole numbers of minutes from 1 to 10080, got 0 at index 1`,
   ],
   ['notifyApproved', { notifyApproved: 'yes' as never }, `'notifyApproved' must be true or false, got "yes"`],
   ['provenanceCheck', { provenanceCheck: 'yes' as never }, `'provenanceCheck' must be true or false, got "yes"`],
@@ -520,7 +557,7 @@ const GUARD: Row<Partial<SupplyChainGuardProps>>[] = [
         (_, i) => `arn:aws:iam::111122223333:role/mlops-pipeline-team-${i}-with-a-rather-long-role-name`,
       ),
     },
-    `'approvals' (in SupplyChainGuard, 'approvedPrincipalArns' too), 'additionalEventNames', 'additionalEvents' and 'watchedRegions' make the function's configuration 3984 bytes, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
+    `'approvals' (in SupplyChainGuard, 'approvedPrincipalArns' too), 'additionalEventNames', 'additionalEvents' and 'watchedRegions' make the function's configuration 4017 bytes, more than the 3,584 that fit in Lambda's 4 KB of environment variables: use fewer or broader patterns`,
   ],
 ];
 
@@ -869,7 +906,7 @@ describe('what the construct accepts, the function accepts', () => {
       profile: mostly(fc.constantFrom('default', 'extended')),
       severity: mostly(fc.constantFrom('LOW', 'CRITICAL')),
       riskScore: mostly(fc.integer({ min: 0, max: 100 })),
-      mode: mostly(fc.constantFrom('observe', 'alert')),
+      mode: mostly(fc.constantFrom('observe', 'alert', 'contain')),
       notifyApproved: mostly(fc.boolean()),
       tamperAlerts: mostly(fc.boolean()),
       namePrefix: mostly(fc.constantFrom('acme-bedrock', 'bmsc')),

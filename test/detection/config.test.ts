@@ -25,6 +25,8 @@ describe('alert function configuration', () => {
       checkTimeoutMs: 2000,
       outputs: { securityHub: false },
       idempotencyDays: 100,
+      followUp: {},
+      containment: null,
     });
   });
 
@@ -54,6 +56,20 @@ describe('alert function configuration', () => {
         soarEventBusArn: 'arn:aws:events:us-east-1:111122223333:event-bus/soar',
       },
       idempotencyDays: 100,
+      followUp: { minutes: [10, 30, 120] },
+      containment: {
+        actions: {
+          'untrusted-source': ['quarantine-model', 'delete-deployment'],
+          unverified: ['quarantine-principal'],
+        },
+        automatic: ['untrusted-source'],
+        dryRun: true,
+        maxPerHour: 3,
+        neverTouch: ['arn:aws:bedrock:*:111122223333:custom-model-deployment/keep-*'],
+        approvalTagKey: 'acme:approved',
+        quarantineTagKey: 'acme:quarantined',
+        customAction: false,
+      },
     };
     expect(parseAlertFunctionConfig(JSON.stringify(config))).toEqual(config);
   });
@@ -86,7 +102,25 @@ describe('alert function configuration', () => {
       '{"guardrailPolicyIds":["x"]}',
       `DETECTOR_CONFIG: 'guardrailPolicyIds' must be an array of policy ids like 'p-abcd1234', got ["x"]`,
     ],
-    ['{"mode":"contain"}', `DETECTOR_CONFIG: 'mode' must be one of 'observe', 'alert', got "contain"`],
+    ['{"mode":"contain"}', `DETECTOR_CONFIG: 'containment' must be set in mode 'contain'`],
+    ['{"mode":"quarantine"}', `DETECTOR_CONFIG: 'mode' must be one of 'observe', 'alert', 'contain', got "quarantine"`],
+    [
+      '{"followUp":{"minutes":[15,5]}}',
+      `DETECTOR_CONFIG: 'followUp.minutes' must be in increasing order, got 5 after 15`,
+    ],
+    ['{"followUp":[]}', `DETECTOR_CONFIG: 'followUp' must be an object or null, got []`],
+    [
+      '{"containment":{"actions":{"approved":["quarantine-model"]},"automatic":[],"dryRun":false,"maxPerHour":10,"neverTouch":[],"approvalTagKey":"a","quarantineTagKey":"q","customAction":true}}',
+      /'containment.actions' keys must be verdicts other than 'approved'/,
+    ],
+    [
+      '{"containment":{"actions":{},"automatic":["approved"],"dryRun":false,"maxPerHour":10,"neverTouch":[],"approvalTagKey":"a","quarantineTagKey":"q","customAction":true}}',
+      `DETECTOR_CONFIG: 'containment.automatic' cannot include 'approved': an approved call is never contained`,
+    ],
+    [
+      '{"containment":{"actions":{"unverified":["delete-everything"]},"automatic":[],"dryRun":false,"maxPerHour":0,"neverTouch":[],"approvalTagKey":"aws:x","quarantineTagKey":"q","customAction":true}}',
+      /'containment.actions.unverified' must list actions among quarantine-model, delete-deployment, delete-endpoint, stop-job, quarantine-principal, got \["delete-everything"\]; 'containment.maxPerHour' must be a whole number from 1 to 1000, got 0; 'containment.approvalTagKey' must be a tag key/,
+    ],
     ['{"notifyApproved":"yes"}', `DETECTOR_CONFIG: 'notifyApproved' must be true or false, got "yes"`],
     [
       '{"approvals":{"s3Locations":["acme-models"]}}',

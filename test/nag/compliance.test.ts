@@ -193,9 +193,12 @@ describe('the fixes behind the zero findings', () => {
     expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
     const [trail] = Object.values(t.findResources('AWS::CloudTrail::Trail'));
     expect(trail.Properties.CloudWatchLogsLogGroupArn).toBeUndefined();
-    // The function's own, and the backfill provider's; no trail log group.
+    // The function's own, the follow-up state machine's and the backfill provider's; no trail log group.
     const groups = Object.values(t.findResources('AWS::Logs::LogGroup')).map((g) => g.Properties.LogGroupName);
-    expect(groups.filter((g) => typeof g === 'string')).toEqual(['/aws/lambda/opted-out-alert']);
-    expect(groups).toHaveLength(2);
+    expect(groups.filter((g) => typeof g === 'string')).toEqual([
+      '/aws/lambda/opted-out-alert',
+      '/aws/vendedlogs/states/opted-out-follow-up',
+    ]);
+    expect(groups).toHaveLength(3);
   });
 });

@@ -1,0 +1,136 @@
+// What the function remembers about an alert it may follow up or contain, in its DynamoDB table:
+// the alert as sent, its verdict, what the call started, where, and how far the follow-up and any
+// containment have come. A follow-up or a request to contain carries only the event id; everything
+// it acts on is read from here, written by this function alone (the guardrails deny item writes to
+// anyone else), so a forged request cannot make the detector act on something it never alerted.
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+import type { AlertDocument, FollowTarget, VerdictKind } from '../../lib/detection';
+
+import { getMemory, putMemory } from './memory';
+import { load } from './sdk';
+
+const DAY_MS = 86_400_000;
+const planKey = (eventId: string) => `plan#${eventId}`;
+
+export interface AlertPlan {
+  readonly eventId: string;
+  readonly eventName: string;
+  readonly verdict: VerdictKind | null;
+  /** The alert as first sent (its full form). */
+  readonly alert: AlertDocument;
+  /** The caller's identity, for quarantining the principal. */
+  readonly userIdentity: unknown;
+  /** What the call started, when it is followed. */
+  readonly followed: FollowTarget | null;
+  /** Where the call was made (the follow-up reads and containment acts there). */
+  readonly region: string;
+  readonly callTimeMs: number;
+  /** Set by the follow-up: the model or resource that is live. */
+  readonly liveResourceArn: string | null;
+  /** Set when the follow-up ended: live, failed, gone, still-running. */
+  readonly finished: string | null;
+}
+
+/** Records the plan unless it is there already (a retry or a redelivery keeps what was recorded). */
+export async function savePlan(
+  dynamo: DynamoDBClient,
+  table: string,
+  plan: AlertPlan,
+  keepDays: number,
+  nowMs: number,
+  timeoutMs: number,
+): Promise<void> {
+  const { PutItemCommand } = load.dynamoDb();
+  try {
+    await dynamo.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: {
+          id: { S: planKey(plan.eventId) },
+          plan: { S: JSON.stringify(plan) },
+          expiration: { N: String(Math.floor((nowMs + keepDays * DAY_MS) / 1000)) },
+        },
+        ConditionExpression: 'attribute_not_exists(#id)',
+        ExpressionAttributeNames: { '#id': 'id' },
+      }),
+      { abortSignal: AbortSignal.timeout(timeoutMs) },
+    );
+  } catch (e) {
+    if ((e as Error)?.name !== 'ConditionalCheckFailedException') throw e;
+  }
+}
+
+/** The recorded plan of an event, or undefined when none was recorded (or it expired). */
+export async function readPlan(
+  dynamo: DynamoDBClient,
+  table: string,
+  eventId: string,
+  timeoutMs: number,
+): Promise<AlertPlan | undefined> {
+  const item = await getMemory(dynamo, table, planKey(eventId), timeoutMs);
+  const text = item?.plan?.S;
+  if (!text) return undefined;
+  return JSON.parse(text) as AlertPlan;
+}
+
+/** Writes the plan back with what changed (the follow-up's findings). */
+export async function updatePlan(
+  dynamo: DynamoDBClient,
+  table: string,
+  plan: AlertPlan,
+  keepDays: number,
+  nowMs: number,
+  timeoutMs: number,
+): Promise<void> {
+  await putMemory(
+    dynamo,
+    table,
+    planKey(plan.eventId),
+    { plan: { S: JSON.stringify(plan) } },
+    keepDays * DAY_MS,
+    nowMs,
+    timeoutMs,
+  );
+}
+
+/**
+ * Takes a place among the hour's containments: true when this event has one (a retry finds its own
+ * place again), false once the hour holds `max` others.
+ */
+export async function claimContainment(
+  dynamo: DynamoDBClient,
+  table: string,
+  eventId: string,
+  max: number,
+  nowMs: number,
+  timeoutMs: number,
+): Promise<boolean> {
+  const { UpdateItemCommand } = load.dynamoDb();
+  const hour = Math.floor(nowMs / 3_600_000);
+  try {
+    await dynamo.send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: { id: { S: `contain#${hour}` } },
+        UpdateExpression: 'SET #events = list_append(if_not_exists(#events, :none), :event), #expiration = :expiration',
+        ConditionExpression: 'attribute_not_exists(#events) OR (NOT contains(#events, :id) AND size(#events) < :max)',
+        ExpressionAttributeNames: { '#events': 'events', '#expiration': 'expiration' },
+        ExpressionAttributeValues: {
+          ':none': { L: [] },
+          ':event': { L: [{ S: eventId }] },
+          ':id': { S: eventId },
+          ':max': { N: String(max) },
+          ':expiration': { N: String(Math.floor(nowMs / 1000) + 2 * 3600) },
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+      { abortSignal: AbortSignal.timeout(timeoutMs) },
+    );
+    return true;
+  } catch (e) {
+    if ((e as Error)?.name !== 'ConditionalCheckFailedException') throw e;
+    const listed = (e as { Item?: Record<string, { L?: { S?: string }[] }> }).Item?.events?.L ?? [];
+    return listed.some((v) => v.S === eventId);
+  }
+}
