@@ -9,7 +9,28 @@ import type { AddressInfo } from 'node:net';
  * owners, CloudTrail history, Security Hub findings by id), and it can fail requests on purpose.
  */
 
-export type Service = 'sns' | 'dynamodb' | 'cloudtrail' | 's3' | 'securityhub' | 'events' | 'bedrock' | 'ec2';
+import {
+  createResponseServices,
+  handleBatchUpdateFindings,
+  handleBedrock,
+  handleIam,
+  handleSqs,
+  handleStates,
+  type ResponseServices,
+} from './response-services';
+
+export type Service =
+  | 'sns'
+  | 'dynamodb'
+  | 'cloudtrail'
+  | 's3'
+  | 'securityhub'
+  | 'events'
+  | 'bedrock'
+  | 'ec2'
+  | 'states'
+  | 'iam'
+  | 'sqs';
 export const SERVICES: readonly Service[] = [
   'sns',
   'dynamodb',
@@ -19,6 +40,9 @@ export const SERVICES: readonly Service[] = [
   'events',
   'bedrock',
   'ec2',
+  'states',
+  'iam',
+  'sqs',
 ];
 
 export interface WireRequest {
@@ -84,6 +108,10 @@ export interface LocalAws {
   readonly marketplaceEndpoints: string[];
   /** The subscriptions SNS ListSubscriptionsByTopic answers, by topic ARN (paged two at a time). */
   readonly subscriptions: Map<string, { SubscriptionArn: string; Protocol: string; Endpoint: string }[]>;
+  /** Bedrock jobs and resources, state machine executions, IAM inline policies, SQS messages, finding notes. */
+  readonly response: ResponseServices;
+  /** IAM roles and users (`role/<name>`, `user/<name>`) that exist; empty: every name exists. */
+  readonly principals: Set<string>;
   /** Answer the next `count` requests to `service` with a fault. */
   failNext(service: Service, count: number, kind?: FaultKind): void;
   /** Fail this share of requests to `service` (deterministic for a given seed). */
@@ -109,6 +137,8 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
   const enabledRegions: string[] = ['us-east-1', 'us-west-2', 'eu-west-1'];
   const marketplaceEndpoints: string[] = [];
   const subscriptions = new Map<string, { SubscriptionArn: string; Protocol: string; Endpoint: string }[]>();
+  const response = createResponseServices();
+  const principals = new Set<string>();
   const nextFaults = new Map<Service, { count: number; kind: FaultKind }>();
   const shares = new Map<Service, { share: number; kinds: readonly FaultKind[]; state: number }>();
   let rejections = 0;
@@ -152,14 +182,27 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
       } else if (target.includes('CloudTrail_')) {
         service = 'cloudtrail';
         operation = target.split('.').pop()!;
+      } else if (target.startsWith('AWSStepFunctions.')) {
+        service = 'states';
+        operation = target.split('.')[1];
+      } else if (target.startsWith('AmazonSQS.')) {
+        service = 'sqs';
+        operation = target.split('.')[1];
+      } else if (scope === 'iam') {
+        service = 'iam';
+        operation = new URLSearchParams(body).get('Action') ?? 'unknown';
+      } else if (url.startsWith('/findings/batchupdate')) {
+        service = 'securityhub';
+        operation = 'BatchUpdateFindings';
       } else if (target.startsWith('AWSEvents.')) {
         service = 'events';
         operation = target.split('.')[1];
       } else if (scope === 'bedrock') {
         service = 'bedrock';
-        operation = url.startsWith('/marketplace-model/endpoints')
-          ? 'ListMarketplaceModelEndpoints'
-          : `${req.method} ${url}`;
+        operation =
+          url.split('?')[0] === '/marketplace-model/endpoints' && req.method === 'GET'
+            ? 'ListMarketplaceModelEndpoints'
+            : `${req.method} ${decodeURIComponent(url.split('?')[0])}`;
       } else if (scope === 'ec2') {
         service = 'ec2';
         operation = new URLSearchParams(body).get('Action') ?? 'unknown';
@@ -282,7 +325,14 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
           );
         return;
       }
+      case 'states':
+        return handleStates(response, operation, p, res);
+      case 'iam':
+        return handleIam(response, operation, p, res, principals);
+      case 'sqs':
+        return handleSqs(response, operation, p, res);
       case 'securityhub': {
+        if (operation === 'BatchUpdateFindings') return handleBatchUpdateFindings(response, p, res);
         const list = (p.Findings as Record<string, unknown>[]) ?? [];
         if (rejections > 0) {
           rejections--;
@@ -325,6 +375,9 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
         return;
       }
       case 'bedrock': {
+        if (operation !== 'ListMarketplaceModelEndpoints' && handleBedrock(response, req.method ?? '', req.url ?? '', p, res)) {
+          return;
+        }
         res.writeHead(200, { 'content-type': 'application/json' }).end(
           JSON.stringify({
             marketplaceModelEndpoints: marketplaceEndpoints.map((endpointArn) => ({
@@ -524,6 +577,8 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
     enabledRegions,
     marketplaceEndpoints,
     subscriptions,
+    response,
+    principals,
     failNext(service, count, kind = 'error') {
       nextFaults.set(service, { count, kind });
     },
