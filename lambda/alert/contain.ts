@@ -4,7 +4,14 @@
 // never-touch list names, never beyond the hourly limit; in dry run, no change is made at all. Each
 // step is idempotent, logged, and reported as an update of the alert and a note on its finding. A
 // step that fails is thrown, so the invocation is retried and then dead-lettered with the reason.
-import { containmentUpdate, planContainment, rateLimitedUpdate, stepLine, type StepResult } from '../../lib/detection';
+import {
+  NOT_YET,
+  containmentUpdate,
+  planContainment,
+  rateLimitedUpdate,
+  stepLine,
+  type StepResult,
+} from '../../lib/detection';
 
 import type { PipelineDependencies } from './alerting';
 import { ActionFailedError, runStep } from './bedrock-ops';
@@ -79,8 +86,12 @@ export async function runContainment(
   if (steps.length === 0) {
     deps.logger.info('containment: nothing to do', { ...log, skipped });
     deps.count('ContainmentsHeld');
-    // Asked for but nothing done (approved, never-touch, nothing yet): said on every destination.
-    if (how === 'asked') await report(plan, containmentUpdate([], skipped, how, false, at), stage, targets, deps);
+    // Nothing done (approved, never-touch, not the function's to touch): said on every destination,
+    // unless the only reason is that a job has not made its model yet (the follow-up contains it then).
+    const notYet = skipped.every((r) => r.includes(NOT_YET));
+    if (how === 'asked' || !notYet) {
+      await report(plan, containmentUpdate([], skipped, how, false, at), stage, targets, deps);
+    }
     return { status: plan.verdict === 'approved' ? 'refused' : 'held', eventId: plan.eventId, actions: skipped };
   }
   if (settings.dryRun) {

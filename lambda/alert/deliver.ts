@@ -46,6 +46,11 @@ export interface DeliveryTargets extends AlertOutputs {
   readonly region: string;
   readonly partition: string;
   readonly namePrefix: string;
+  /**
+   * Whether `account` is the function's own (from its invocation ARN or the dependencies), so a call
+   * in another account can be told apart (follow-up and containment act only in their own account).
+   */
+  readonly accountKnown?: boolean;
 }
 
 export interface DeliveryOutcome {

@@ -73,7 +73,7 @@ export async function afterAlert(
   const contains = containment !== null && canContain(containment, verdictKind);
   if ((!follows && !contains) || !eventKey) return;
   const account = typeof record.recipientAccountId === 'string' ? record.recipientAccountId : undefined;
-  if (account !== undefined && account !== targets.account) {
+  if (targets.accountKnown !== false && account !== undefined && account !== targets.account) {
     deps.logger.debug('not followed or contained: the call was made in another account', {
       eventId: eventKey,
       account,

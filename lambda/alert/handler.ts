@@ -174,7 +174,8 @@ function deliveryTargets(config: AlertFunctionConfig, deps: HandlerDependencies,
     region: arn?.[2] ?? process.env.AWS_REGION ?? 'us-east-1',
     account: arn?.[3] ?? '000000000000',
   };
-  return { ...config.outputs, topicArn: deps.topicArn, namePrefix: config.namePrefix, ...environment };
+  const accountKnown = deps.environment !== undefined || arn !== null;
+  return { ...config.outputs, topicArn: deps.topicArn, namePrefix: config.namePrefix, ...environment, accountKnown };
 }
 
 /**

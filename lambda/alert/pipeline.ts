@@ -233,7 +233,7 @@ function containNotes(
   if (!settings || !canContain(settings, kind)) return [];
   // Only the function's own account is contained (another account's resources are not its to change).
   const account = record.recipientAccountId;
-  if (typeof account === 'string' && account !== targets.account) return [];
+  if (targets.accountKnown !== false && typeof account === 'string' && account !== targets.account) return [];
   const eventId = eventKeyOf(record, envelope);
   if (!eventId) return [];
   return [

@@ -75,6 +75,9 @@ export const DEFAULT_CONTAINMENT: ContainmentSettings = {
 
 export const CONTAINMENT_RATE_BOUNDS = [1, 1000] as const;
 
+/** How a skip reads when a job has not made its model yet (the follow-up contains it later). */
+export const NOT_YET = 'has not made its model yet';
+
 /** The name of the inline policy a quarantined principal gets. */
 export const QUARANTINE_POLICY_SUFFIX = 'quarantine';
 
@@ -153,7 +156,7 @@ export function planContainment(
         if (targets.length === 0) {
           skipped.push(
             followed && (kind === 'model-import-job' || kind === 'model-copy-job' || kind === 'model-customization-job')
-              ? 'quarantine-model: the job has not made its model yet (the follow-up quarantines it when it is live)'
+              ? `quarantine-model: the job ${NOT_YET} (the follow-up quarantines it when it is live)`
               : `quarantine-model: ${input.eventName} names no model, deployment or provisioned throughput to tag`,
           );
         }

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- the alerts are read as the JSON they are */
 // The lifecycle follow-up on the wire (real SDK clients against the local endpoint): the plan and
 // the state machine execution after an alert, each check's Get* call, the update of the same alert
 // on every destination (the Security Hub finding updated in place), escalation, and the faults: a
@@ -74,12 +73,13 @@ describe('after the alert', () => {
   });
 
   test('an approved call (not notified) is not followed', async () => {
-    const w = wire(aws);
     const approvals = {
       principalArns: [`arn:aws:iam::${ACCOUNT}:user/ml-engineer`],
       s3Locations: ['s3://acme-ml-artifacts-111122223333/'],
     };
-    await expect(responseHandler(aws, { approvals }, minutesAfter(1))(envelope(record('pos-import-01.json')))).resolves.toMatchObject({
+    await expect(
+      responseHandler(aws, { approvals }, minutesAfter(1))(envelope(record('pos-import-01.json'))),
+    ).resolves.toMatchObject({
       status: 'quiet',
     });
     expect(aws.requests.map((r) => r.service)).toEqual([]);
@@ -88,7 +88,9 @@ describe('after the alert', () => {
   test('the idempotency store down: the alert goes out, the follow-up is reported lost (dead-letter queue, count), and the invocation succeeds', async () => {
     const w = wire(aws);
     aws.failShare('dynamodb', 1, ['error']);
-    await expect(responseHandler(aws, {}, minutesAfter(1))(envelope(record('pos-import-01.json')))).resolves.toMatchObject({
+    await expect(
+      responseHandler(aws, {}, minutesAfter(1))(envelope(record('pos-import-01.json'))),
+    ).resolves.toMatchObject({
       status: 'alerted',
     });
     expect(w.of('sns', 'Publish')).toHaveLength(1);
@@ -180,7 +182,11 @@ describe('each check', () => {
   test('failed: the update gives the service reason, not escalated', async () => {
     const w = wire(aws);
     await alerted();
-    putBedrock(aws, JOB, { jobArn: JOB, status: 'Failed', failureMessage: 'Model artifacts are not in a supported format' });
+    putBedrock(aws, JOB, {
+      jobArn: JOB,
+      status: 'Failed',
+      failureMessage: 'Model artifacts are not in a supported format',
+    });
     await responseHandler(aws, {}, minutesAfter(60))(followUp());
     expect(w.alerts()[0]).toMatchObject({
       severity: 'MEDIUM',

@@ -36,7 +36,13 @@ export const RESPONSE_BASE: AlertFunctionConfig = {
 
 /** A handler over the local endpoint; `maxAttempts` 3 (the SDK's default), so one throttle is retried. */
 export function responseHandler(aws: LocalAws, config: Partial<AlertFunctionConfig> = {}, now?: () => number) {
-  const common = { region: 'us-east-1', endpoint: aws.endpoint, credentials: CREDENTIALS, maxAttempts: 3, retryMode: 'standard' };
+  const common = {
+    region: 'us-east-1',
+    endpoint: aws.endpoint,
+    credentials: CREDENTIALS,
+    maxAttempts: 3,
+    retryMode: 'standard',
+  };
   const bedrocks = new Map<string, BedrockClient>();
   return createHandler({
     sns: new SNSClient(common),
@@ -68,13 +74,22 @@ export function wire(aws: LocalAws) {
   return {
     of,
     /** The JSON alerts published to SNS, in order. */
-    alerts: () => of('sns', 'Publish').map((r) => JSON.parse(JSON.parse(String(r.params.Message)).sqs) as Record<string, any>),
+    alerts: () =>
+      of('sns', 'Publish').map((r) => JSON.parse(JSON.parse(String(r.params.Message)).sqs) as Record<string, any>),
     subjects: () => of('sns', 'Publish').map((r) => String(r.params.Subject)),
     /** Requests that change something in Bedrock or IAM (what containment does). */
     changes: () =>
       aws.requests
-        .filter((r) => (r.service === 'bedrock' && !/^GET /.test(r.operation) && r.operation !== 'POST /listTagsForResource') || r.service === 'iam')
-        .map((r) => (r.service === 'iam' ? `iam ${r.operation} ${String(r.params.RoleName ?? r.params.UserName)}` : `bedrock ${r.operation}`)),
+        .filter(
+          (r) =>
+            (r.service === 'bedrock' && !/^GET /.test(r.operation) && r.operation !== 'POST /listTagsForResource') ||
+            r.service === 'iam',
+        )
+        .map((r) =>
+          r.service === 'iam'
+            ? `iam ${r.operation} ${String(r.params.RoleName ?? r.params.UserName)}`
+            : `bedrock ${r.operation}`,
+        ),
   };
 }
 

@@ -169,7 +169,9 @@ export function handleIam(
   const name = String(p.RoleName ?? p.UserName);
   const kind = operation === 'PutRolePolicy' ? 'role' : 'user';
   if (operation !== 'PutRolePolicy' && operation !== 'PutUserPolicy') {
-    res.writeHead(400, { 'content-type': 'text/xml' }).end('<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>');
+    res
+      .writeHead(400, { 'content-type': 'text/xml' })
+      .end('<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>');
     return;
   }
   if (knownPrincipals.size > 0 && !knownPrincipals.has(`${kind}/${name}`)) {
@@ -189,7 +191,12 @@ export function handleIam(
 }
 
 /** SQS SendMessage (JSON 1.0), with the body's MD5 the SDK checks. */
-export function handleSqs(state: ResponseServices, operation: string, p: Record<string, unknown>, res: http.ServerResponse): void {
+export function handleSqs(
+  state: ResponseServices,
+  operation: string,
+  p: Record<string, unknown>,
+  res: http.ServerResponse,
+): void {
   if (operation !== 'SendMessage') return jsonError(res, 400, 'UnsupportedOperation', operation);
   const body = String(p.MessageBody);
   state.queueMessages.push({ queueUrl: String(p.QueueUrl), body });
@@ -200,7 +207,11 @@ export function handleSqs(state: ResponseServices, operation: string, p: Record<
 }
 
 /** Security Hub BatchUpdateFindings: records the note on each finding. */
-export function handleBatchUpdateFindings(state: ResponseServices, p: Record<string, unknown>, res: http.ServerResponse): void {
+export function handleBatchUpdateFindings(
+  state: ResponseServices,
+  p: Record<string, unknown>,
+  res: http.ServerResponse,
+): void {
   const ids = ((p.FindingIdentifiers as { Id: string; ProductArn: string }[]) ?? []).map((f) => f.Id);
   const note = (p.Note as { Text?: string } | undefined)?.Text ?? '';
   for (const id of ids) state.notes.set(id, [...(state.notes.get(id) ?? []), note]);

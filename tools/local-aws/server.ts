@@ -20,17 +20,7 @@ import {
 } from './response-services';
 
 export type Service =
-  | 'sns'
-  | 'dynamodb'
-  | 'cloudtrail'
-  | 's3'
-  | 'securityhub'
-  | 'events'
-  | 'bedrock'
-  | 'ec2'
-  | 'states'
-  | 'iam'
-  | 'sqs';
+  'sns' | 'dynamodb' | 'cloudtrail' | 's3' | 'securityhub' | 'events' | 'bedrock' | 'ec2' | 'states' | 'iam' | 'sqs';
 export const SERVICES: readonly Service[] = [
   'sns',
   'dynamodb',
@@ -375,7 +365,10 @@ export async function startLocalAws(options: { slowMs?: number } = {}): Promise<
         return;
       }
       case 'bedrock': {
-        if (operation !== 'ListMarketplaceModelEndpoints' && handleBedrock(response, req.method ?? '', req.url ?? '', p, res)) {
+        if (
+          operation !== 'ListMarketplaceModelEndpoints' &&
+          handleBedrock(response, req.method ?? '', req.url ?? '', p, res)
+        ) {
           return;
         }
         res.writeHead(200, { 'content-type': 'application/json' }).end(
