@@ -82,7 +82,11 @@ export async function afterAlert(
   }
   const table = deps.idempotencyTable;
   const dynamoDb = deps.clients.dynamoDb;
-  if (!table || !dynamoDb) return reportNotStarted(eventKey, 'the function has no table to record the plan in', deps);
+  if (!table || !dynamoDb) {
+    // A function wired without its table (never the construct's) has nowhere to keep a plan.
+    deps.logger.debug('not followed or contained: the function has no table', { eventId: eventKey });
+    return;
+  }
   if (follows && !deps.clients.sfn) return reportNotStarted(eventKey, 'the Step Functions client is missing', deps);
   const callTimeMs = Date.parse(typeof record.eventTime === 'string' ? record.eventTime : '') || deps.now();
   const plan: AlertPlan = {
