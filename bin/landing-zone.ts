@@ -22,6 +22,7 @@ import {
   DetectorTrail,
   SourceProfile,
   GuardrailStatements,
+  DetectorMode,
   OrganizationDetector,
   OrganizationForwarders,
   SupplyChainDetector,
@@ -181,6 +182,13 @@ const detector = new OrganizationDetector(audit, 'BedrockSupplyChain', {
   alertTopic: audit.securityNotifications,
   approvals: { principalArns: approvedPrincipalArns },
   guardrailPolicyIds: list('guardrailPolicyIds'),
+  // Contain mode, asking first: each alert says how to contain it, and the Security Hub custom action
+  // "Contain this model" (in the audit account, where the findings are) carries it out for
+  // untrusted-source calls. Containment acts in the detector's own account; a member account's model
+  // is contained by hand (README, "Runbook").
+  mode: DetectorMode.CONTAIN,
+  securityHub: true,
+  containment: {},
 });
 Annotations.of(audit).acknowledgeWarning(
   'cdk-bedrock-model-supply-chain:topicNotProtected',
