@@ -25,6 +25,7 @@ export interface ComplianceAcknowledgment {
     | 'function role'
     | 'trail logs role'
     | 'follow-up role'
+    | 'follow-up state machine'
     | 'trail'
     | 'trail bucket'
     | 'dead-letter queue'
@@ -89,6 +90,12 @@ export const COMPLIANCE_ACKNOWLEDGMENTS: readonly ComplianceAcknowledgment[] = [
     ids: nag('IAMNoInlinePolicy'),
     reason:
       'The inline policy, written by the CDK StateMachine construct for the lifecycle follow-up, lets Step Functions invoke the alert function, send a failed follow-up to the dead-letter queue (with the detector key), write its logs and X-Ray traces. An inline policy lives and dies with its role and cannot be attached to another principal.',
+  },
+  {
+    resource: 'follow-up state machine',
+    ids: [cfnLint('W3005')],
+    reason:
+      "aws-cdk-lib's StateMachine declares DependsOn on its role and the role's default policy, so that the policy exists before the first execution; the reference to the role already orders one of them, which cfn-lint reports as redundant. It changes nothing in the deployment.",
   },
   {
     resource: 'trail logs role',
@@ -188,7 +195,8 @@ export const COMPLIANCE_ACKNOWLEDGMENTS: readonly ComplianceAcknowledgment[] = [
 export interface ComplianceScope {
   readonly function: IConstruct;
   readonly functionRole?: IConstruct;
-  /** The lifecycle follow-up state machine's role, when the follow-up is on. */
+  /** The lifecycle follow-up state machine and its role, when the follow-up is on. */
+  readonly followUpStateMachine?: IConstruct;
   readonly followUpRole?: IConstruct;
   readonly deadLetterQueue: IConstruct;
   readonly trail?: IConstruct;
@@ -216,6 +224,7 @@ export function acknowledgeComplianceFindings(scope: ComplianceScope): void {
     'function role': scope.functionRole,
     'trail logs role': logsRole,
     'follow-up role': scope.followUpRole,
+    'follow-up state machine': scope.followUpStateMachine,
     trail: scope.trail,
     'trail bucket': scope.trailBucket,
     'dead-letter queue': scope.deadLetterQueue,

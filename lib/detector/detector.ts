@@ -303,6 +303,7 @@ export class SupplyChainDetector extends Construct {
       function: this.alertFunction,
       functionRole: fn.role,
       followUpRole: this.followUpStateMachine?.role,
+      followUpStateMachine: this.followUpStateMachine,
       deadLetterQueue: this.deadLetterQueue,
       trail: created && this.trail,
       trailBucket: this.trailBucket,

@@ -4,6 +4,7 @@
 import { ContainmentAction, ContainVerdict, DetectorMode } from '../../lib';
 import { ALERT_CONFIG_ENV, containmentNote } from '../../lib/detection';
 import { functionStatements, synthDetector } from '../support/detector';
+import { evaluate } from '../support/iam-evaluator';
 
 const ACCOUNT = '123456789012';
 
@@ -157,6 +158,27 @@ describe('contain mode', () => {
       automatic: [],
       customAction: true,
     });
+  });
+
+  test("the function's own policy lets it add only the quarantine tag and remove only the approval tag, in this account", () => {
+    const statements = functionStatements(synthDetector({ mode: DetectorMode.CONTAIN }).template) as never[];
+    const deployment = `arn:aws:bedrock:eu-west-1:${ACCOUNT}:custom-model-deployment/d1`;
+    const can = (action: string, resource: string, keys?: string[]) =>
+      evaluate(statements, { action, resource, context: keys ? { 'aws:TagKeys': keys } : {} }, false).allowed;
+    expect(can('bedrock:TagResource', deployment, ['bedrock-supply-chain:quarantined'])).toBe(true);
+    expect(can('bedrock:TagResource', deployment, ['bedrock-supply-chain:approved'])).toBe(false);
+    expect(
+      can('bedrock:TagResource', deployment, ['bedrock-supply-chain:quarantined', 'bedrock-supply-chain:approved']),
+    ).toBe(false);
+    expect(can('bedrock:TagResource', deployment)).toBe(false);
+    expect(can('bedrock:UntagResource', deployment, ['Bedrock-Supply-Chain:Approved'])).toBe(true);
+    expect(can('bedrock:UntagResource', deployment, ['team'])).toBe(false);
+    expect(can('bedrock:DeleteCustomModelDeployment', deployment)).toBe(true);
+    expect(
+      can('bedrock:DeleteCustomModelDeployment', 'arn:aws:bedrock:eu-west-1:999999999999:custom-model-deployment/d1'),
+    ).toBe(false);
+    expect(can('bedrock:DeleteImportedModel', `arn:aws:bedrock:eu-west-1:${ACCOUNT}:imported-model/m1`)).toBe(false);
+    expect(can('iam:PutRolePolicy', `arn:aws:iam::${ACCOUNT}:role/anything`)).toBe(false);
   });
 
   test('principal quarantine only when listed, never on the detector or service-linked roles', () => {

@@ -81,14 +81,20 @@ function conditionHolds(
     anyValue = true;
     op = op.slice('ForAnyValue:'.length);
   }
+  // ForAllValues: every request value matches (true when the key is absent or empty).
+  let allValues = false;
+  if (op.startsWith('ForAllValues:')) {
+    allValues = true;
+    op = op.slice('ForAllValues:'.length);
+  }
   if (op === 'Null') {
     // Null: 'true' holds when the key is absent, 'false' when it is present.
-    if (ifExists || anyValue)
+    if (ifExists || anyValue || allValues)
       throw new Error(`condition operator ${operator} (key ${key}) is not supported by this evaluator`);
     return policyValues.some((p) => (p === 'true') === (value === undefined));
   }
   if (value === undefined) {
-    if (ifExists) return true;
+    if (ifExists || allValues) return true;
     if (anyValue) return false;
     return op.includes('Not');
   }
@@ -112,6 +118,7 @@ function conditionHolds(
   }
   const matchesAny = (v: string) => policyValues.some((p) => fn(p, v));
   if (anyValue) return requestValues.some((v) => (op === negated ? matchesAny(v) : !matchesAny(v)));
+  if (allValues) return requestValues.every((v) => (op === negated ? matchesAny(v) : !matchesAny(v)));
   if (requestValues.length !== 1) throw new Error(`key ${key} has several values: use a ForAnyValue operator`);
   return op === negated ? matchesAny(requestValues[0]) : !matchesAny(requestValues[0]);
 }
