@@ -18,7 +18,7 @@ import {
   type Verdict,
 } from '../../lib/detection';
 
-import type { PipelineDependencies } from './alerting';
+import type { EventOrigin, PipelineDependencies } from './alerting';
 import { readFollowed } from './bedrock-ops';
 import { runContainment } from './contain';
 import type { DeliveryTargets } from './deliver';
@@ -64,6 +64,7 @@ export async function afterAlert(
   eventKey: string | undefined,
   targets: DeliveryTargets,
   deps: PipelineDependencies,
+  origin: EventOrigin = 'live',
 ): Promise<void> {
   const { config } = deps;
   const containment = config.mode === 'contain' ? config.containment : null;
@@ -117,7 +118,13 @@ export async function afterAlert(
       await startFollowUp(eventKey, wait, targets, deps);
     }
   }
-  if (containment && containsAutomatically(containment, verdictKind)) {
+  // Automatic containment is for what is happening now: a live event, or a swept call within the
+  // follow-up window. An older call found by a sweep (the backfill's 90 days) waits to be asked for.
+  if (
+    containment &&
+    containsAutomatically(containment, verdictKind) &&
+    (origin === 'live' || isRecent(callTimeMs, deps))
+  ) {
     await runContainment(plan, 'automatic', targets, deps);
   }
 }
@@ -149,6 +156,11 @@ async function reportNotStarted(eventId: string, reason: string, deps: PipelineD
   } catch (e) {
     deps.logger.error('the lost follow-up could not be dead-lettered either', { eventId, error: describeError(e) });
   }
+}
+
+/** Whether a call is within the follow-up window (younger than its last check). */
+export function isRecent(callTimeMs: number, deps: PipelineDependencies): boolean {
+  return nextCheckSeconds(callTimeMs, deps.now(), followUpMinutes(deps.config)) !== null;
 }
 
 /** Starts the follow-up state machine for an event (once: the execution name is the event's). */

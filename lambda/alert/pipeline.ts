@@ -30,7 +30,7 @@ import {
 import { checkBucketOwner, endpointRegistration, firstSeen, priorActivity } from './checks';
 import type { DeliveryTargets } from './deliver';
 import { UnprocessableEventError } from './errors';
-import { afterAlert } from './follow-up';
+import { afterAlert, isRecent } from './follow-up';
 import { handleDelete, handleFailedAttempt, rememberIfCreated } from './signals';
 
 export type { EventOrigin, EventResult, PipelineClients, PipelineDependencies } from './alerting';
@@ -86,7 +86,7 @@ export async function handleEvent(
           outsideEndpoints: decision.outsideEndpoints,
           notes: [
             ...(registration.notes ?? []),
-            ...containNotes(judged.verdict, decision.record, envelope, targets, deps),
+            ...containNotes(judged.verdict, decision.record, envelope, targets, deps, origin),
           ],
         },
         envelope,
@@ -94,7 +94,16 @@ export async function handleEvent(
       const result = await alertAndDeliver(alert, judged.verdict, decision.record, envelope, targets, deps, origin);
       if (result.status === 'alerted') {
         const key = eventKeyOf(decision.record, envelope);
-        await afterAlert(alert.document, judged.verdict, decision.record, decision.call.eventName, key, targets, deps);
+        await afterAlert(
+          alert.document,
+          judged.verdict,
+          decision.record,
+          decision.call.eventName,
+          key,
+          targets,
+          deps,
+          origin,
+        );
       }
       return result;
     }
@@ -227,6 +236,7 @@ function containNotes(
   envelope: Record<string, unknown>,
   targets: DeliveryTargets,
   deps: PipelineDependencies,
+  origin: EventOrigin,
 ): string[] {
   const settings = deps.config.mode === 'contain' ? deps.config.containment : null;
   const kind = verdict?.kind ?? null;
@@ -239,7 +249,9 @@ function containNotes(
   return [
     containmentNote(
       settings.actions[kind!] ?? [],
-      containsAutomatically(settings, kind),
+      containsAutomatically(settings, kind) &&
+        (origin === 'live' ||
+          isRecent(Date.parse(typeof record.eventTime === 'string' ? record.eventTime : '') || deps.now(), deps)),
       settings.dryRun,
       settings.customAction && deps.config.outputs.securityHub,
       detectorNames(deps.config.namePrefix).function,

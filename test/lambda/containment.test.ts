@@ -236,6 +236,28 @@ describe('the requests per verdict, automatically', () => {
     expect(w.changes()).toEqual([]);
   });
 
+  test('a call the backfill finds weeks later is not contained automatically: its note says to ask', async () => {
+    const w = wire(aws);
+    const r = record('pos-deploy-01.json');
+    aws.history.push({
+      EventId: DEPLOY_ID,
+      EventName: 'CreateCustomModelDeployment',
+      EventTime: Date.parse(String(r.eventTime)) / 1000,
+      EventSource: 'bedrock.amazonaws.com',
+      CloudTrailEvent: JSON.stringify(r),
+    });
+    const later = () => Date.parse('2026-04-01T00:00:00Z');
+    await responseHandler(
+      aws,
+      automatic(),
+      later,
+    )({ bedrockSupplyChainSweep: { kind: 'backfill', lookbackMinutes: 90 * 24 * 60 } });
+    expect(w.alerts()).toHaveLength(1);
+    expect(w.changes()).toEqual([]);
+    expect(w.alerts()[0].notes[0]).toMatch(/^Contain mode, ask first/);
+    aws.history.length = 0;
+  });
+
   test('dry run: the update says what would be done; no Bedrock or IAM request at all', async () => {
     const w = wire(aws);
     await responseHandler(
