@@ -1,7 +1,7 @@
 import { Annotations, Aspects, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
-import { DEFAULT_NAME_PREFIX, detectorNames } from './detection';
+import { DEFAULT_NAME_PREFIX, DetectorMode, detectorNames } from './detection';
 import { SupplyChainDetector, reliedOnTrail, validateDetectorProps, type SupplyChainDetectorProps } from './detector';
 import {
   DEFAULT_MAX_POLICIES_PER_TARGET,
@@ -160,6 +160,10 @@ export class SupplyChainGuard extends Construct {
     this.detector = new SupplyChainDetector(this, 'Detector', {
       ...props,
       approvals: { ...props.approvals, principalArns: [...props.approvedPrincipalArns] },
+      // Contain mode removes the tag the use-side guardrail requires: the guardrails' key, unless given.
+      ...(props.mode === DetectorMode.CONTAIN && props.approvalTagKey !== undefined
+        ? { containment: { approvalTagKey: props.approvalTagKey, ...props.containment } }
+        : {}),
       guardrailPolicyIds: [...(props.guardrailPolicyIds ?? []), ...(this.scp?.policies.map((p) => p.attrId) ?? [])],
     });
     // This SCP covers this detector; other detectors in the app have SCPs of their own.

@@ -7,8 +7,6 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 
 import {
   FOLLOW_CALLS,
-  QUARANTINE_POLICY_SUFFIX,
-  quarantinePolicy,
   readLifecycle,
   type ContainmentSettings,
   type ContainmentStep,
@@ -70,7 +68,12 @@ export async function runStep(
   clients: ContainmentClients,
   step: ContainmentStep,
   settings: ContainmentSettings,
-  ctx: { readonly eventId: string; readonly namePrefix: string; readonly now: Date; readonly timeoutMs: number },
+  ctx: {
+    readonly eventId: string;
+    /** The quarantine policy's ARN (the one policy the function may attach). */
+    readonly quarantinePolicyArn: string;
+    readonly timeoutMs: number;
+  },
 ): Promise<StepResult> {
   const c = load.bedrock();
   const signal = () => ({ abortSignal: AbortSignal.timeout(ctx.timeoutMs) });
@@ -135,23 +138,18 @@ export async function runStep(
           throw e;
         }
         return { step, result: 'done' };
-      case 'PutRolePolicy':
-      case 'PutUserPolicy': {
+      case 'AttachRolePolicy':
+      case 'AttachUserPolicy': {
         if (!clients.iam) throw new ActionFailedError(`${step.call}: no IAM client`);
         const i = load.iam();
-        const PolicyName = `${ctx.namePrefix}-${QUARANTINE_POLICY_SUFFIX}`;
-        const PolicyDocument = quarantinePolicy(ctx.now.toISOString());
+        const PolicyArn = ctx.quarantinePolicyArn;
         await clients.iam.send(
-          step.call === 'PutRolePolicy'
-            ? new i.PutRolePolicyCommand({ RoleName: step.name, PolicyName, PolicyDocument })
-            : (new i.PutUserPolicyCommand({ UserName: step.name, PolicyName, PolicyDocument }) as never),
+          step.call === 'AttachRolePolicy'
+            ? new i.AttachRolePolicyCommand({ RoleName: step.name, PolicyArn })
+            : (new i.AttachUserPolicyCommand({ UserName: step.name, PolicyArn }) as never),
           signal(),
         );
-        return {
-          step,
-          result: 'done',
-          detail: `inline policy ${PolicyName}; sessions issued before ${ctx.now.toISOString()} revoked`,
-        };
+        return { step, result: 'done', detail: `attached ${PolicyArn}: every action denied, every session stopped` };
       }
     }
   } catch (e) {

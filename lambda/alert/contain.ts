@@ -8,8 +8,10 @@ import {
   NOT_YET,
   containmentUpdate,
   planContainment,
+  quarantinePolicyName,
   rateLimitedUpdate,
   stepLine,
+  type ContainmentStep,
   type StepResult,
 } from '../../lib/detection';
 
@@ -17,7 +19,7 @@ import type { PipelineDependencies } from './alerting';
 import { ActionFailedError, runStep } from './bedrock-ops';
 import type { DeliveryTargets } from './deliver';
 import { describeError } from './errors';
-import { claimContainment, readPlan, type AlertPlan } from './plans';
+import { claimContainment, readPlan, updatePlan, type AlertPlan } from './plans';
 import { deliverUpdate, noteOnFinding, stageKey } from './updates';
 
 /** What one containment came to. */
@@ -32,6 +34,7 @@ export async function containEvent(
   eventId: string,
   targets: DeliveryTargets,
   deps: PipelineDependencies,
+  requestId = 'asked',
 ): Promise<ContainmentResult> {
   const table = deps.idempotencyTable;
   const dynamoDb = deps.clients.dynamoDb;
@@ -56,7 +59,22 @@ export async function containEvent(
       actions: ['no alert of this detector recorded a containment plan for this event (another account, or expired)'],
     };
   }
-  return runContainment(plan, 'asked', targets, deps);
+  if (plan.followed && plan.finished === null && !plan.containRequested) {
+    // A job that has not made its model yet: the follow-up contains the model when it is live.
+    try {
+      await updatePlan(
+        dynamoDb,
+        table,
+        { ...plan, containRequested: true },
+        deps.config.idempotencyDays,
+        deps.now(),
+        deps.config.checkTimeoutMs,
+      );
+    } catch (e) {
+      throw new ActionFailedError(`containment of ${eventId}: the request could not be recorded: ${describeError(e)}`);
+    }
+  }
+  return runContainment(plan, 'asked', targets, deps, requestId);
 }
 
 /** Carries out an alert's containment plan now. */
@@ -65,10 +83,12 @@ export async function runContainment(
   how: 'automatic' | 'asked',
   targets: DeliveryTargets,
   deps: PipelineDependencies,
+  /** What identifies this request (a new ask is reported anew; a retry of one is not). */
+  requestId = 'automatic',
 ): Promise<ContainmentResult> {
   const settings = deps.config.containment!;
   const record = { userIdentity: plan.userIdentity };
-  const { steps, skipped } = planContainment(
+  const planned = planContainment(
     {
       eventName: plan.eventName,
       verdict: plan.verdict,
@@ -76,12 +96,20 @@ export async function runContainment(
       followed: plan.followed ?? undefined,
       liveResourceArn: plan.liveResourceArn,
       pending: plan.finished === null,
+      ownAccount: targets.accountKnown === false ? undefined : targets.account,
     },
     settings,
     targets.namePrefix,
   );
+  const skipped = planned.skipped;
+  // Automatic containment never redoes a step it carried out before: an undo stays undone.
+  const done = new Set(plan.done ?? []);
+  const steps = how === 'automatic' ? planned.steps.filter((s) => !done.has(stepKey(s))) : planned.steps;
+  if (how === 'automatic' && planned.steps.length > 0 && steps.length === 0) {
+    return { status: 'contained', eventId: plan.eventId, actions: ['every step was carried out before'] };
+  }
   const at = new Date(deps.now()).toISOString();
-  const stage = stageKey('contain', how, ...steps.map((s) => `${s.call} ${s.target}`));
+  const stage = stageKey('contain', how, requestId, settings.dryRun ? 'dry-run' : 'act', ...steps.map(stepKey));
   const log = { eventId: plan.eventId, verdict: plan.verdict, how, dryRun: settings.dryRun };
   if (steps.length === 0) {
     deps.logger.info('containment: nothing to do', { ...log, skipped });
@@ -121,7 +149,14 @@ export async function runContainment(
   if (!allowed) {
     deps.logger.warn('containment held back: the hourly limit is reached', log);
     deps.count('ContainmentsRateLimited');
-    await report(plan, rateLimitedUpdate(settings.maxPerHour, how, at), stageKey('limit', how), targets, deps);
+    const hour = String(Math.floor(deps.now() / 3_600_000));
+    await report(
+      plan,
+      rateLimitedUpdate(settings.maxPerHour, how, at),
+      stageKey('limit', how, requestId, hour),
+      targets,
+      deps,
+    );
     return { status: 'held', eventId: plan.eventId, actions: ['the hourly limit is reached'] };
   }
   const bedrock = deps.clients.bedrockIn?.(plan.region);
@@ -132,8 +167,7 @@ export async function runContainment(
     try {
       const result = await runStep({ bedrock, iam: deps.clients.iam }, step, settings, {
         eventId: plan.eventId,
-        namePrefix: targets.namePrefix,
-        now: new Date(deps.now()),
+        quarantinePolicyArn: `arn:${targets.partition}:iam::${targets.account}:policy/${quarantinePolicyName(targets.namePrefix, targets.region)}`,
         timeoutMs: deps.config.checkTimeoutMs * 5,
       });
       results.push(result);
@@ -150,8 +184,33 @@ export async function runContainment(
     throw new ActionFailedError(`containment of ${plan.eventId}: ${failures.join('; ')}`);
   }
   deps.count('Containments');
+  await recordDone(plan, results, deps);
   await report(plan, containmentUpdate(results, skipped, how, false, at), stage, targets, deps);
   return { status: 'contained', eventId: plan.eventId, actions: results.map(stepLine) };
+}
+
+/** A step as the plan remembers it. */
+const stepKey = (s: ContainmentStep) => `${s.call} ${s.target}`;
+
+/** Remembers the steps carried out (a failure to remember is logged: the steps are idempotent anyway). */
+async function recordDone(plan: AlertPlan, results: readonly StepResult[], deps: PipelineDependencies): Promise<void> {
+  const table = deps.idempotencyTable;
+  const dynamoDb = deps.clients.dynamoDb;
+  if (!table || !dynamoDb) return;
+  try {
+    const fresh = (await readPlan(dynamoDb, table, plan.eventId, deps.config.checkTimeoutMs)) ?? plan;
+    const done = [...new Set([...(fresh.done ?? []), ...results.map((r) => stepKey(r.step))])];
+    await updatePlan(
+      dynamoDb,
+      table,
+      { ...fresh, done },
+      deps.config.idempotencyDays,
+      deps.now(),
+      deps.config.checkTimeoutMs,
+    );
+  } catch (e) {
+    deps.logger.error('containment steps done but not recorded', { eventId: plan.eventId, error: describeError(e) });
+  }
 }
 
 /** The update of the alert on every destination, and the note on its finding. */

@@ -213,7 +213,12 @@ export async function runFollowUp(
   }
   if (!plan?.followed) throw new FollowUpError(`follow-up of ${eventId}: no follow-up plan is recorded for it`);
   const done = (state: string): FollowUpResult => ({ status: 'follow-up', eventId, done: true, waitSeconds: 0, state });
-  if (plan.finished) return done(plan.finished);
+  if (plan.finished) {
+    // Ended before: only a containment that was due and failed is left (this is the state
+    // machine's retry of the check). Steps carried out before are not redone.
+    await containWhenLive(plan, targets, deps);
+    return done(plan.finished);
+  }
   const bedrock = deps.clients.bedrockIn?.(plan.region);
   if (!bedrock) throw new FollowUpError(`follow-up of ${eventId}: no Bedrock client`);
   const reading = await readFollowed(bedrock, plan.followed, config.checkTimeoutMs * 5);
@@ -232,10 +237,19 @@ export async function runFollowUp(
     finished: update.kind,
   };
   await updatePlan(dynamoDb, table, finished, config.idempotencyDays, deps.now(), config.checkTimeoutMs);
-  const containment = config.mode === 'contain' ? config.containment : null;
-  if (update.kind === 'live' && containment && containsAutomatically(containment, plan.verdict)) {
-    await runContainment(finished, 'automatic', targets, deps);
-  }
+  await containWhenLive(finished, targets, deps);
   deps.logger.info('follow-up: ended', { eventId, state: update.kind, resourceArn: update.resourceArn });
   return done(update.kind);
+}
+
+/**
+ * When the model is live: contain it if contain mode does that for the verdict without asking, or
+ * if someone asked while the job had not made it yet. A failure is thrown (the check is retried,
+ * then dead-lettered), and a retry finds what was done recorded in the plan.
+ */
+async function containWhenLive(plan: AlertPlan, targets: DeliveryTargets, deps: PipelineDependencies): Promise<void> {
+  const containment = deps.config.mode === 'contain' ? deps.config.containment : null;
+  if (plan.finished !== 'live' || !containment) return;
+  if (!containsAutomatically(containment, plan.verdict) && !plan.containRequested) return;
+  await runContainment(plan, 'automatic', targets, deps);
 }

@@ -30,6 +30,10 @@ export interface AlertPlan {
   readonly liveResourceArn: string | null;
   /** Set when the follow-up ended: live, failed, gone, still-running. */
   readonly finished: string | null;
+  /** Containment was asked for while the job had not made its model yet: contain it when it is live. */
+  readonly containRequested?: boolean;
+  /** Containment steps carried out (`<call> <target>`): never redone automatically (an undo stays undone). */
+  readonly done?: readonly string[];
 }
 
 /** Records the plan unless it is there already (a retry or a redelivery keeps what was recorded). */

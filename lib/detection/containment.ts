@@ -25,9 +25,9 @@ export enum ContainmentAction {
   /** Stop a model customization job that is still running. Import and copy jobs cannot be stopped. */
   STOP_JOB = 'stop-job',
   /**
-   * Put a deny policy on the calling role (or user): no Bedrock call at all, and no call with
-   * credentials issued before now (the way IAM's "revoke active sessions" does). Undo: delete the
-   * inline policy. Off unless listed.
+   * Attach the detector's quarantine policy (deny every action) to the calling role or user: every
+   * session it has, old and new, is stopped (a superset of IAM's "revoke active sessions"). Undo:
+   * detach the policy. The function can attach that one policy and nothing else. Off unless listed.
    */
   QUARANTINE_PRINCIPAL = 'quarantine-principal',
 }
@@ -78,8 +78,18 @@ export const CONTAINMENT_RATE_BOUNDS = [1, 1000] as const;
 /** How a skip reads when a job has not made its model yet (the follow-up contains it later). */
 export const NOT_YET = 'has not made its model yet';
 
-/** The name of the inline policy a quarantined principal gets. */
-export const QUARANTINE_POLICY_SUFFIX = 'quarantine';
+/** The managed policy a quarantined principal gets attached (IAM names are global: the region is appended). */
+export function quarantinePolicyName(prefix: string, region: string): string {
+  return `${prefix}-quarantine-${region}`;
+}
+
+/** What the quarantine policy says: nothing is allowed to the principal it is attached to. */
+export const QUARANTINE_POLICY_STATEMENT = {
+  Sid: 'QuarantinedByTheBedrockSupplyChainDetector',
+  Effect: 'Deny',
+  Action: '*',
+  Resource: '*',
+} as const;
 
 /** The AWS call one containment step makes. */
 export type ContainmentCall =
@@ -88,8 +98,8 @@ export type ContainmentCall =
   | 'DeleteMarketplaceModelEndpoint'
   | 'DeregisterMarketplaceModelEndpoint'
   | 'StopModelCustomizationJob'
-  | 'PutRolePolicy'
-  | 'PutUserPolicy';
+  | 'AttachRolePolicy'
+  | 'AttachUserPolicy';
 
 export interface ContainmentStep {
   readonly action: ContainmentActionName;
@@ -116,6 +126,8 @@ export interface ContainmentInput {
   readonly liveResourceArn?: string | null;
   /** Whether the followed job or resource is still running. */
   readonly pending?: boolean;
+  /** The account the detector acts in: a principal of another account is never quarantined here. */
+  readonly ownAccount?: string;
 }
 
 /** Kinds whose resource is itself invocable or taggable by the use-side guardrail's key. */
@@ -141,10 +153,12 @@ export function planContainment(
   const steps: ContainmentStep[] = [];
   const followed = input.followed ?? undefined;
   const kind = followed?.kind ?? FOLLOWED_CALLS[input.eventName]?.kind;
-  const untouchable = (arn: string) => settings.neverTouch.some((p) => globMatch(p, arn));
-  const add = (step: ContainmentStep) => {
-    if (untouchable(step.target)) skipped.push(`${step.action}: ${step.target} is on the never-touch list`);
-    else if (!steps.some((s) => s.call === step.call && s.target === step.target)) steps.push(step);
+  const untouchable = (arns: readonly string[]) =>
+    settings.neverTouch.some((p) => arns.some((arn) => neverTouchMatch(p, arn)));
+  const add = (step: ContainmentStep, alsoKnownAs: readonly string[] = []) => {
+    if (untouchable([step.target, ...alsoKnownAs])) {
+      skipped.push(`${step.action}: ${step.target} is on the never-touch list`);
+    } else if (!steps.some((s) => s.call === step.call && s.target === step.target)) steps.push(step);
   };
   for (const action of actions) {
     switch (action) {
@@ -187,8 +201,13 @@ export function planContainment(
         break;
       case 'quarantine-principal': {
         const principal = quarantinablePrincipal(input.record, namePrefix);
+        const elsewhere =
+          typeof principal !== 'string' &&
+          input.ownAccount !== undefined &&
+          !principal.target.includes(`::${input.ownAccount}:`);
         if (typeof principal === 'string') skipped.push(`quarantine-principal: ${principal}`);
-        else add({ action, ...principal });
+        else if (elsewhere) skipped.push(`quarantine-principal: ${principal.target} is not in this account`);
+        else add({ action, call: principal.call, target: principal.target, name: principal.name }, principal.aliases);
         break;
       }
     }
@@ -196,45 +215,40 @@ export function planContainment(
   return { steps, skipped };
 }
 
-/** The role or user to quarantine, or why not. */
+/**
+ * Whether a never-touch pattern matches an ARN. IAM, STS and SageMaker names are not case-sensitive,
+ * so those ARNs are compared without case.
+ */
+export function neverTouchMatch(pattern: string, arn: string): boolean {
+  const folded = /^arn:[^:]+:(iam|sts|sagemaker):/i.test(arn);
+  return folded ? globMatch(pattern.toLowerCase(), arn.toLowerCase()) : globMatch(pattern, arn);
+}
+
+/** The role or user to quarantine (with the other ARNs it is known by), or why not. */
 function quarantinablePrincipal(
   record: Record<string, unknown>,
   namePrefix: string,
-): { call: 'PutRolePolicy' | 'PutUserPolicy'; target: string; name: string } | string {
+): { call: 'AttachRolePolicy' | 'AttachUserPolicy'; target: string; name: string; aliases: string[] } | string {
   const arn = principalArnOf(record);
   const { identity } = identityOf(record);
   if (!arn) return 'the record names no principal';
   const type = stringOf(identity?.type);
-  const role = /^arn:[^:]+:iam::\d{12}:role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(arn);
+  const role = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(arn);
   const user = /^arn:[^:]+:iam::\d{12}:user\/(?:.*\/)?([\w+=,.@-]+)$/.exec(arn);
+  const aliases = [stringOf(identity?.arn), role ? `arn:${role[1]}:iam::${role[2]}:role/${role[3]}` : undefined].filter(
+    (a): a is string => a !== undefined && a !== arn,
+  );
   if (type === 'Root' || /:root$/.test(arn)) return 'the root user is never quarantined by the detector';
   if (/:role\/aws-service-role\//.test(arn)) return `${arn} is a service-linked role`;
-  if (role) {
-    if (role[1].startsWith(`${namePrefix}-`)) return `${arn} is one of the detector's own roles`;
-    return { call: 'PutRolePolicy', target: arn, name: role[1] };
+  if (/:role\/aws-reserved\//.test(arn)) {
+    return `${arn} is an IAM Identity Center role, which cannot be changed in the account: remove the user's access in Identity Center`;
   }
-  if (user) return { call: 'PutUserPolicy', target: arn, name: user[1] };
+  if (role) {
+    if (role[3].toLowerCase().startsWith(`${namePrefix}-`)) return `${arn} is one of the detector's own roles`;
+    return { call: 'AttachRolePolicy', target: arn, name: role[3], aliases };
+  }
+  if (user) return { call: 'AttachUserPolicy', target: arn, name: user[1], aliases };
   return `${arn} is neither an IAM role nor an IAM user`;
-}
-
-/**
- * The inline policy a quarantined principal gets: no Bedrock call at all, and no call with
- * credentials issued before `now` (the policy IAM's "revoke active sessions" writes).
- */
-export function quarantinePolicy(nowIso: string): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      { Sid: 'QuarantinedNoBedrock', Effect: 'Deny', Action: ['bedrock:*', 'bedrock-mantle:*'], Resource: '*' },
-      {
-        Sid: 'QuarantinedRevokeOlderSessions',
-        Effect: 'Deny',
-        Action: '*',
-        Resource: '*',
-        Condition: { DateLessThan: { 'aws:TokenIssueTime': nowIso } },
-      },
-    ],
-  });
 }
 
 /** Whether a verdict is contained without asking. */

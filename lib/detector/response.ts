@@ -22,7 +22,9 @@ import {
   CONTAIN_ACTION_NAME,
   CUSTOM_ACTION_DETAIL_TYPE,
   FOLLOW_UP_REQUEST_KEY,
+  QUARANTINE_POLICY_STATEMENT,
   followUpMinutes,
+  quarantinePolicyName,
   type AlertFunctionConfig,
   type DetectorNames,
 } from '../detection';
@@ -241,28 +243,41 @@ export function grantResponse(
       );
     }
     if (used.has('quarantine-principal')) {
+      // The one policy the function may attach: deny everything. Attaching a deny grants nothing,
+      // so a compromised function cannot raise anyone's rights with it.
+      const quarantine = new iam.ManagedPolicy(fn, 'QuarantinePolicy', {
+        managedPolicyName: quarantinePolicyName(names.prefix, stack.region),
+        description:
+          'Attached by the Bedrock supply-chain detector (contain mode) to a principal it quarantines: every action denied. Detach to undo.',
+        statements: [iam.PolicyStatement.fromJson(QUARANTINE_POLICY_STATEMENT)],
+      });
       const iamArn = (resource: string) => `arn:${stack.partition}:iam::${stack.account}:${resource}`;
       fn.addToRolePolicy(
         new iam.PolicyStatement({
           sid: 'QuarantinePrincipal',
-          actions: ['iam:PutRolePolicy', 'iam:PutUserPolicy'],
+          actions: ['iam:AttachRolePolicy', 'iam:AttachUserPolicy'],
           resources: [iamArn('role/*'), iamArn('user/*')],
+          conditions: { ArnEquals: { 'iam:PolicyARN': quarantine.managedPolicyArn } },
         }),
       );
-      // Never its own roles, nor any of the detector's: a deny beats the allow above.
+      // Never its own roles, nor any of the detector's, service-linked or Identity Center roles.
       fn.addToRolePolicy(
         new iam.PolicyStatement({
           sid: 'NeverQuarantineTheDetector',
           effect: iam.Effect.DENY,
-          actions: ['iam:PutRolePolicy', 'iam:PutUserPolicy'],
-          resources: [iamArn(`role/${names.prefix}-*`), iamArn('role/aws-service-role/*')],
+          actions: ['iam:AttachRolePolicy', 'iam:AttachUserPolicy'],
+          resources: [
+            iamArn(`role/${names.prefix}-*`),
+            iamArn('role/aws-service-role/*'),
+            iamArn('role/aws-reserved/*'),
+          ],
         }),
       );
       for (const r of ['role/*', 'user/*']) {
         acknowledgements.push({
           id: `AwsSolutions-IAM5[Resource::arn:${partition}:iam::${account}:${r}]`,
           reason:
-            "Principal quarantine (opted in) writes a deny-only inline policy on the role or user that made the alerted call, which cannot be named in advance; the detector's own roles and service-linked roles are denied.",
+            "Principal quarantine (opted in) attaches the detector's deny-everything policy (iam:PolicyARN condition: that policy only) to the role or user that made the alerted call, which cannot be named in advance; the detector's own, service-linked and Identity Center roles are denied.",
         });
       }
     }
@@ -274,6 +289,33 @@ export function grantResponse(
           resources: [stack.formatArn({ service: 'securityhub', resource: 'hub', resourceName: 'default' })],
         }),
       );
+    }
+  }
+  const deletesEndpoints =
+    containment !== null && Object.values(containment.actions).flat().includes('delete-endpoint');
+  if (deletesEndpoints || config.followUp) {
+    // Bedrock reads and deletes a marketplace endpoint's SageMaker endpoint with the caller's
+    // credentials (as AmazonBedrockMarketplaceAccess grants): only through Bedrock, only here.
+    const sagemaker = `arn:${stack.partition}:sagemaker:*:${stack.account}:endpoint/*`;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'MarketplaceEndpointsThroughBedrock',
+        actions: [
+          'sagemaker:DescribeEndpoint',
+          'sagemaker:DescribeEndpointConfig',
+          'sagemaker:ListTags',
+          ...(deletesEndpoints ? ['sagemaker:DeleteEndpoint', 'sagemaker:DeleteTags'] : []),
+        ],
+        resources: [sagemaker, `arn:${stack.partition}:sagemaker:*:${stack.account}:endpoint-config/*`],
+        conditions: { StringEquals: { 'aws:CalledViaLast': 'bedrock.amazonaws.com' } },
+      }),
+    );
+    for (const r of ['endpoint/*', 'endpoint-config/*']) {
+      acknowledgements.push({
+        id: `AwsSolutions-IAM5[Resource::arn:${partition}:sagemaker:*:${account}:${r}]`,
+        reason:
+          "Only through Bedrock (aws:CalledViaLast): the SageMaker calls Bedrock makes with the function's credentials to read or delete a marketplace endpoint an alert named.",
+      });
     }
   }
   const byId = new Map<string, string[]>();

@@ -179,6 +179,7 @@ describe('contain mode', () => {
     ).toBe(false);
     expect(can('bedrock:DeleteImportedModel', `arn:aws:bedrock:eu-west-1:${ACCOUNT}:imported-model/m1`)).toBe(false);
     expect(can('iam:PutRolePolicy', `arn:aws:iam::${ACCOUNT}:role/anything`)).toBe(false);
+    expect(can('iam:AttachRolePolicy', `arn:aws:iam::${ACCOUNT}:role/anything`)).toBe(false);
   });
 
   test('principal quarantine only when listed, never on the detector or service-linked roles', () => {
@@ -192,11 +193,18 @@ describe('contain mode', () => {
     const statements = functionStatements(template);
     expect(sid(statements, 'QuarantinePrincipal')).toMatchObject({
       Effect: 'Allow',
-      Action: ['iam:PutRolePolicy', 'iam:PutUserPolicy'],
+      Action: ['iam:AttachRolePolicy', 'iam:AttachUserPolicy'],
+      Condition: { ArnEquals: { 'iam:PolicyARN': { Ref: expect.stringMatching(/QuarantinePolicy/) } } },
+    });
+    const [policy] = Object.values(template.findResources('AWS::IAM::ManagedPolicy'));
+    expect(policy.Properties).toMatchObject({
+      ManagedPolicyName: 'bedrock-supply-chain-quarantine-us-east-1',
+      PolicyDocument: { Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] },
     });
     expect(sid(statements, 'NeverQuarantineTheDetector')).toMatchObject({
       Effect: 'Deny',
       Resource: [
+        `arn:aws:iam::${ACCOUNT}:role/aws-reserved/*`,
         `arn:aws:iam::${ACCOUNT}:role/aws-service-role/*`,
         `arn:aws:iam::${ACCOUNT}:role/bedrock-supply-chain-*`,
       ],

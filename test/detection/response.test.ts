@@ -181,13 +181,13 @@ describe('the containment plan', () => {
     expect(calls(plan('pos-deploy-01.json'))).toEqual([
       `UntagResource+TagResource arn:aws:bedrock:us-east-1:${A}:custom-model-deployment/m1n2b3v4c5x6`,
       `DeleteCustomModelDeployment arn:aws:bedrock:us-east-1:${A}:custom-model-deployment/m1n2b3v4c5x6`,
-      `PutRolePolicy arn:aws:iam::${A}:role/ml-deployer-instance-role`,
+      `AttachRolePolicy arn:aws:iam::${A}:role/ml-deployer-instance-role`,
     ]);
   });
 
   test('an import: only the principal until the job made its model; then the model too', () => {
     const before = plan('pos-import-01.json');
-    expect(calls(before)).toEqual([`PutUserPolicy arn:aws:iam::${A}:user/ml-engineer`]);
+    expect(calls(before)).toEqual([`AttachUserPolicy arn:aws:iam::${A}:user/ml-engineer`]);
     expect(before.skipped[0]).toMatch(/has not made its model yet/);
     const after = plan('pos-import-01.json', { liveResourceArn: `arn:aws:bedrock:us-east-1:${A}:imported-model/x1` });
     expect(calls(after)[0]).toBe(`UntagResource+TagResource arn:aws:bedrock:us-east-1:${A}:imported-model/x1`);

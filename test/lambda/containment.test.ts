@@ -85,7 +85,7 @@ beforeEach(() => {
   aws.items.clear();
   aws.findings.clear();
   aws.principals.clear();
-  for (const m of [aws.response.bedrock, aws.response.executions, aws.response.inlinePolicies, aws.response.notes])
+  for (const m of [aws.response.bedrock, aws.response.executions, aws.response.attachedPolicies, aws.response.notes])
     m.clear();
   aws.response.queueMessages.length = 0;
   captureTelemetry();
@@ -300,35 +300,46 @@ describe('the requests per verdict, automatically', () => {
     expect(w.alerts().map((a) => a.update?.kind ?? null)).toEqual([null, 'contained', null, 'containment-held']);
   });
 
-  test('principal quarantine: a deny-only inline policy on the role, revoking sessions issued before now; never a detector role', async () => {
+  test("principal quarantine: the detector's deny-everything policy attached to the role; never a detector role, nor an Identity Center role", async () => {
     const w = wire(aws);
-    await responseHandler(
-      aws,
-      contain({ automatic: ['unapproved-principal'], actions: { 'unapproved-principal': ['quarantine-principal'] } }),
-      now,
-    )(envelope(record('pos-deploy-01.json')));
-    expect(w.changes()).toEqual(['iam PutRolePolicy ml-deployer-instance-role']);
-    const policy = JSON.parse(
-      aws.response.inlinePolicies.get('role/ml-deployer-instance-role/bedrock-supply-chain-quarantine')!,
-    );
-    expect(policy.Statement[1]).toEqual({
-      Sid: 'QuarantinedRevokeOlderSessions',
-      Effect: 'Deny',
-      Action: '*',
-      Resource: '*',
-      Condition: { DateLessThan: { 'aws:TokenIssueTime': '2026-02-20T11:25:00.000Z' } },
+    const quarantine = contain({
+      automatic: ['unapproved-principal'],
+      actions: { 'unapproved-principal': ['quarantine-principal'] },
     });
-    aws.reset();
-    const own = record('pos-deploy-01.json');
-    own.eventID = 'cccc0000-0000-4000-8000-00000000000c';
-    (own.userIdentity as any).sessionContext.sessionIssuer.arn =
-      `arn:aws:iam::${ACCOUNT}:role/bedrock-supply-chain-alert-us-east-1`;
-    await responseHandler(
-      aws,
-      contain({ automatic: ['unapproved-principal'], actions: { 'unapproved-principal': ['quarantine-principal'] } }),
-      now,
-    )(envelope(own));
-    expect(w.changes()).toEqual([]);
+    await responseHandler(aws, quarantine, now)(envelope(record('pos-deploy-01.json')));
+    expect(w.changes()).toEqual(['iam AttachRolePolicy ml-deployer-instance-role']);
+    expect(aws.response.attachedPolicies.get('role/ml-deployer-instance-role')).toEqual([
+      `arn:aws:iam::${ACCOUNT}:policy/bedrock-supply-chain-quarantine-us-east-1`,
+    ]);
+    for (const [i, issuer] of [
+      `arn:aws:iam::${ACCOUNT}:role/Bedrock-Supply-Chain-alert-us-east-1`,
+      `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef`,
+    ].entries()) {
+      aws.reset();
+      const r = record('pos-deploy-01.json');
+      r.eventID = `cccc0000-0000-4000-8000-00000000000${i}`;
+      (r.userIdentity as any).sessionContext.sessionIssuer.arn = issuer;
+      await responseHandler(aws, quarantine, now)(envelope(r));
+      expect(w.changes()).toEqual([]);
+    }
+  });
+
+  test('never-touch matches IAM ARNs without case, and the session ARN a responder copies from CloudTrail', async () => {
+    const w = wire(aws);
+    for (const pattern of [
+      `arn:aws:iam::${ACCOUNT}:role/ML-DEPLOYER-*`,
+      `arn:aws:sts::${ACCOUNT}:assumed-role/ml-deployer-instance-role/*`,
+    ]) {
+      aws.reset();
+      aws.items.clear();
+      const quarantine = contain({
+        automatic: ['unapproved-principal'],
+        actions: { 'unapproved-principal': ['quarantine-principal'] },
+        neverTouch: [pattern],
+      });
+      await responseHandler(aws, quarantine, now)(envelope(record('pos-deploy-01.json')));
+      expect(w.changes()).toEqual([]);
+    }
   });
 });
 

@@ -224,7 +224,8 @@ describe('each check', () => {
     await expect(responseHandler(aws, {}, minutesAfter(5))(followUp())).resolves.toMatchObject({ done: false });
     expect(w.of('bedrock')).toHaveLength(2);
     aws.failNext('bedrock', 10, 'throttle');
-    await expect(responseHandler(aws, {}, minutesAfter(15))(followUp())).rejects.toThrow(
+    // A generous time bound, so the SDK's backoff on a loaded machine is not taken for a timeout.
+    await expect(responseHandler(aws, { checkTimeoutMs: 5000 }, minutesAfter(15))(followUp())).rejects.toThrow(
       `GetModelImportJob ${JOB}: ThrottlingException (HTTP 429): injected fault`,
     );
     expect(w.of('sns')).toHaveLength(0);

@@ -97,6 +97,9 @@ describe('cdk-nag AwsSolutions', () => {
       'Annotation::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*:<AWS::AccountId>:model-import-job/*]',
       'Annotation::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*:<AWS::AccountId>:provisioned-model/*]',
       'Annotation::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::*]',
+      // The SageMaker reads Bedrock makes with the function's credentials for a marketplace endpoint.
+      'Annotation::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:*:<AWS::AccountId>:endpoint-config/*]',
+      'Annotation::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:*:<AWS::AccountId>:endpoint/*]',
       'Annotation::AwsSolutions-S1',
       'Annotation::AwsSolutions-SQS3',
     ]);

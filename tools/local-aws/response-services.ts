@@ -1,6 +1,6 @@
 // The local endpoint's side of the lifecycle follow-up and contain mode: Bedrock's Get* calls on
 // jobs and resources, tags, deletes, deregistration and stopping; Step Functions StartExecution;
-// IAM PutRolePolicy/PutUserPolicy; SQS SendMessage (to the dead-letter queue); Security Hub
+// IAM AttachRolePolicy/AttachUserPolicy; SQS SendMessage (to the dead-letter queue); Security Hub
 // BatchUpdateFindings (notes). State is kept per resource, so a test can make a job complete, a
 // resource disappear or a tag be removed by hand between two invocations.
 import { createHash } from 'node:crypto';
@@ -23,8 +23,8 @@ export interface ResponseServices {
   readonly bedrock: Map<string, LocalBedrockResource>;
   /** Started state machine executions by name. */
   readonly executions: Map<string, { stateMachineArn: string; input: string }>;
-  /** IAM inline policies written: `<role|user>/<name>/<policy>` → document. */
-  readonly inlinePolicies: Map<string, string>;
+  /** IAM managed policies attached: `<role|user>/<name>` → policy ARNs. */
+  readonly attachedPolicies: Map<string, string[]>;
   /** Messages sent to SQS queues. */
   readonly queueMessages: { queueUrl: string; body: string }[];
   /** Notes left on Security Hub findings, by finding id. */
@@ -35,7 +35,7 @@ export function createResponseServices(): ResponseServices {
   return {
     bedrock: new Map(),
     executions: new Map(),
-    inlinePolicies: new Map(),
+    attachedPolicies: new Map(),
     queueMessages: [],
     notes: new Map(),
   };
@@ -158,7 +158,7 @@ export function handleStates(
   });
 }
 
-/** IAM PutRolePolicy / PutUserPolicy (query protocol, XML answers). */
+/** IAM AttachRolePolicy / AttachUserPolicy (query protocol, XML answers); an unknown name is NoSuchEntity. */
 export function handleIam(
   state: ResponseServices,
   operation: string,
@@ -166,28 +166,24 @@ export function handleIam(
   res: http.ServerResponse,
   knownPrincipals: ReadonlySet<string>,
 ): void {
+  const xml = (status: number, body: string) => res.writeHead(status, { 'content-type': 'text/xml' }).end(body);
+  if (operation !== 'AttachRolePolicy' && operation !== 'AttachUserPolicy') {
+    return void xml(400, '<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>');
+  }
+  const kind = operation === 'AttachRolePolicy' ? 'role' : 'user';
   const name = String(p.RoleName ?? p.UserName);
-  const kind = operation === 'PutRolePolicy' ? 'role' : 'user';
-  if (operation !== 'PutRolePolicy' && operation !== 'PutUserPolicy') {
-    res
-      .writeHead(400, { 'content-type': 'text/xml' })
-      .end('<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>');
-    return;
-  }
   if (knownPrincipals.size > 0 && !knownPrincipals.has(`${kind}/${name}`)) {
-    res
-      .writeHead(404, { 'content-type': 'text/xml' })
-      .end(
-        `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>NoSuchEntity</Code><Message>The ${kind} with name ${name} cannot be found.</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
-      );
-    return;
-  }
-  state.inlinePolicies.set(`${kind}/${name}/${String(p.PolicyName)}`, String(p.PolicyDocument));
-  res
-    .writeHead(200, { 'content-type': 'text/xml' })
-    .end(
-      `<${operation}Response xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></${operation}Response>`,
+    return void xml(
+      404,
+      `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>NoSuchEntity</Code><Message>The ${kind} with name ${name} cannot be found.</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
     );
+  }
+  const key = `${kind}/${name}`;
+  state.attachedPolicies.set(key, [...new Set([...(state.attachedPolicies.get(key) ?? []), String(p.PolicyArn)])]);
+  xml(
+    200,
+    `<${operation}Response xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></${operation}Response>`,
+  );
 }
 
 /** SQS SendMessage (JSON 1.0), with the body's MD5 the SDK checks. */
