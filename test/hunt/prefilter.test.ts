@@ -118,7 +118,7 @@ describe.each(CONFIGS)('%s profile', (_name, options) => {
           expect(filter.mayMatch(Buffer.from(text))).toBe(true);
         }
       }),
-      { numRuns: 250 },
+      { numRuns: 120 },
     );
   });
 
@@ -131,7 +131,7 @@ describe.each(CONFIGS)('%s profile', (_name, options) => {
         expect(a.findings).toEqual(b.findings);
         expect(a.bad).toEqual(b.bad);
       }),
-      { numRuns: 150 },
+      { numRuns: 60 },
     );
   });
 });
