@@ -201,7 +201,7 @@ class Progress {
     const filled = Math.min(width, Math.round(share * width));
     const rate = t.bytes / 1e6 / Math.max(0.001, (now - this.started) / 1000);
     const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(share * 100).toFixed(0)}% ${t.files}/${this.files.length} files, ${mb(t.bytes)}, ${rate.toFixed(0)} MB/s, ${t.findings} findings`;
-    this.out.write(`\r\x1b[K${line.slice(0, Math.max(20, (this.out.columns ?? 100) - 1))}`);
+    this.out.write(`\r\x1b[K${line.slice(0, Math.max(20, (this.out.columns || 100) - 1))}`);
   }
 
   clear(): void {
