@@ -29,7 +29,12 @@ export async function main(argv: readonly string[]): Promise<number> {
 const setup = (workerData as { huntWorker?: WorkerSetup } | null)?.huntWorker;
 if (!isMainThread && setup && parentPort) {
   serveWorker(parentPort, setup);
-} else if (require.main === module || process.env.BEDROCK_SUPPLY_CHAIN_CLI === '1') {
+} else if (require.main === module) {
+  // Output piped into a reader that stops early (`| head`): stop quietly, as other commands do.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? EXIT.findings);
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -58,18 +58,18 @@ export async function scanRef(scanner: Scanner, ref: FileRef, s3: () => Promise<
   try {
     bytes = await readRef(ref, s3);
   } catch (e) {
-    return {
-      file: name,
-      bytes: 0,
-      logBytes: 0,
-      parsed: false,
-      records: 0,
-      findings: [],
-      badRecords: [],
-      bad: `cannot read: ${describeError(e)}`,
-    };
+    return { ...unread(name), bad: `cannot read: ${describeError(e)}` };
   }
-  return scanner.scan(name, bytes);
+  try {
+    return scanner.scan(name, bytes);
+  } catch (e) {
+    // A defect, or a file too large to hold as one string: named and skipped like any bad file.
+    return { ...unread(name), bytes: bytes.length, bad: `could not be scanned: ${describeError(e)}` };
+  }
+}
+
+function unread(file: string): FileResult {
+  return { file, bytes: 0, logBytes: 0, parsed: false, records: 0, findings: [], badRecords: [] };
 }
 
 function lazyS3(settings: S3Settings): () => Promise<S3Access> {
