@@ -100,6 +100,7 @@ export async function runHunt(options: HuntOptions, io: Io): Promise<number> {
   const s3 = lazyS3(options);
 
   const files: FileRef[] = [];
+  const seen = new Set<string>();
   for (const input of options.inputs) {
     const listing = await listInput(input, s3);
     if ('error' in listing) {
@@ -108,7 +109,12 @@ export async function runHunt(options: HuntOptions, io: Io): Promise<number> {
     } else {
       if (listing.files.length === 0)
         warn(`hunt: ${input} holds no log files (.json, .jsonl, .ndjson, optionally .gz)`);
-      files.push(...listing.files);
+      // A file named twice (a directory and a file in it, overlapping prefixes) is read once.
+      for (const f of listing.files) {
+        if (seen.has(nameOf(f))) continue;
+        seen.add(nameOf(f));
+        files.push(f);
+      }
     }
   }
 

@@ -120,7 +120,9 @@ test('reports exactly the watched calls the directory holds, names every bad fil
   expect(run.stderr).not.toContain('\r');
 
   // The same findings with every file parsed (no pre-filter), as a table: its EVENT ID column.
-  const table = await hunt(['hunt', dir, '--full-parse', '--workers', '1', '--no-progress']);
+  // A file named again beside its directory is read once.
+  const again = path.join(dir, 'forms', 'plain.json');
+  const table = await hunt(['hunt', dir, again, '--full-parse', '--workers', '1', '--no-progress']);
   expect(table.code).toBe(1);
   const [header, ...rows] = table.stdout.trimEnd().split('\n');
   expect(header).toMatch(/^TIME\s+VERDICT\s+EVENT\s+ACCOUNT\s+REGION\s+ACTOR\s+SOURCE\s+EVENT ID\s+WHY$/);
