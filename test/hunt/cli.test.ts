@@ -6,10 +6,12 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 
 import { listInput, openS3, readRef, type FileRef } from '../../cli/hunt/inputs';
+import { runHunt } from '../../cli/hunt/run';
 import { generateCorpus } from '../../tools/hunt/corpus';
 import { cloudTrailGz, jsonLines, recordFixtures, writeFiles } from '../support/hunt-files';
 import { startLocalS3 } from '../support/s3-objects-server';
@@ -211,3 +213,27 @@ describe('S3', () => {
     }
   }, 30_000);
 });
+
+test('on a terminal, a progress bar on standard error; the findings on standard output alone', async () => {
+  const chunks = { out: [] as string[], err: [] as string[] };
+  const stream = (into: string[], tty: boolean) =>
+    Object.assign(new PassThrough(), { isTTY: tty, columns: 120 }).on('data', (c: Buffer) => into.push(c.toString()));
+  const code = await runHunt(
+    {
+      inputs: [path.join(dir, 'forms')],
+      format: 'jsonl',
+      watched: {},
+      approvals: {},
+      workers: 2,
+      fullParse: false,
+      progress: true,
+    },
+    { stdout: stream(chunks.out, false), stderr: stream(chunks.err, true) },
+  );
+  expect(code).toBe(1);
+  expect(ids(chunks.out.join('')).sort()).toEqual(['form-jsonl', 'form-jsonl-gz', 'form-plain']);
+  const err = chunks.err.join('');
+  // eslint-disable-next-line no-control-regex -- the bar redraws with a carriage return and an erase-line escape
+  expect(err).toMatch(/\r\u001b\[K\[#{24}\] 100% 3\/3 files, [\d.]+ MB, \d+ MB\/s, 3 findings\n/);
+  expect(err).toMatch(/findings: 3 \(unverified 3\)/);
+}, 30_000);
