@@ -80,30 +80,125 @@ export class PreFilter {
   /** Whether `text` (UTF-8 JSON) may hold a record with a watched `eventName`; false: certainly not. */
   mayMatch(text: Uint8Array): boolean {
     if (!this.enabled) return true;
-    const buf = Buffer.isBuffer(text) ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+    const buf = asBuffer(text);
     if (escapeMaySpellName(buf)) return true;
-    for (const anchor of this.anchorBytes) {
-      for (let at = buf.indexOf(anchor); at >= 0; at = buf.indexOf(anchor, at + 1)) {
-        if (this.quotedNameAround(buf, at, anchor.length)) return true;
-      }
-    }
-    return false;
+    return this.quotedNames(buf, true).length > 0;
   }
 
-  /** Whether the run of letters and digits around `buf[at, at+len)` is quoted and a watched name. */
-  private quotedNameAround(buf: Buffer, at: number, len: number): boolean {
+  /**
+   * Where the text holds a watched name verbatim between quotes (the offsets of the opening quotes,
+   * ascending), or undefined when that cannot tell (the filter is off, or a `\u` escape could spell a
+   * name): then only a full parse can.
+   */
+  namePositions(text: Uint8Array): number[] | undefined {
+    if (!this.enabled) return undefined;
+    const buf = asBuffer(text);
+    if (escapeMaySpellName(buf)) return undefined;
+    return this.quotedNames(buf, false).sort((a, b) => a - b);
+  }
+
+  private quotedNames(buf: Buffer, first: boolean): number[] {
+    const found: number[] = [];
+    for (const anchor of this.anchorBytes) {
+      for (let at = buf.indexOf(anchor); at >= 0; at = buf.indexOf(anchor, at + 1)) {
+        const quote = this.quotedNameAround(buf, at, anchor.length);
+        if (quote >= 0 && !found.includes(quote)) {
+          found.push(quote);
+          if (first) return found;
+        }
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The offset of the opening quote when the run of letters and digits around `buf[at, at+len)` is
+   * quoted and a watched name; -1 otherwise.
+   */
+  private quotedNameAround(buf: Buffer, at: number, len: number): number {
     let start = at;
     while (start > 0 && isNameByte(buf[start - 1])) {
       start--;
-      if (at + len - start > this.longest) return false;
+      if (at + len - start > this.longest) return -1;
     }
     let end = at + len;
     while (end < buf.length && isNameByte(buf[end])) {
       end++;
-      if (end - start > this.longest) return false;
+      if (end - start > this.longest) return -1;
     }
-    if (start === 0 || buf[start - 1] !== QUOTE || end >= buf.length || buf[end] !== QUOTE) return false;
-    return this.names.has(buf.toString('latin1', start, end));
+    if (start === 0 || buf[start - 1] !== QUOTE || end >= buf.length || buf[end] !== QUOTE) return -1;
+    return this.names.has(buf.toString('latin1', start, end)) ? start - 1 : -1;
+  }
+}
+
+function asBuffer(text: Uint8Array): Buffer {
+  return Buffer.isBuffer(text) ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+}
+
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const BACKSLASH = 0x5c;
+
+function isSpace(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+}
+
+/**
+ * The offset of the quote that closes the string opening at `open` (one preceded by an even number of
+ * backslashes), or -1. Native search for the quote: strings are most of a CloudTrail file's bytes.
+ */
+function closingQuote(b: Buffer, open: number): number {
+  for (let at = b.indexOf(QUOTE, open + 1); at >= 0; at = b.indexOf(QUOTE, at + 1)) {
+    let k = at - 1;
+    while (b[k] === BACKSLASH) k--;
+    if ((at - 1 - k) % 2 === 0) return at;
+  }
+  return -1;
+}
+
+/**
+ * The spans `[start, end)` of the elements of the array that opens at `open` (the offset of its `[`),
+ * found by a scan that knows JSON's strings and brackets (not a validator: it trusts what is between
+ * the brackets to be JSON, as `JSON.parse` of each span then checks), and the offset just after the
+ * array's `]`. Undefined when the brackets do not close.
+ */
+export function arraySpans(text: Uint8Array, open: number): { spans: number[]; end: number } | undefined {
+  const buf = asBuffer(text);
+  const spans: number[] = [];
+  const n = buf.length;
+  let i = open + 1;
+  for (;;) {
+    while (i < n && (isSpace(buf[i]) || buf[i] === COMMA)) i++;
+    if (i >= n) return undefined;
+    if (buf[i] === CLOSE_BRACKET) return { spans, end: i + 1 };
+    const start = i;
+    let depth = 0;
+    for (; i < n; i++) {
+      const b = buf[i];
+      if (b === QUOTE) {
+        i = closingQuote(buf, i);
+        if (i < 0) return undefined;
+        if (depth === 0) {
+          i++;
+          break;
+        }
+      } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+        depth++;
+      } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+        if (depth === 0) break;
+        if (--depth === 0) {
+          i++;
+          break;
+        }
+      } else if (depth === 0 && (b === COMMA || isSpace(b))) {
+        break;
+      }
+    }
+    if (i === start || i > n) return undefined;
+    spans.push(start, i);
   }
 }
 

@@ -11,6 +11,7 @@ import {
   WatchedCallClassifier,
   decideVerdict,
   getPath,
+  hasStringLeaf,
   isObject,
   outsideModelEndpoints,
   principalArnOf,
@@ -23,7 +24,7 @@ import {
   type WatchedCallOptions,
 } from '../../lib/detection';
 
-import { PreFilter } from './prefilter';
+import { PreFilter, arraySpans } from './prefilter';
 
 /** One watched call found in the logs, with its verdict. */
 export interface Finding {
@@ -89,11 +90,13 @@ export class Scanner {
   private readonly classifier: WatchedCallClassifier;
   private readonly approvals: Approvals;
   private readonly fullParse: boolean;
+  private readonly names: ReadonlySet<string>;
 
   constructor(options: ScanOptions = {}) {
     this.calls = resolveWatchedCalls(options.watched);
     this.classifier = new WatchedCallClassifier(this.calls);
-    this.prefilter = new PreFilter(this.calls.map((c) => c.eventName));
+    this.names = new Set(this.calls.map((c) => c.eventName));
+    this.prefilter = new PreFilter([...this.names]);
     this.approvals = options.approvals ?? {};
     this.fullParse = options.fullParse ?? false;
   }
@@ -110,8 +113,10 @@ export class Scanner {
     const logBytes = text.length;
     // A UTF-8 byte order mark is not JSON; tolerate it.
     if (text[0] === 0xef && text[1] === 0xbb && text[2] === 0xbf) text = text.subarray(3);
-    if (!this.fullParse && isCloudTrailShape(text) && !this.prefilter.mayMatch(text)) {
-      return { ...base, logBytes };
+    if (!this.fullParse && isCloudTrailShape(text)) {
+      if (!this.prefilter.mayMatch(text)) return { ...base, logBytes };
+      const read = this.readNamedRecords(file, text);
+      if (read) return { ...base, logBytes, parsed: true, ...read };
     }
     const doc = readDocument(file, text);
     if ('bad' in doc) return { ...base, logBytes, parsed: true, bad: doc.bad };
@@ -130,8 +135,47 @@ export class Scanner {
     return { ...base, logBytes, parsed: true, records, findings, badRecords };
   }
 
+  /**
+   * A file in CloudTrail's form that holds a watched name: only the records that hold one are parsed
+   * (a record the classifier matches holds its name verbatim, see prefilter.ts), the others counted,
+   * and elements that are not objects named. Undefined when this cannot be decided without parsing
+   * the whole file (a \u escape that could spell a name, brackets that do not close, a span that is
+   * not JSON): then the caller parses it all, and says what is wrong with it.
+   */
+  private readNamedRecords(
+    file: string,
+    text: Buffer,
+  ): Pick<FileResult, 'records' | 'findings' | 'badRecords'> | undefined {
+    const positions = this.prefilter.namePositions(text);
+    const array = positions && arraySpans(text, RECORDS_HEAD.length - 1);
+    if (!positions || !array || !onlyClosingBrace(text, array.end)) return undefined;
+    const { spans } = array;
+    const findings: Finding[] = [];
+    const badRecords: BadRecord[] = [];
+    let p = 0;
+    try {
+      for (let k = 0; k < spans.length; k += 2) {
+        const [start, end] = [spans[k], spans[k + 1]];
+        while (p < positions.length && positions[p] < start) p++;
+        if (text[start] !== 0x7b) {
+          const value: unknown = JSON.parse(text.toString('utf8', start, end));
+          badRecords.push({ where: `Records[${k / 2}]`, reason: `not a record object but ${typeName(value)}` });
+        } else if (p < positions.length && positions[p] < end) {
+          const finding = this.judge(file, JSON.parse(text.toString('utf8', start, end)) as Record<string, unknown>);
+          if (finding) findings.push(finding);
+        }
+      }
+    } catch {
+      return undefined;
+    }
+    return { records: spans.length / 2, findings, badRecords };
+  }
+
   /** The finding for one record, or undefined when it is not a successful watched call. */
   judge(file: string, record: Record<string, unknown>): Finding | undefined {
+    // The classifier's own first check (no watched name at eventName: no match), without building
+    // the reason it would give for a record that is not a watched call.
+    if (hasStringLeaf(record, ['eventName'], this.names) === undefined) return undefined;
     const result = this.classifier.classify(record);
     if (!result.matched) return undefined;
     const call = result.call;
@@ -198,6 +242,16 @@ export function isCloudTrailShape(text: Buffer): boolean {
   )
     end--;
   return text[end - 1] === 0x7d && text[end - 2] === 0x5d;
+}
+
+/** Whether only white space and one `}` follow `at`. */
+function onlyClosingBrace(text: Buffer, at: number): boolean {
+  let i = at;
+  const space = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+  while (i < text.length && space(text[i])) i++;
+  if (text[i] !== 0x7d) return false;
+  for (i++; i < text.length; i++) if (!space(text[i])) return false;
+  return true;
 }
 
 type Document =

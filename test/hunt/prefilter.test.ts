@@ -4,7 +4,7 @@
 // pre-filtered scan finds exactly what parsing every file finds (fast-check).
 import fc from 'fast-check';
 
-import { PreFilter, chooseAnchors, escapeMaySpellName } from '../../cli/hunt/prefilter';
+import { PreFilter, arraySpans, chooseAnchors, escapeMaySpellName } from '../../cli/hunt/prefilter';
 import { Scanner } from '../../cli/hunt/scan';
 import {
   SOURCE_PROFILES,
@@ -70,6 +70,10 @@ const record = fc.record({
 });
 const file = fc.record({
   records: fc.array(record, { minLength: 1, maxLength: 6 }),
+  // Elements of Records that are not records, which hunt must count and name.
+  odd: fc.array(fc.constantFrom<unknown>(1, null, 'CreateModelImportJob', [RECORDS[0]], true, -2.5e3), {
+    maxLength: 2,
+  }),
   // How often a character is written as a \u escape: never (the common case), rarely, often.
   escapeRate: fc.constantFrom(0, 0, 0.02, 0.5),
   seed: fc.integer(),
@@ -124,12 +128,16 @@ describe.each(CONFIGS)('%s profile', (_name, options) => {
 
   test('the pre-filtered scan finds exactly what parsing every file finds', () => {
     fc.assert(
-      fc.property(file, ({ records, escapeRate, seed }) => {
-        const bytes = Buffer.from(serialize({ Records: build(records) }, escaper(escapeRate, seed), false));
+      fc.property(file, ({ records, odd, escapeRate, seed }) => {
+        const bytes = Buffer.from(
+          serialize({ Records: [...odd, ...build(records)] }, escaper(escapeRate, seed), false),
+        );
         const a = fast.scan('f.json', bytes);
         const b = full.scan('f.json', bytes);
         expect(a.findings).toEqual(b.findings);
         expect(a.bad).toEqual(b.bad);
+        // A file it parses (whole, or the records that hold a name), it counts and names exactly.
+        if (a.parsed) expect([a.records, a.badRecords]).toEqual([b.records, b.badRecords]);
       }),
       { numRuns: 60 },
     );
@@ -190,5 +198,28 @@ describe('the pre-filter', () => {
       scanner.scan('a.json.gz', cloudTrailGz([{ ...neg, eventName: 'CreateCustomModel', errorCode: 'AccessDenied' }]))
         .parsed,
     ).toBe(true);
+  });
+});
+
+describe('the record spans of a CloudTrail file', () => {
+  test('are exactly the elements JSON.parse finds, in any layout', () => {
+    fc.assert(
+      fc.property(fc.array(fc.jsonValue(), { maxLength: 8 }), fc.constantFrom(undefined, 1, '\t'), (values, space) => {
+        const text = JSON.stringify(values, null, space);
+        const found = arraySpans(Buffer.from(text), text.indexOf('['));
+        expect(found?.end).toBe(Buffer.byteLength(text));
+        const spans = found!.spans;
+        const parsed = [];
+        for (let k = 0; k < spans.length; k += 2)
+          parsed.push(JSON.parse(Buffer.from(text).toString('utf8', spans[k], spans[k + 1])));
+        expect(parsed).toEqual(JSON.parse(text));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('are undefined where the brackets do not close or an element is empty', () => {
+    for (const text of ['[{"a":1}', '[{"a":"]}', '[1,}', '["x]'])
+      expect(arraySpans(Buffer.from(text), 0)).toBeUndefined();
   });
 });
