@@ -1,6 +1,6 @@
 // Bundles the `bedrock-supply-chain` command (cli/hunt) for the npm package: one file, which is also
-// its worker threads' script, with the S3 client inside (the package has no runtime dependencies),
-// and the licences of what it bundles next to it.
+// its worker threads' script, and beside it the S3 client in a file of its own, loaded only for s3://
+// inputs (the package has no runtime dependencies), and the licences of what they bundle.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -12,9 +12,7 @@ const root = path.join(__dirname, '..');
 export const CLI_OUTFILE = path.join(root, 'dist', 'cli', 'bedrock-supply-chain.js');
 
 export function bundleCli(outfile = CLI_OUTFILE): void {
-  const result = buildSync({
-    entryPoints: [path.join(root, 'cli', 'hunt', 'main.ts')],
-    outfile,
+  const common = {
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -22,17 +20,28 @@ export function bundleCli(outfile = CLI_OUTFILE): void {
     minifyWhitespace: true,
     minifySyntax: true,
     legalComments: 'none',
-    banner: { js: '#!/usr/bin/env node' },
     logLevel: 'warning',
     metafile: true,
     absWorkingDir: root,
-    // Only under tsx (running the TypeScript source) does a worker start through tsx's loader.
-    external: ['tsx/cjs'],
+  } as const;
+  const main = buildSync({
+    ...common,
+    entryPoints: [path.join(root, 'cli', 'hunt', 'main.ts')],
+    outfile,
+    banner: { js: '#!/usr/bin/env node' },
+    // Only under tsx (running the TypeScript source) does a worker start through tsx's loader. The
+    // S3 client is a file of its own beside the command (s3-sdk.js), loaded for s3:// inputs only.
+    external: ['tsx/cjs', './s3-sdk'],
+  });
+  const sdk = buildSync({
+    ...common,
+    entryPoints: [path.join(root, 'cli', 'hunt', 's3-sdk.ts')],
+    outfile: path.join(path.dirname(outfile), 's3-sdk.js'),
   });
   fs.chmodSync(outfile, 0o755);
   // Packages under the same licence text share one copy of it.
   const byText = new Map<string, string[]>();
-  for (const p of packagesOf(Object.keys(result.metafile.inputs))) {
+  for (const p of packagesOf([...Object.keys(main.metafile.inputs), ...Object.keys(sdk.metafile.inputs)])) {
     const text = p.texts.join('\n\n');
     byText.set(text, [...(byText.get(text) ?? []), `${p.name}@${p.version} (${p.license})`]);
   }
@@ -40,7 +49,7 @@ export function bundleCli(outfile = CLI_OUTFILE): void {
     ([text, names]) => `${'='.repeat(78)}\n${names.join('\n')}\n${'='.repeat(78)}\n\n${text}\n`,
   );
   const header =
-    'The bedrock-supply-chain command of cdk-bedrock-model-supply-chain bundles the following third-party packages.\n';
+    'The bedrock-supply-chain command of cdk-bedrock-model-supply-chain (bedrock-supply-chain.js and s3-sdk.js) bundles the following third-party packages.\n';
   fs.writeFileSync(path.join(path.dirname(outfile), THIRD_PARTY_LICENSES_FILE), [header, ...sections].join('\n'));
 }
 
@@ -69,6 +78,8 @@ function packagesOf(inputs: readonly string[]): BundledPackage[] {
 }
 
 if (require.main === module) {
-  bundleCli();
-  console.log(`bundled ${path.relative(process.cwd(), CLI_OUTFILE)} (${fs.statSync(CLI_OUTFILE).size} bytes)`);
+  // `tsx scripts/bundle-cli.ts [outfile]`: the package's bundle, or one elsewhere (the tests').
+  const outfile = process.argv[2] ? path.resolve(process.argv[2]) : CLI_OUTFILE;
+  bundleCli(outfile);
+  console.log(`bundled ${path.relative(process.cwd(), outfile)} (${fs.statSync(outfile).size} bytes)`);
 }

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from './s3-sdk';
 
 /** One log file to read. */
 export type FileRef =
@@ -94,7 +94,9 @@ export interface S3Access {
  * Without a region from the flag or the SDK's configuration, us-east-1 (and S3's redirects are followed).
  */
 export async function openS3(settings: S3Settings): Promise<S3Access> {
-  const sdk = await import('@aws-sdk/client-s3');
+  // Loaded here, on the first s3:// input: in the package, the file beside the command's bundle.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load the bundler keeps as a require of that file
+  const sdk = require('./s3-sdk') as typeof import('./s3-sdk');
   const region = settings.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   const make = (r: string | undefined): S3Client =>
     new sdk.S3Client({

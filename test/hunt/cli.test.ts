@@ -26,9 +26,10 @@ interface Run {
   readonly stderr: string;
 }
 
-async function hunt(args: string[], env: Record<string, string> = {}): Promise<Run> {
+/** Runs the command (its TypeScript source through tsx, or a bundle) in a child process. */
+async function hunt(args: string[], env: Record<string, string> = {}, script: string[] = [TSX, MAIN]): Promise<Run> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [TSX, MAIN, ...args], {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...script, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       maxBuffer: 64 * 1024 * 1024,
@@ -152,7 +153,17 @@ test('exit statuses: 0 clean, 3 nothing found with a bad file, 2 nothing readabl
 }, 60_000);
 
 describe('S3', () => {
-  test('hunts s3://bucket/prefix through the SDK client (paged listing, objects read by the workers)', async () => {
+  test('the bundle the package ships hunts s3://bucket/prefix through the SDK client (paged listing, objects read by the workers)', async () => {
+    // Built as `npm run build` builds it (the command, and the S3 client in a file beside it).
+    const bundle = path.join(dir, 'bundle', 'bedrock-supply-chain.js');
+    await promisify(execFile)(process.execPath, [TSX, path.join(ROOT, 'scripts', 'bundle-cli.ts'), bundle], {
+      cwd: ROOT,
+    });
+    expect(fs.readdirSync(path.dirname(bundle)).sort()).toEqual([
+      'THIRD-PARTY-LICENSES.txt',
+      'bedrock-supply-chain.js',
+      's3-sdk.js',
+    ]);
     const objects: Record<string, Buffer> = {};
     for (const [name, bytes] of Object.entries(files)) objects[`AWSLogs/o-abc/${name}`] = Buffer.from(bytes);
     objects['other/ignored.json.gz'] = cloudTrailGz(positives);
@@ -166,6 +177,7 @@ describe('S3', () => {
           AWS_SECRET_ACCESS_KEY: 'secret',
           AWS_REGION: 'us-east-1',
         },
+        [bundle],
       );
       expect(run.stderr).toMatch(/bad files: 0/);
       expect(run.code).toBe(1);
