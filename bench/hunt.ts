@@ -107,7 +107,8 @@ export async function huntBench(quick: boolean): Promise<HuntRow[]> {
       timed(process.execPath, [bundle, 'hunt', corpus.dir, '--format', 'jsonl', '--workers', String(n), ...extra], [1]);
 
     floorNode(); // warm the page cache and the JIT-free paths alike
-    const rounds = quick ? 1 : 2;
+    // Best of several rounds, baselines and the command alternating: the least disturbed run of each.
+    const rounds = quick ? 1 : 3;
     const nodeFloor: number[] = [];
     const zcatFloor: number[] = [];
     const ours: number[] = [];
