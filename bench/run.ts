@@ -8,6 +8,8 @@
  * 3. Module init: loading the bundle in a fresh Node process against loading the SNS client alone
  *    (target 1.5×), and a cold alert end to end against requiring the SNS client and publishing once.
  * 4. `cdk synth` of the example app against an empty-stack app.
+ * 5. The `hunt` command over 200 MB of gzipped CloudTrail logs against `zcat | jq` and plain
+ *    decompression of the same files (bench/hunt.ts; `--no-hunt` skips it).
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -22,6 +24,8 @@ import { DEFAULT_ALERT_FUNCTION_CONFIG } from '../lib/detection';
 import { ALERT_FUNCTION_SOURCE, alertFunctionBuildOptions } from '../lib/detector/function-code';
 import { faultRun } from '../tools/local-aws/fault-run';
 import { startLocalAws } from '../tools/local-aws/server';
+
+import { huntBench } from './hunt';
 
 const ROOT = path.join(__dirname, '..');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'cloudtrail');
@@ -401,6 +405,7 @@ async function main(): Promise<void> {
   if (!process.argv.includes('--no-cold')) await coldAlert(bundlePath);
   if (!process.argv.includes('--no-synth')) synthTime();
   if (!process.argv.includes('--no-tests')) testSuiteTime();
+  if (!process.argv.includes('--no-hunt')) rows.push(...(await huntBench(quick)));
   fs.rmSync(path.dirname(bundlePath), { recursive: true, force: true });
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
