@@ -15,6 +15,8 @@ import type { Construct } from 'constructs';
 
 import {
   DetectionProfile,
+  ContainVerdict,
+  ContainmentAction,
   DetectorMode,
   DetectorTrail,
   GuardrailPolicyUsage,
@@ -93,7 +95,25 @@ export function everyOptionProps(scope: Construct): SupplyChainGuardProps {
       sourceAccounts: ['444455556666'],
       modelSourceIdentifiers: ['arn:aws:sagemaker:*:aws:hub-content/SageMakerPublicHub/Model/*'],
     },
-    mode: DetectorMode.OBSERVE,
+    mode: DetectorMode.CONTAIN,
+    containment: {
+      untrustedSourceActions: [
+        ContainmentAction.QUARANTINE_MODEL,
+        ContainmentAction.DELETE_DEPLOYMENT,
+        ContainmentAction.DELETE_ENDPOINT,
+        ContainmentAction.STOP_JOB,
+      ],
+      unapprovedPrincipalActions: [ContainmentAction.QUARANTINE_MODEL, ContainmentAction.QUARANTINE_PRINCIPAL],
+      unverifiedActions: [ContainmentAction.QUARANTINE_MODEL],
+      automaticFor: [ContainVerdict.UNTRUSTED_SOURCE],
+      dryRun: true,
+      maxPerHour: 5,
+      neverTouch: ['arn:aws:bedrock:*:*:custom-model-deployment/keep-*'],
+      quarantineTagKey: 'acme:quarantined',
+      customAction: true,
+    },
+    lifecycleFollowUp: true,
+    followUpMinutes: [5, 30, 120, 720],
     notifyApproved: true,
     provenanceCheck: true,
     enrichment: true,
@@ -166,6 +186,7 @@ export function everyOptionOffStack(app: App, id = 'EveryOptionOff'): Stack {
     healthCheck: false,
     sweepUnwatchedRegions: false,
     monitoring: false,
+    lifecycleFollowUp: false,
   });
   acknowledgeSameAccount(guard);
   return stack;
