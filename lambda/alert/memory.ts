@@ -27,13 +27,30 @@ export async function countFailure(
   nowMs: number,
   timeoutMs: number,
 ): Promise<number | null> {
+  return placeInHourList(dynamo, table, `probe#${principal}`, eventId, cap, nowMs, timeoutMs);
+}
+
+/**
+ * Takes a place for `eventId` in the list kept under `<key>#<clock hour>` and returns it (1 for the
+ * first), or null once the list holds `cap` other events. A retried or redelivered event finds its
+ * own place again, so it is never counted twice.
+ */
+export async function placeInHourList(
+  dynamo: DynamoDBClient,
+  table: string,
+  key: string,
+  eventId: string,
+  cap: number,
+  nowMs: number,
+  timeoutMs: number,
+): Promise<number | null> {
   const { UpdateItemCommand } = load.dynamoDb();
   const hour = Math.floor(nowMs / HOUR_MS);
   try {
     const out = await dynamo.send(
       new UpdateItemCommand({
         TableName: table,
-        Key: { id: { S: `probe#${principal}#${hour}` } },
+        Key: { id: { S: `${key}#${hour}` } },
         UpdateExpression: 'SET #events = list_append(if_not_exists(#events, :none), :event), #expiration = :expiration',
         // Appended only when it is not there yet, and only while the list is short of the cap.
         ConditionExpression: 'attribute_not_exists(#events) OR (NOT contains(#events, :id) AND size(#events) < :cap)',

@@ -7,7 +7,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 import type { AlertDocument, FollowTarget, VerdictKind } from '../../lib/detection';
 
-import { getMemory, putMemory } from './memory';
+import { getMemory, placeInHourList, putMemory } from './memory';
 import { load } from './sdk';
 
 const DAY_MS = 86_400_000;
@@ -110,31 +110,5 @@ export async function claimContainment(
   nowMs: number,
   timeoutMs: number,
 ): Promise<boolean> {
-  const { UpdateItemCommand } = load.dynamoDb();
-  const hour = Math.floor(nowMs / 3_600_000);
-  try {
-    await dynamo.send(
-      new UpdateItemCommand({
-        TableName: table,
-        Key: { id: { S: `contain#${hour}` } },
-        UpdateExpression: 'SET #events = list_append(if_not_exists(#events, :none), :event), #expiration = :expiration',
-        ConditionExpression: 'attribute_not_exists(#events) OR (NOT contains(#events, :id) AND size(#events) < :max)',
-        ExpressionAttributeNames: { '#events': 'events', '#expiration': 'expiration' },
-        ExpressionAttributeValues: {
-          ':none': { L: [] },
-          ':event': { L: [{ S: eventId }] },
-          ':id': { S: eventId },
-          ':max': { N: String(max) },
-          ':expiration': { N: String(Math.floor(nowMs / 1000) + 2 * 3600) },
-        },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-      { abortSignal: AbortSignal.timeout(timeoutMs) },
-    );
-    return true;
-  } catch (e) {
-    if ((e as Error)?.name !== 'ConditionalCheckFailedException') throw e;
-    const listed = (e as { Item?: Record<string, { L?: { S?: string }[] }> }).Item?.events?.L ?? [];
-    return listed.some((v) => v.S === eventId);
-  }
+  return (await placeInHourList(dynamo, table, 'contain', eventId, max, nowMs, timeoutMs)) !== null;
 }

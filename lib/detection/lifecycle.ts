@@ -128,9 +128,30 @@ const FAILED: Readonly<Record<FollowedKind, readonly string[]>> = {
   'model-copy-job': ['failed'],
   'model-customization-job': ['failed', 'stopped'],
   'custom-model': ['failed'],
-  'custom-model-deployment': ['failed'],
-  'marketplace-endpoint': ['failed', 'outofservice'],
+  'custom-model-deployment': ['failed', 'updatefailed'],
+  'marketplace-endpoint': ['failed', 'outofservice', 'incompatibleendpoint'],
   'provisioned-throughput': ['failed'],
+};
+
+/** Where each kind's `Get*` answer carries its status, the resource it made or is, and why it failed. */
+const ANSWER_FIELDS: Readonly<
+  Record<
+    FollowedKind,
+    { readonly root?: string; readonly status: string; readonly resource: string; readonly reason: readonly string[] }
+  >
+> = {
+  'model-import-job': { status: 'status', resource: 'importedModelArn', reason: ['failureMessage'] },
+  'model-copy-job': { status: 'status', resource: 'targetModelArn', reason: ['failureMessage'] },
+  'model-customization-job': { status: 'status', resource: 'outputModelArn', reason: ['failureMessage'] },
+  'custom-model': { status: 'modelStatus', resource: 'modelArn', reason: ['failureMessage'] },
+  'custom-model-deployment': { status: 'status', resource: 'customModelDeploymentArn', reason: ['failureMessage'] },
+  'marketplace-endpoint': {
+    root: 'marketplaceModelEndpoint',
+    status: 'endpointStatus',
+    resource: 'endpointArn',
+    reason: ['endpointStatusMessage', 'statusMessage'],
+  },
+  'provisioned-throughput': { status: 'status', resource: 'provisionedModelArn', reason: ['failureMessage'] },
 };
 
 /**
@@ -138,57 +159,24 @@ const FAILED: Readonly<Record<FollowedKind, readonly string[]>> = {
  * again, and reported as still running when the checks run out), never `live`.
  */
 export function readLifecycle(target: FollowTarget, response: unknown): LifecycleReading {
-  const body = isObject(response) ? response : {};
-  let status: string | undefined;
-  let resourceArn: string | undefined;
-  let reason: string | undefined;
-  switch (target.kind) {
-    case 'model-import-job':
-      status = stringOf(body.status);
-      resourceArn = stringOf(body.importedModelArn);
-      reason = stringOf(body.failureMessage);
-      break;
-    case 'model-copy-job':
-      status = stringOf(body.status);
-      resourceArn = stringOf(body.targetModelArn);
-      reason = stringOf(body.failureMessage);
-      break;
-    case 'model-customization-job':
-      status = stringOf(body.status);
-      resourceArn = stringOf(body.outputModelArn);
-      reason = stringOf(body.failureMessage);
-      break;
-    case 'custom-model':
-      // Custom models made before modelStatus existed carry none: an answer with the ARN is Active.
-      status = stringOf(body.modelStatus) ?? (stringOf(body.modelArn) ? 'Active' : undefined);
-      resourceArn = stringOf(body.modelArn);
-      reason = stringOf(body.failureMessage);
-      break;
-    case 'custom-model-deployment':
-      status = stringOf(body.status);
-      resourceArn = stringOf(body.customModelDeploymentArn);
-      reason = stringOf(body.failureMessage);
-      break;
-    case 'marketplace-endpoint': {
-      const endpoint = isObject(body.marketplaceModelEndpoint) ? body.marketplaceModelEndpoint : {};
-      status = stringOf(endpoint.endpointStatus);
-      resourceArn = stringOf(endpoint.endpointArn);
-      reason = stringOf(endpoint.endpointStatusMessage) || stringOf(endpoint.statusMessage);
-      if (stringOf(endpoint.status) === 'INCOMPATIBLE_ENDPOINT') {
-        return {
-          state: 'failed',
-          status: 'INCOMPATIBLE_ENDPOINT',
-          resourceArn: resourceArn ?? null,
-          reason: reason ?? null,
-        };
-      }
-      break;
-    }
-    case 'provisioned-throughput':
-      status = stringOf(body.status);
-      resourceArn = stringOf(body.provisionedModelArn);
-      reason = stringOf(body.failureMessage);
-      break;
+  const fields = ANSWER_FIELDS[target.kind];
+  const top = isObject(response) ? response : {};
+  const body = fields.root ? (isObject(top[fields.root]) ? (top[fields.root] as Record<string, unknown>) : {}) : top;
+  let status = stringOf(body[fields.status]);
+  const resourceArn = stringOf(body[fields.resource]);
+  let reason = fields.reason.map((f) => stringOf(body[f])).find((r) => r);
+  // Custom models made before modelStatus existed carry none: an answer with the ARN is Active.
+  if (target.kind === 'custom-model' && status === undefined && resourceArn) status = 'Active';
+  if (target.kind === 'marketplace-endpoint' && stringOf(body.status) === 'INCOMPATIBLE_ENDPOINT')
+    status = 'INCOMPATIBLE_ENDPOINT';
+  // A deployment being updated stays Active: its update's own status says where the update is.
+  const update =
+    target.kind === 'custom-model-deployment' && isObject(body.updateDetails) ? body.updateDetails : undefined;
+  const updateStatus = stringOf(update?.updateStatus);
+  if (updateStatus === 'Updating') status = 'Updating';
+  if (updateStatus === 'UpdateFailed') {
+    status = 'UpdateFailed';
+    reason = stringOf(update?.failureMessage) ?? reason;
   }
   const s = (status ?? '').toLowerCase().replace(/[^a-z]/g, '');
   const state: LifecycleState = LIVE[target.kind].includes(s)

@@ -114,6 +114,25 @@ describe('what a Get* answer means', () => {
       'arn:e',
     ],
     [t('provisioned-throughput'), { status: 'Updating' }, 'pending', null],
+    // A deployment being updated stays Active: its update's status decides.
+    [
+      t('custom-model-deployment'),
+      { status: 'Active', updateDetails: { updateStatus: 'Updating' } },
+      'pending',
+      null,
+    ],
+    [
+      t('custom-model-deployment'),
+      { status: 'Active', updateDetails: { updateStatus: 'UpdateFailed' } },
+      'failed',
+      null,
+    ],
+    [
+      t('custom-model-deployment'),
+      { status: 'Active', updateDetails: { updateStatus: 'UpdateCompleted' } },
+      'live',
+      `arn:aws:bedrock:us-east-1:${A}:x/1`,
+    ],
     [t('provisioned-throughput'), { status: 'InService', provisionedModelArn: 'arn:p' }, 'live', 'arn:p'],
     // An answer with no status the kind knows is never live.
     [t('model-import-job'), { status: 'Exploded' }, 'pending', null],
