@@ -148,7 +148,10 @@ export function createHandler(
       if (followUp) return await runFollowUp(followUp.eventId, targets, pipeline);
       const contain = parseContainRequest(envelope);
       if (typeof contain === 'string') throw new UnprocessableEventError(contain);
-      if (contain) return await containEvent(contain.eventId, targets, pipeline);
+      if (contain) {
+        // A new request is reported anew; Lambda's retries of it keep its request id.
+        return await containEvent(contain.eventId, targets, pipeline, lambdaContext?.awsRequestId ?? 'by-hand');
+      }
       if (isCustomActionEvent(envelope)) return await containFindings(envelope, targets, pipeline);
       return await handleEvent(envelope, targets, pipeline);
     } finally {
@@ -196,7 +199,7 @@ async function containFindings(
   const failures: string[] = [];
   for (const eventId of eventIds) {
     try {
-      results.push(await containEvent(eventId, targets, pipeline));
+      results.push(await containEvent(eventId, targets, pipeline, `action-${String(envelope.id ?? 'unknown')}`));
     } catch (e) {
       failures.push(`${eventId}: ${describeError(e)}`);
     }

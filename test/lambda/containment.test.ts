@@ -136,13 +136,18 @@ describe('ask first (the default)', () => {
     });
     const findingId = `bedrock-supply-chain/${ACCOUNT}/us-east-1/${DEPLOY_ID}`;
     expect(aws.response.notes.get(findingId)).toEqual([expect.stringMatching(/^Contained \(asked\): 2 action\(s\)/)]);
-    // Asked again: every step finds its work done (the tags say quarantined, the delete finds the
-    // deployment gone); the update and the note are not sent twice.
+    // The same custom action event again (EventBridge's retry): every step finds its work done (the
+    // tags say quarantined, the delete finds the deployment gone); nothing is reported twice.
     aws.reset();
     await handler(customAction(DEPLOY_ID));
     expect(w.changes()).toEqual([`bedrock DELETE /model-customization/custom-model-deployments/${DEPLOYMENT}`]);
     expect(w.of('sns')).toHaveLength(0);
     expect(aws.response.notes.get(findingId)).toHaveLength(1);
+    // A new ask (another custom action event) is reported anew.
+    aws.reset();
+    await handler({ ...customAction(DEPLOY_ID), id: 'c0ffee00-0000-4000-8000-000000000002' });
+    expect(w.alerts()).toHaveLength(1);
+    expect(aws.response.notes.get(findingId)).toHaveLength(2);
   });
 
   test('containment by hand (aws lambda invoke) does the same', async () => {
