@@ -4,6 +4,7 @@
 // and then dead-letters it with the error.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { BedrockClient } from '@aws-sdk/client-bedrock';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -19,6 +20,7 @@ import {
   METRIC_NAMESPACE,
   SERVICE_NAME,
   detectorNames,
+  parseHuntRequest,
   parseSweepRequest,
   resolveWatchedCalls,
   verdictSeverities,
@@ -28,6 +30,7 @@ import {
 import { createDeliverer, type DeliveryStoreSource, type DeliveryTargets } from './deliver';
 import { UnprocessableEventError, describeType } from './errors';
 import { runHealthCheck, type HealthResult } from './health';
+import { runHuntStep, type HuntStepResult } from './hunt';
 import { dynamoDbDeliveryStore } from './idempotency';
 import { lookupEventsLimiter, type MinInterval } from './lookup';
 import { handleEvent, type EventResult, type PipelineDependencies } from './pipeline';
@@ -35,7 +38,7 @@ import { runSweep, type SweepResult } from './sweep';
 
 export { DeliveryFailedError, SweepIncompleteError, UnprocessableEventError } from './errors';
 
-export type HandlerResult = EventResult | SweepResult | HealthResult;
+export type HandlerResult = EventResult | SweepResult | HealthResult | HuntStepResult;
 
 export interface HandlerDependencies {
   readonly sns: SNSClient;
@@ -55,6 +58,8 @@ export interface HandlerDependencies {
   readonly ec2?: EC2Client;
   /** CloudTrail clients in other regions, for that sweep. */
   readonly cloudTrailIn?: (region: string) => CloudTrailClient;
+  /** For the organisation hunt's steps (hunt.ts). Read only when a hunt step runs. */
+  readonly athena?: AthenaClient;
   /** The DynamoDB table of delivered events. Without it nothing is de-duplicated. */
   readonly idempotencyTable?: string;
   /** Where Security Hub findings are imported; read from the invocation's function ARN when not given. */
@@ -110,6 +115,9 @@ export function createHandler(
       }
       const envelope = event as Record<string, unknown>;
       const targets = deliveryTargets(config, deps, lambdaContext);
+      const hunt = parseHuntRequest(envelope);
+      if (typeof hunt === 'string') throw new UnprocessableEventError(hunt);
+      if (hunt) return await runHuntStep(hunt, watched, targets, pipeline, deps.athena, lambdaContext);
       const request = parseSweepRequest(envelope);
       if (typeof request === 'string') throw new UnprocessableEventError(request);
       if (request?.kind === 'health') return await runHealthCheck(targets, pipeline);

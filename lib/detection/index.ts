@@ -34,5 +34,6 @@ export * from './outputs';
 export * from './sweep';
 export * from './hunt-query';
 export * from './hunt-record';
+export * from './hunt-request';
 export * from './health';
 export * from './config';
