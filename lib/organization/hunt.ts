@@ -1,0 +1,479 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as athena from 'aws-cdk-lib/aws-athena';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as glue from 'aws-cdk-lib/aws-glue';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+
+import {
+  DEFAULT_HUNT_DAYS,
+  HUNT_REQUEST_KEY,
+  MAX_HUNT_DAYS,
+  checkAccountIds,
+  checkOrganizationId,
+  checkRegionList,
+} from '../detection';
+import type { SupplyChainDetector } from '../detector';
+import { assertAllValid, assertValid, checkInteger, isToken, show } from '../private/validation';
+
+import { acknowledgeHuntFindings } from './hunt-compliance';
+import { TrailLogLayout, huntTable } from './hunt-table';
+
+/** Props of {@link OrganizationHunt}. */
+export interface OrganizationHuntProps {
+  /** The detector whose alert function judges and delivers what the hunt finds (its verdicts, destinations and memory of what was sent). */
+  readonly detector: SupplyChainDetector;
+  /** The bucket the organisation trail writes to (the library's, or a landing zone's log archive bucket). */
+  readonly trailBucket: s3.IBucket;
+  /**
+   * The KMS key the trail encrypts its log files with; the hunt is granted decrypt on it.
+   * @default - the log files are encrypted with SSE-S3
+   */
+  readonly trailKey?: kms.IKey;
+  /** The organisation (`o-…`): the organisation layout's key prefix. */
+  readonly organizationId: string;
+  /**
+   * The accounts to hunt in (12 digits each): the tables' account projection (an `enum`; Athena
+   * reads only these accounts' prefixes). List every member account, the management account included.
+   */
+  readonly accounts: string[];
+  /** The regions the trail logs (the tables' region projection). */
+  readonly regions: string[];
+  /**
+   * Which layouts the bucket holds: one table each, read together with UNION ALL.
+   * @default - both: ORGANIZATION and ACCOUNT
+   */
+  readonly layouts?: TrailLogLayout[];
+  /**
+   * The trail's S3 key prefix (its `S3KeyPrefix`), without slashes at either end.
+   * @default - none: keys start with `AWSLogs/`
+   */
+  readonly s3KeyPrefix?: string;
+  /**
+   * The most a hunt query may scan, in bytes (the workgroup's `BytesScannedCutoffPerQuery`; Athena
+   * cancels a query that reaches it, and the hunt fails naming the limit). At least 10 MB.
+   * @default 1 TiB (1,099,511,627,776 bytes: at most about US$5.50 per query at US$5 per TB)
+   */
+  readonly bytesScannedCutoffPerQuery?: number;
+  /**
+   * Hunt this many days back once, when the stack is created.
+   * @default 90
+   */
+  readonly initialHuntDays?: number;
+  /**
+   * Start the first hunt when the stack is created.
+   * @default true
+   */
+  readonly huntOnCreate?: boolean;
+  /**
+   * How long query results are kept in the results bucket.
+   * @default Duration.days(7)
+   */
+  readonly resultsExpiration?: Duration;
+}
+
+/** Athena's smallest `BytesScannedCutoffPerQuery`: 10 MB. */
+const MIN_CUTOFF = 10_000_000;
+const DEFAULT_CUTOFF = 1024 ** 4;
+/** Athena refuses a query over more projected partitions than this. */
+const MAX_PARTITIONS = 1_000_000;
+
+/**
+ * The organisation hunt: "did this already happen to us?" asked of every account's history in the
+ * organisation trail's bucket. Glue tables over the trail's log files with partition projection
+ * (account, region, day; one table per layout), an Athena workgroup whose encrypted result location
+ * and bytes-scanned limit are enforced, and a state machine that runs the hunt query (generated
+ * from the detector's watched calls) and hands every row to the detector's alert function, which
+ * judges and delivers it like a live event, keyed by its CloudTrail event id: a hunt never alerts
+ * twice for one event, nor re-alerts what the live path already sent. It runs once when the stack is
+ * created (the last 90 days), then on demand:
+ *
+ *   aws stepfunctions start-execution --state-machine-arn <HuntStateMachineArn> \
+ *     --input '{"fromDay":"2026/01/01","toDay":"2026/03/31","accounts":["111122223333"]}'
+ */
+export class OrganizationHunt extends Construct {
+  /** The Glue database of the hunt's tables. */
+  readonly databaseName: string;
+  /** The tables, one per layout (`database.table`). */
+  readonly tableNames: string[];
+  /** The Athena workgroup the hunt's queries run in. */
+  readonly workGroupName: string;
+  /** Where query results are written (encrypted with {@link resultsKey}, expired). */
+  readonly resultsBucket: s3.Bucket;
+  /** The key of the results and the state machine's log. */
+  readonly resultsKey: kms.Key;
+  /** Runs a hunt: start an execution with `{}` (the last 90 days) or a range. */
+  readonly stateMachine: sfn.StateMachine;
+  /** Alarms when a hunt execution fails (a failed or cancelled query, rows not delivered). */
+  readonly failedAlarm: cloudwatch.Alarm;
+
+  /**
+   * @param scope the construct this one is created in (the detector's stack)
+   * @param id this construct's id
+   * @param props the trail bucket, the organisation, its accounts and regions
+   */
+  constructor(scope: Construct, id: string, props: OrganizationHuntProps) {
+    super(scope, id);
+    const layouts = validate(props);
+    const detector = props.detector;
+    const prefix = detector.names.prefix;
+    const snake = prefix.replace(/-/g, '_');
+    const stack = Stack.of(this);
+
+    // --- Glue: one table per layout ----------------------------------------------------------------
+    this.databaseName = `${snake}_hunt`;
+    const database = new glue.CfnDatabase(this, 'Database', {
+      catalogId: stack.account,
+      databaseInput: {
+        name: this.databaseName,
+        description: 'The organisation trail, for the Bedrock supply-chain hunt',
+      },
+    });
+    const tables = layouts.map((layout) => {
+      const table = huntTable(this, `${layout === TrailLogLayout.ORGANIZATION ? 'Organization' : 'Account'}Table`, {
+        databaseName: this.databaseName,
+        tableName: `${layout}_trail`,
+        bucket: props.trailBucket,
+        keyPrefix: props.s3KeyPrefix ?? '',
+        layout,
+        organizationId: props.organizationId,
+        accounts: props.accounts,
+        regions: props.regions,
+      });
+      table.addDependency(database);
+      return table;
+    });
+    this.tableNames = layouts.map((l) => `${this.databaseName}.${l}_trail`);
+
+    // --- Results: a KMS key, an SSL-only bucket whose results expire -------------------------------
+    this.resultsKey = new kms.Key(this, 'ResultsKey', {
+      description: 'Encrypts the Bedrock supply-chain hunt query results and its state machine log',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Grants only for AWS services acting on AWS resources (Control Tower CT.KMS.PR.3), as the detector key.
+    this.resultsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyGrantsExceptForAwsServices',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      }),
+    );
+    // CloudWatch Logs encrypts the state machine's log group with it, and only that log group.
+    this.resultsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'HuntLogGroup',
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: `/aws/vendedlogs/states/${prefix}-hunt`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+    this.resultsBucket = new s3.Bucket(this, 'Results', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.resultsKey,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      lifecycleRules: [
+        {
+          expiration: props.resultsExpiration ?? Duration.days(7),
+          noncurrentVersionExpiration: Duration.days(1),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // --- The workgroup: its result settings and limit override any client's ----------------------
+    this.workGroupName = `${prefix}-hunt`;
+    const workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
+      name: this.workGroupName,
+      description: 'Bedrock supply-chain hunt over the organisation trail',
+      state: 'ENABLED',
+      recursiveDeleteOption: true,
+      workGroupConfiguration: {
+        enforceWorkGroupConfiguration: true,
+        bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? DEFAULT_CUTOFF,
+        publishCloudWatchMetricsEnabled: true,
+        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+        resultConfiguration: {
+          outputLocation: this.resultsBucket.s3UrlForObject('results/'),
+          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: this.resultsKey.keyArn },
+          expectedBucketOwner: stack.account,
+        },
+      },
+    });
+    const workGroupArn = stack.formatArn({
+      service: 'athena',
+      resource: 'workgroup',
+      resourceName: this.workGroupName,
+    });
+
+    // --- What the alert function may do for a hunt ---------------------------------------------------
+    const fn = detector.alertFunction;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'HuntQueries',
+        actions: [
+          'athena:StartQueryExecution',
+          'athena:GetQueryExecution',
+          'athena:GetQueryResults',
+          'athena:StopQueryExecution',
+        ],
+        resources: [workGroupArn],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'HuntTables',
+        actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartition', 'glue:GetPartitions'],
+        resources: [
+          stack.formatArn({ service: 'glue', resource: 'catalog' }),
+          stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
+          ...layouts.map((l) =>
+            stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${this.databaseName}/${l}_trail` }),
+          ),
+        ],
+      }),
+    );
+    const logsPrefix = `${props.s3KeyPrefix ? `${props.s3KeyPrefix}/` : ''}AWSLogs/`;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'HuntTrailLogs',
+        actions: ['s3:GetObject'],
+        resources: [props.trailBucket.arnForObjects(`${logsPrefix}*`)],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'HuntTrailListing',
+        actions: ['s3:ListBucket', 's3:GetBucketLocation'],
+        resources: [props.trailBucket.bucketArn],
+      }),
+    );
+    props.trailKey?.grantDecrypt(fn);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'HuntResults',
+        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resources: [this.resultsBucket.arnForObjects('results/*')],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'HuntResultsKey',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [this.resultsKey.keyArn],
+      }),
+    );
+    // Athena checks the bucket's location and lists the results prefix as the caller.
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'HuntResultsBucket',
+        actions: ['s3:GetBucketLocation', 's3:ListBucket'],
+        resources: [this.resultsBucket.bucketArn],
+      }),
+    );
+
+    // --- The runner: start, wait, check, read pages, until done -----------------------------------
+    const step = new tasks.LambdaInvoke(this, 'HuntStep', {
+      lambdaFunction: fn,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: true,
+    });
+    step.addRetry({
+      errors: ['HuntThrottledError'],
+      interval: Duration.seconds(30),
+      backoffRate: 2,
+      maxAttempts: 6,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    const wait = new sfn.Wait(this, 'WaitForQuery', { time: sfn.WaitTime.duration(Duration.seconds(15)) });
+    const done = new sfn.Succeed(this, 'HuntDone', { outputPath: `$.${HUNT_REQUEST_KEY}.tally` });
+    const loop = new sfn.Choice(this, 'Phase')
+      .when(sfn.Condition.stringEquals(`$.${HUNT_REQUEST_KEY}.phase`, 'done'), done)
+      .when(sfn.Condition.stringEquals(`$.${HUNT_REQUEST_KEY}.phase`, 'wait'), wait.next(step))
+      .otherwise(step);
+    // The execution input ({} or a range), with the construct's settings over it (an input cannot
+    // choose another workgroup or table).
+    const input = new sfn.Pass(this, 'Input', { parameters: { 'input.$': '$' } });
+    const settings = new sfn.Pass(this, 'Settings', {
+      result: sfn.Result.fromObject({ workGroup: this.workGroupName, tables: this.tableNames }),
+      resultPath: '$.settings',
+    });
+    const request = new sfn.Pass(this, 'Request', {
+      parameters: { [`${HUNT_REQUEST_KEY}.$`]: 'States.JsonMerge($.input, $.settings, false)' },
+    });
+    const logGroup = new logs.LogGroup(this, 'Log', {
+      logGroupName: `/aws/vendedlogs/states/${prefix}-hunt`,
+      retention: logs.RetentionDays.ONE_YEAR,
+      encryptionKey: this.resultsKey,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: `${prefix}-hunt`,
+      definitionBody: sfn.DefinitionBody.fromChainable(input.next(settings).next(request).next(step).next(loop)),
+      timeout: Duration.days(1),
+      tracingEnabled: true,
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+    this.stateMachine.node.addDependency(workGroup, ...tables);
+
+    this.failedAlarm = new cloudwatch.Alarm(this, 'FailedAlarm', {
+      alarmName: `${prefix}-hunt-failed`,
+      alarmDescription:
+        "A hunt execution failed: its query failed or was cancelled (the error says why, e.g. the workgroup's bytes-scanned limit), or rows could not be judged or delivered. Start it again: what was already sent is not sent twice.",
+      metric: new cloudwatch.MathExpression({
+        expression: 'failed + timedOut + aborted',
+        usingMetrics: {
+          failed: this.stateMachine.metricFailed(),
+          timedOut: this.stateMachine.metricTimedOut(),
+          aborted: this.stateMachine.metricAborted(),
+        },
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.failedAlarm.addAlarmAction(new actions.SnsAction(detector.alertTopic));
+
+    // --- The first hunt, when the stack is created -------------------------------------------------
+    let starter: cr.AwsCustomResource | undefined;
+    if (props.huntOnCreate !== false) {
+      starter = new cr.AwsCustomResource(this, 'FirstHunt', {
+        resourceType: 'Custom::BedrockSupplyChainHunt',
+        onCreate: {
+          service: 'SFN',
+          action: 'startExecution',
+          parameters: {
+            stateMachineArn: this.stateMachine.stateMachineArn,
+            input: JSON.stringify({ days: props.initialHuntDays ?? DEFAULT_HUNT_DAYS }),
+          },
+          physicalResourceId: cr.PhysicalResourceId.of(`${prefix}-first-hunt`),
+        },
+        policy: cr.AwsCustomResourcePolicy.fromStatements([
+          new iam.PolicyStatement({
+            actions: ['states:StartExecution'],
+            resources: [this.stateMachine.stateMachineArn],
+          }),
+        ]),
+        installLatestAwsSdk: false,
+      });
+    }
+    acknowledgeHuntFindings({ resultsBucket: this.resultsBucket, stateMachineRole: this.stateMachine.role, starter });
+    if (fn.role) {
+      Validations.of(fn.role).acknowledge(
+        {
+          id: `AwsSolutions-IAM5[Resource::${nagArn(this, props.trailBucket.bucketArn)}/${logsPrefix}*]`,
+          reason:
+            "The hunt's Athena queries read the trail's log files as the alert function: every object under the trail's AWSLogs/ prefix, and nothing else in the bucket.",
+        },
+        {
+          id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.resultsBucket.node.defaultChild as s3.CfnBucket)}.Arn>/results/*]`,
+          reason:
+            "Athena writes and reads the hunt's query results as the alert function: objects under results/ of the hunt's own results bucket.",
+        },
+      );
+    }
+    Validations.of(this.stateMachine.role).acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
+        reason:
+          "aws-cdk-lib's LambdaInvoke grants invoking the alert function's versions and aliases as well as the function; the state machine invokes the function only.",
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray trace writes and CloudWatch Logs log delivery (CreateLogDelivery and its kin) take no resource: the state machine writes its own traces and delivers its own log.',
+      },
+    );
+  }
+}
+
+/** An ARN as cdk-nag prints it in a finding id: a token's reference as `<Logical.Attr>`, a plain ARN as it is. */
+function nagArn(scope: Construct, arn: string): string {
+  const show = (v: unknown): string => {
+    if (typeof v === 'string') return v;
+    const o = v as { Ref?: string; 'Fn::GetAtt'?: [string, string]; 'Fn::Join'?: [string, unknown[]] };
+    if (o.Ref !== undefined) return `<${o.Ref}>`;
+    if (o['Fn::GetAtt']) return `<${o['Fn::GetAtt'][0]}.${o['Fn::GetAtt'][1]}>`;
+    if (o['Fn::Join']) return o['Fn::Join'][1].map(show).join(o['Fn::Join'][0]);
+    return JSON.stringify(v);
+  };
+  return show(Stack.of(scope).resolve(arn));
+}
+
+/** Checks the props at synth; returns the layouts. */
+function validate(props: OrganizationHuntProps): TrailLogLayout[] {
+  assertValid(checkOrganizationId(props.organizationId, 'organizationId', isToken));
+  if (!Array.isArray(props.accounts) || props.accounts.length === 0) {
+    assertValid(`'accounts' must list the accounts to hunt in (12-digit account ids), got ${show(props.accounts)}`);
+  }
+  assertAllValid(checkAccountIds(props.accounts, 'accounts', isToken));
+  const duplicates = props.accounts.filter((a, i) => props.accounts.indexOf(a) !== i);
+  if (duplicates.length > 0) assertValid(`'accounts' lists ${show(duplicates[0])} more than once`);
+  assertAllValid(checkRegionList(props.regions, 'regions', isToken));
+  const layouts = props.layouts ?? [TrailLogLayout.ORGANIZATION, TrailLogLayout.ACCOUNT];
+  const allowed = Object.values(TrailLogLayout) as string[];
+  if (layouts.length === 0 || layouts.some((l) => !allowed.includes(l)) || new Set(layouts).size !== layouts.length) {
+    assertValid(
+      `'layouts' must be one or both of ${allowed.map((a) => `'${a}'`).join(', ')}, each once, got ${show(layouts)}`,
+    );
+  }
+  const prefix = props.s3KeyPrefix;
+  if (prefix !== undefined && !isToken(prefix) && !/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/.test(prefix)) {
+    assertValid(
+      `'s3KeyPrefix' must be the trail's key prefix without slashes at either end (letters, digits, !_.*'()- and single slashes), got ${show(prefix)}`,
+    );
+  }
+  const cutoff = props.bytesScannedCutoffPerQuery;
+  if (cutoff !== undefined && !Token.isUnresolved(cutoff) && (!Number.isInteger(cutoff) || cutoff < MIN_CUTOFF)) {
+    assertValid(
+      `'bytesScannedCutoffPerQuery' must be a whole number of bytes, at least ${MIN_CUTOFF} (10 MB), got ${show(cutoff)}`,
+    );
+  }
+  assertValid(checkInteger(props.initialHuntDays, 'initialHuntDays', 1, MAX_HUNT_DAYS));
+  const expiration = props.resultsExpiration;
+  if (
+    expiration !== undefined &&
+    (expiration.isUnresolved() ||
+      expiration.toDays({ integral: false }) < 1 ||
+      !Number.isInteger(expiration.toDays({ integral: false })))
+  ) {
+    assertValid(`'resultsExpiration' must be a whole number of days, at least 1, got ${expiration.toHumanString()}`);
+  }
+  // Athena projects every account × region × day of the range: keep the first hunt under its limit.
+  const days = (props.initialHuntDays ?? DEFAULT_HUNT_DAYS) + 1;
+  const partitions = props.accounts.length * props.regions.length * days * layouts.length;
+  if (!isToken(props.accounts) && !isToken(props.regions) && partitions > MAX_PARTITIONS) {
+    assertValid(
+      `'accounts' (${props.accounts.length}) × 'regions' (${props.regions.length}) × ${days} days × ${layouts.length} layouts is ${partitions} partitions, more than the ${MAX_PARTITIONS} Athena projects in one query: hunt fewer days ('initialHuntDays') or fewer layouts`,
+    );
+  }
+  return layouts;
+}
