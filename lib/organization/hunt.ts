@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -13,78 +13,12 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 
-import {
-  DEFAULT_HUNT_DAYS,
-  HUNT_REQUEST_KEY,
-  MAX_HUNT_DAYS,
-  checkAccountIds,
-  checkOrganizationId,
-  checkRegionList,
-} from '../detection';
-import type { SupplyChainDetector } from '../detector';
-import { assertAllValid, assertValid, checkInteger, isToken, show } from '../private/validation';
+import { HUNT_REQUEST_KEY } from '../detection';
 
 import { acknowledgeHuntFindings } from './hunt-compliance';
+import { ORGANIZATION_HUNT_DEFAULTS, type OrganizationHuntProps } from './hunt-props';
 import { TrailLogLayout, huntTable } from './hunt-table';
-
-/** Props of {@link OrganizationHunt}. */
-export interface OrganizationHuntProps {
-  /** The detector whose alert function judges and delivers what the hunt finds (its verdicts, destinations and memory of what was sent). */
-  readonly detector: SupplyChainDetector;
-  /** The bucket the organisation trail writes to (the library's, or a landing zone's log archive bucket). */
-  readonly trailBucket: s3.IBucket;
-  /**
-   * The KMS key the trail encrypts its log files with; the hunt is granted decrypt on it.
-   * @default - the log files are encrypted with SSE-S3
-   */
-  readonly trailKey?: kms.IKey;
-  /** The organisation (`o-…`): the organisation layout's key prefix. */
-  readonly organizationId: string;
-  /**
-   * The accounts to hunt in (12 digits each): the tables' account projection (an `enum`; Athena
-   * reads only these accounts' prefixes). List every member account, the management account included.
-   */
-  readonly accounts: string[];
-  /** The regions the trail logs (the tables' region projection). */
-  readonly regions: string[];
-  /**
-   * Which layouts the bucket holds: one table each, read together with UNION ALL.
-   * @default - both: ORGANIZATION and ACCOUNT
-   */
-  readonly layouts?: TrailLogLayout[];
-  /**
-   * The trail's S3 key prefix (its `S3KeyPrefix`), without slashes at either end.
-   * @default - none: keys start with `AWSLogs/`
-   */
-  readonly s3KeyPrefix?: string;
-  /**
-   * The most a hunt query may scan, in bytes (the workgroup's `BytesScannedCutoffPerQuery`; Athena
-   * cancels a query that reaches it, and the hunt fails naming the limit). At least 10 MB.
-   * @default 1 TiB (1,099,511,627,776 bytes: at most about US$5.50 per query at US$5 per TB)
-   */
-  readonly bytesScannedCutoffPerQuery?: number;
-  /**
-   * Hunt this many days back once, when the stack is created.
-   * @default 90
-   */
-  readonly initialHuntDays?: number;
-  /**
-   * Start the first hunt when the stack is created.
-   * @default true
-   */
-  readonly huntOnCreate?: boolean;
-  /**
-   * How long query results are kept in the results bucket.
-   * @default Duration.days(7)
-   */
-  readonly resultsExpiration?: Duration;
-}
-
-/** Athena's smallest `BytesScannedCutoffPerQuery`: 10 MB. */
-const MIN_CUTOFF = 10_000_000;
-const DEFAULT_CUTOFF = 1024 ** 4;
-/** Athena refuses a query over more projected partitions than this. */
-const MAX_PARTITIONS = 1_000_000;
+import { validateHuntProps } from './hunt-validate';
 
 /**
  * The organisation hunt: "did this already happen to us?" asked of every account's history in the
@@ -122,7 +56,7 @@ export class OrganizationHunt extends Construct {
    */
   constructor(scope: Construct, id: string, props: OrganizationHuntProps) {
     super(scope, id);
-    const layouts = validate(props);
+    const layouts = validateHuntProps(props, ORGANIZATION_HUNT_DEFAULTS.initialHuntDays);
     const detector = props.detector;
     const prefix = detector.names.prefix;
     const snake = prefix.replace(/-/g, '_');
@@ -199,7 +133,7 @@ export class OrganizationHunt extends Construct {
       versioned: true,
       lifecycleRules: [
         {
-          expiration: props.resultsExpiration ?? Duration.days(7),
+          expiration: props.resultsExpiration ?? ORGANIZATION_HUNT_DEFAULTS.resultsExpiration,
           noncurrentVersionExpiration: Duration.days(1),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
@@ -216,7 +150,8 @@ export class OrganizationHunt extends Construct {
       recursiveDeleteOption: true,
       workGroupConfiguration: {
         enforceWorkGroupConfiguration: true,
-        bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? DEFAULT_CUTOFF,
+        bytesScannedCutoffPerQuery:
+          props.bytesScannedCutoffPerQuery ?? ORGANIZATION_HUNT_DEFAULTS.bytesScannedCutoffPerQuery,
         publishCloudWatchMetricsEnabled: true,
         engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
         resultConfiguration: {
@@ -364,7 +299,7 @@ export class OrganizationHunt extends Construct {
 
     // --- The first hunt, when the stack is created -------------------------------------------------
     let starter: cr.AwsCustomResource | undefined;
-    if (props.huntOnCreate !== false) {
+    if (props.huntOnCreate ?? ORGANIZATION_HUNT_DEFAULTS.huntOnCreate) {
       starter = new cr.AwsCustomResource(this, 'FirstHunt', {
         resourceType: 'Custom::BedrockSupplyChainHunt',
         onCreate: {
@@ -372,7 +307,7 @@ export class OrganizationHunt extends Construct {
           action: 'startExecution',
           parameters: {
             stateMachineArn: this.stateMachine.stateMachineArn,
-            input: JSON.stringify({ days: props.initialHuntDays ?? DEFAULT_HUNT_DAYS }),
+            input: JSON.stringify({ days: props.initialHuntDays ?? ORGANIZATION_HUNT_DEFAULTS.initialHuntDays }),
           },
           physicalResourceId: cr.PhysicalResourceId.of(`${prefix}-first-hunt`),
         },
@@ -426,54 +361,4 @@ function nagArn(scope: Construct, arn: string): string {
     return JSON.stringify(v);
   };
   return show(Stack.of(scope).resolve(arn));
-}
-
-/** Checks the props at synth; returns the layouts. */
-function validate(props: OrganizationHuntProps): TrailLogLayout[] {
-  assertValid(checkOrganizationId(props.organizationId, 'organizationId', isToken));
-  if (!Array.isArray(props.accounts) || props.accounts.length === 0) {
-    assertValid(`'accounts' must list the accounts to hunt in (12-digit account ids), got ${show(props.accounts)}`);
-  }
-  assertAllValid(checkAccountIds(props.accounts, 'accounts', isToken));
-  const duplicates = props.accounts.filter((a, i) => props.accounts.indexOf(a) !== i);
-  if (duplicates.length > 0) assertValid(`'accounts' lists ${show(duplicates[0])} more than once`);
-  assertAllValid(checkRegionList(props.regions, 'regions', isToken));
-  const layouts = props.layouts ?? [TrailLogLayout.ORGANIZATION, TrailLogLayout.ACCOUNT];
-  const allowed = Object.values(TrailLogLayout) as string[];
-  if (layouts.length === 0 || layouts.some((l) => !allowed.includes(l)) || new Set(layouts).size !== layouts.length) {
-    assertValid(
-      `'layouts' must be one or both of ${allowed.map((a) => `'${a}'`).join(', ')}, each once, got ${show(layouts)}`,
-    );
-  }
-  const prefix = props.s3KeyPrefix;
-  if (prefix !== undefined && !isToken(prefix) && !/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/.test(prefix)) {
-    assertValid(
-      `'s3KeyPrefix' must be the trail's key prefix without slashes at either end (letters, digits, !_.*'()- and single slashes), got ${show(prefix)}`,
-    );
-  }
-  const cutoff = props.bytesScannedCutoffPerQuery;
-  if (cutoff !== undefined && !Token.isUnresolved(cutoff) && (!Number.isInteger(cutoff) || cutoff < MIN_CUTOFF)) {
-    assertValid(
-      `'bytesScannedCutoffPerQuery' must be a whole number of bytes, at least ${MIN_CUTOFF} (10 MB), got ${show(cutoff)}`,
-    );
-  }
-  assertValid(checkInteger(props.initialHuntDays, 'initialHuntDays', 1, MAX_HUNT_DAYS));
-  const expiration = props.resultsExpiration;
-  if (
-    expiration !== undefined &&
-    (expiration.isUnresolved() ||
-      expiration.toDays({ integral: false }) < 1 ||
-      !Number.isInteger(expiration.toDays({ integral: false })))
-  ) {
-    assertValid(`'resultsExpiration' must be a whole number of days, at least 1, got ${expiration.toHumanString()}`);
-  }
-  // Athena projects every account × region × day of the range: keep the first hunt under its limit.
-  const days = (props.initialHuntDays ?? DEFAULT_HUNT_DAYS) + 1;
-  const partitions = props.accounts.length * props.regions.length * days * layouts.length;
-  if (!isToken(props.accounts) && !isToken(props.regions) && partitions > MAX_PARTITIONS) {
-    assertValid(
-      `'accounts' (${props.accounts.length}) × 'regions' (${props.regions.length}) × ${days} days × ${layouts.length} layouts is ${partitions} partitions, more than the ${MAX_PARTITIONS} Athena projects in one query: hunt fewer days ('initialHuntDays') or fewer layouts`,
-    );
-  }
-  return layouts;
 }

@@ -8,4 +8,5 @@ export * from './organization-detector';
 export * from './stackset-forwarders';
 export * from './account-forwarders';
 export * from './hunt-table';
+export * from './hunt-props';
 export * from './hunt';
