@@ -136,13 +136,16 @@ async function readResults(
 ): Promise<HuntStepResult> {
   const tally = { ...EMPTY_HUNT_TALLY, ...request.tally, firstProblems: [...(request.tally?.firstProblems ?? [])] };
   let token = request.nextToken;
-  let first = request.tally?.pages === undefined || request.tally.pages === 0;
+  // Rows of the page at `token` that an earlier step already judged (it ran out of time mid-page).
+  let skip = request.rowOffset ?? 0;
+  let offset: number | undefined;
   const outOfTime = () => lambdaContext !== undefined && lambdaContext.getRemainingTimeInMillis() < HUNT_TIME_MARGIN_MS;
   const problem = (text: string) => {
     tally.problems++;
     if (tally.firstProblems.length < MAX_PROBLEMS_KEPT) tally.firstProblems.push(text);
   };
-  for (let page = 0; page < HUNT_PAGES_PER_STEP && !outOfTime(); page++) {
+  if (outOfTime()) return { status: 'hunt', [HUNT_REQUEST_KEY]: { ...request, phase: 'results' } };
+  pages: for (let page = 0; page < HUNT_PAGES_PER_STEP && !outOfTime(); page++) {
     let answer;
     try {
       answer = await athena.send(
@@ -157,12 +160,19 @@ async function readResults(
     const names = (answer.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) => c.Name ?? '');
     let rows = answer.ResultSet?.Rows ?? [];
     // Athena repeats the column names as the first row of the first page.
-    if (first && rows.length > 0 && rows[0].Data?.every((d, i) => d.VarCharValue === names[i])) rows = rows.slice(1);
-    first = false;
-    tally.pages++;
-    for (const row of rows) {
+    if (token === undefined && rows.length > 0 && rows[0].Data?.every((d, i) => d.VarCharValue === names[i])) {
+      rows = rows.slice(1);
+    }
+    if (skip === 0) tally.pages++;
+    for (let i = skip; i < rows.length; i++) {
+      if (outOfTime()) {
+        // Stop before the function's timeout; the next step reads this page again from this row.
+        offset = i;
+        break pages;
+      }
       tally.rows++;
-      const values = Object.fromEntries(names.map((n, i) => [n, row.Data?.[i]?.VarCharValue ?? null]));
+      const row = rows[i];
+      const values = Object.fromEntries(names.map((n, c) => [n, row.Data?.[c]?.VarCharValue ?? null]));
       const envelope = huntEnvelope(huntRowToRecord(values).record);
       if (typeof envelope === 'string') {
         problem(envelope);
@@ -177,14 +187,21 @@ async function readResults(
         problem(`${String(envelope.id)}: ${describeError(e)}`);
       }
     }
+    skip = 0;
     token = answer.NextToken;
     if (!token) break;
   }
   deps.count('HuntRowsRead', tally.rows - (request.tally?.rows ?? 0));
-  if (token) return { status: 'hunt', [HUNT_REQUEST_KEY]: { ...request, phase: 'results', nextToken: token, tally } };
+  if (offset !== undefined || token) {
+    const progress: HuntRequest = { ...request, phase: 'results', nextToken: token, rowOffset: offset, tally };
+    if (token === undefined) delete (progress as { nextToken?: string }).nextToken;
+    if (offset === undefined) delete (progress as { rowOffset?: number }).rowOffset;
+    return { status: 'hunt', [HUNT_REQUEST_KEY]: progress };
+  }
 
   const rest: HuntRequest = { ...request };
   delete (rest as { nextToken?: string }).nextToken;
+  delete (rest as { rowOffset?: number }).rowOffset;
   deps.logger.info('hunt done', { queryExecutionId: id, ...tally });
   if (tally.problems > 0) {
     deps.count('HuntFailures');

@@ -51,6 +51,8 @@ export interface HuntRequest {
   readonly phase?: HuntPhase;
   readonly queryExecutionId?: string;
   readonly nextToken?: string;
+  /** Rows of the page at `nextToken` already judged (a step that ran out of time mid-page). */
+  readonly rowOffset?: number;
   readonly tally?: HuntTally;
 }
 
@@ -103,6 +105,13 @@ export function parseHuntRequest(event: Record<string, unknown>): HuntRequest | 
     if (r[field] !== undefined && r[field] !== null && !stringList(r[field])) {
       return `${key}.${field} must be a list of strings, got ${show(r[field])}`;
     }
+  }
+  if (
+    r.rowOffset !== undefined &&
+    r.rowOffset !== null &&
+    (typeof r.rowOffset !== 'number' || !Number.isInteger(r.rowOffset) || r.rowOffset < 0)
+  ) {
+    return `${key}.rowOffset must be a whole number, got ${show(r.rowOffset)}`;
   }
   if (
     r.days !== undefined &&

@@ -8,7 +8,11 @@ import { TrailLogLayout } from './hunt-table';
 
 /** Athena's smallest `BytesScannedCutoffPerQuery`: 10 MB. */
 const MIN_CUTOFF = 10_000_000;
-/** Athena refuses a query over more projected partitions than this. */
+/**
+ * The most projected partitions (account × region × day × layout) this construct lets the first hunt
+ * span: Athena lists every projected partition's S3 prefix, so a query over more takes long and may
+ * time out (this is the construct's own bound, not a documented Athena quota).
+ */
 const MAX_PARTITIONS = 1_000_000;
 
 /** Checks the props at synth; returns the layouts. */
@@ -50,12 +54,12 @@ export function validateHuntProps(props: OrganizationHuntProps, defaultDays: num
   ) {
     assertValid(`'resultsExpiration' must be a whole number of days, at least 1, got ${expiration.toHumanString()}`);
   }
-  // Athena projects every account × region × day of the range: keep the first hunt under its limit.
+  // Athena projects every account × region × day of the range: keep the first hunt under the bound.
   const days = (props.initialHuntDays ?? defaultDays) + 1;
   const partitions = props.accounts.length * props.regions.length * days * layouts.length;
   if (!isToken(props.accounts) && !isToken(props.regions) && partitions > MAX_PARTITIONS) {
     assertValid(
-      `'accounts' (${props.accounts.length}) × 'regions' (${props.regions.length}) × ${days} days × ${layouts.length} layouts is ${partitions} partitions, more than the ${MAX_PARTITIONS} Athena projects in one query: hunt fewer days ('initialHuntDays') or fewer layouts`,
+      `'accounts' (${props.accounts.length}) × 'regions' (${props.regions.length}) × ${days} days × ${layouts.length} layouts is ${partitions} partitions, more than the ${MAX_PARTITIONS} one hunt query may span (Athena lists each partition's prefix): hunt fewer days ('initialHuntDays'), fewer layouts ('layouts') or fewer accounts`,
     );
   }
   return layouts;

@@ -82,7 +82,7 @@ export class OrganizationHunt extends Construct {
         accounts: props.accounts,
         regions: props.regions,
       });
-      table.addDependency(database);
+      table.node.addDependency(database);
       return table;
     });
     this.tableNames = layouts.map((l) => `${this.databaseName}.${l}_trail`);

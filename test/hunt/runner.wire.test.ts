@@ -6,6 +6,7 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
+import type { Context } from 'aws-lambda';
 
 import { createHandler } from '../../lambda/alert/handler';
 import { HUNT_PAGES_PER_STEP } from '../../lambda/alert/hunt';
@@ -211,6 +212,23 @@ test('throttling: before any progress the step throws for the state machine to r
   await expect(h({ [HUNT_REQUEST_KEY]: { ...started, phase: 'results' } })).rejects.toMatchObject({
     name: 'HuntThrottledError',
   });
+});
+
+test('a step that runs short of time mid-page stops at a row, and the next step goes on from that row', async () => {
+  const h = handler();
+  const rows = Array.from({ length: 5 }, (_, i) => athenaRow(positive(200 + i)));
+  athena.defaultScript = { columns: COLUMNS, rows, pageSize: 10 };
+  const started = ((await h({ [HUNT_REQUEST_KEY]: HUNT })) as any)[HUNT_REQUEST_KEY];
+  // Plenty of time until two alerts are sent, then less than the step's margin.
+  const short = { getRemainingTimeInMillis: () => (published().length < 2 ? 600_000 : 1_000) } as unknown as Context;
+  const cut = ((await h({ [HUNT_REQUEST_KEY]: started }, short)) as any)[HUNT_REQUEST_KEY];
+  expect(cut).toMatchObject({ phase: 'results', rowOffset: 2, tally: { rows: 2, alerted: 2, pages: 1 } });
+  expect(cut.nextToken).toBeUndefined();
+  const { out } = await runHunt(cut, h);
+  expect(out.tally).toMatchObject({ rows: 5, alerted: 5, pages: 1, problems: 0 });
+  expect(out.rowOffset).toBeUndefined();
+  expect(published()).toHaveLength(5);
+  expect(new Set(published().map((p) => JSON.parse(JSON.parse(String(p.params.Message)).sqs).event.id)).size).toBe(5);
 });
 
 test('an unreadable hunt request is refused with a message naming the field', async () => {
