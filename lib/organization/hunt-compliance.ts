@@ -8,6 +8,7 @@ import type { IConstruct } from 'constructs';
 
 import {
   cfnGuardFindingId as guard,
+  cfnLintRuleId as cfnLint,
   checkovCheckId as checkov,
   nagFindingIds as nag,
   suppressInTemplate,
@@ -15,7 +16,7 @@ import {
 
 export interface HuntComplianceAcknowledgment {
   /** Where it applies, for the README. */
-  readonly resource: 'hunt results bucket' | 'hunt state machine role' | 'hunt starter policy';
+  readonly resource: 'hunt results bucket' | 'hunt state machine' | 'hunt state machine role' | 'hunt starter policy';
   readonly ids: readonly string[];
   readonly reason: string;
 }
@@ -45,6 +46,12 @@ export const HUNT_COMPLIANCE_ACKNOWLEDGMENTS: readonly HuntComplianceAcknowledgm
       "Nothing consumes events of this bucket (the hunt reads results through Athena's GetQueryResults), and the results are meant to expire: Object Lock would keep derived copies of trail records longer than the hunt needs them.",
   },
   {
+    resource: 'hunt state machine',
+    ids: [cfnLint('W3005')],
+    reason:
+      "aws-cdk-lib's StateMachine declares DependsOn on its role and the role's default policy, so that the policy exists before the first execution; the reference to the role already orders one of them, which cfn-lint reports as redundant. It changes nothing in the deployment.",
+  },
+  {
     resource: 'hunt state machine role',
     ids: nag('IAMNoInlinePolicy'),
     reason:
@@ -61,6 +68,7 @@ export const HUNT_COMPLIANCE_ACKNOWLEDGMENTS: readonly HuntComplianceAcknowledgm
 /** The constructs of the hunt the acknowledgments attach to. */
 export interface HuntComplianceScope {
   readonly resultsBucket: IConstruct;
+  readonly stateMachine: IConstruct;
   readonly stateMachineRole: IConstruct;
   readonly starter?: IConstruct;
 }
@@ -69,6 +77,7 @@ export interface HuntComplianceScope {
 export function acknowledgeHuntFindings(scope: HuntComplianceScope): void {
   const targets: Record<HuntComplianceAcknowledgment['resource'], IConstruct | undefined> = {
     'hunt results bucket': scope.resultsBucket,
+    'hunt state machine': scope.stateMachine,
     'hunt state machine role': scope.stateMachineRole,
     'hunt starter policy': scope.starter?.node.tryFindChild('CustomResourcePolicy'),
   };

@@ -320,7 +320,12 @@ export class OrganizationHunt extends Construct {
         installLatestAwsSdk: false,
       });
     }
-    acknowledgeHuntFindings({ resultsBucket: this.resultsBucket, stateMachineRole: this.stateMachine.role, starter });
+    acknowledgeHuntFindings({
+      resultsBucket: this.resultsBucket,
+      stateMachine: this.stateMachine,
+      stateMachineRole: this.stateMachine.role,
+      starter,
+    });
     if (fn.role) {
       Validations.of(fn.role).acknowledge(
         {
