@@ -246,6 +246,14 @@ export class OrganizationHunt extends Construct {
       maxAttempts: 6,
       jitterStrategy: sfn.JitterType.FULL,
     });
+    // IAM is eventually consistent: right after a deployment the function's new hunt grants may not
+    // be in effect yet (Athena's AccessDeniedException); a few retries cover it.
+    step.addRetry({
+      errors: ['AccessDeniedException'],
+      interval: Duration.seconds(20),
+      backoffRate: 2,
+      maxAttempts: 3,
+    });
     const wait = new sfn.Wait(this, 'WaitForQuery', { time: sfn.WaitTime.duration(Duration.seconds(15)) });
     const done = new sfn.Succeed(this, 'HuntDone', { outputPath: `$.${HUNT_REQUEST_KEY}.tally` });
     const loop = new sfn.Choice(this, 'Phase')
@@ -319,6 +327,9 @@ export class OrganizationHunt extends Construct {
         ]),
         installLatestAwsSdk: false,
       });
+      // The first hunt's steps need the alert function's hunt grants in place.
+      const grants = fn.role?.node.tryFindChild('DefaultPolicy');
+      if (grants) starter.node.addDependency(grants);
     }
     acknowledgeHuntFindings({
       resultsBucket: this.resultsBucket,
