@@ -65,6 +65,10 @@ export const HUNT_COLUMNS: readonly {
   { column: 'sharedeventid', field: 'sharedEventID' },
   { column: 'vpcendpointid', field: 'vpcEndpointId' },
   { column: 'tlsdetails', field: 'tlsDetails', json: 'struct' },
+  // Not in the documented table; the hunt's tables add them (the alert reads them).
+  { column: 'eventcategory', field: 'eventCategory' },
+  { column: 'sessioncredentialfromconsole', field: 'sessionCredentialFromConsole' },
+  { column: 'callwithbearertoken', field: 'callWithBearerToken' },
 ];
 
 /** What a hunt query covers. */

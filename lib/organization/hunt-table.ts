@@ -22,14 +22,20 @@ export enum TrailLogLayout {
 }
 
 const S = 'string';
+// The documented struct, and `sourceidentity` (at the identity, the session and its attributes),
+// which the alert reads to name the person behind a role session.
 const USER_IDENTITY =
   'struct<type:string,principalid:string,arn:string,accountid:string,invokedby:string,accesskeyid:string,' +
-  'username:string,onbehalfof:struct<userid:string,identitystorearn:string>,' +
-  'sessioncontext:struct<attributes:struct<mfaauthenticated:string,creationdate:string>,' +
+  'username:string,sourceidentity:string,onbehalfof:struct<userid:string,identitystorearn:string>,' +
+  'sessioncontext:struct<attributes:struct<mfaauthenticated:string,creationdate:string,sourceidentity:string>,' +
   'sessionissuer:struct<type:string,principalid:string,arn:string,accountid:string,username:string>,' +
-  'ec2roledelivery:string,webidfederationdata:struct<federatedprovider:string,attributes:map<string,string>>>>';
+  'ec2roledelivery:string,sourceidentity:string,' +
+  'webidfederationdata:struct<federatedprovider:string,attributes:map<string,string>>>>';
 
-/** The documented columns, in order. */
+/**
+ * The documented columns, in order, and three more the alert reads (a JSON SerDe leaves a field a
+ * record lacks NULL): `eventcategory`, `sessioncredentialfromconsole`, `callwithbearertoken`.
+ */
 export const CLOUDTRAIL_TABLE_COLUMNS: readonly glue.CfnTable.ColumnProperty[] = [
   { name: 'eventversion', type: S },
   { name: 'useridentity', type: USER_IDENTITY },
@@ -55,6 +61,9 @@ export const CLOUDTRAIL_TABLE_COLUMNS: readonly glue.CfnTable.ColumnProperty[] =
   { name: 'sharedeventid', type: S },
   { name: 'vpcendpointid', type: S },
   { name: 'tlsdetails', type: 'struct<tlsversion:string,ciphersuite:string,clientprovidedhostheader:string>' },
+  { name: 'eventcategory', type: S },
+  { name: 'sessioncredentialfromconsole', type: S },
+  { name: 'callwithbearertoken', type: S },
 ];
 
 /** The first day the date projection allows (CloudTrail's launch); queries always narrow it. */

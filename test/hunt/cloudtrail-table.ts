@@ -19,10 +19,11 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 const V = 'VARCHAR';
 const USER_IDENTITY =
   `STRUCT(type ${V}, principalid ${V}, arn ${V}, accountid ${V}, invokedby ${V}, accesskeyid ${V}, username ${V}, ` +
-  `onbehalfof STRUCT(userid ${V}, identitystorearn ${V}), ` +
-  `sessioncontext STRUCT(attributes STRUCT(mfaauthenticated ${V}, creationdate ${V}), ` +
+  `sourceidentity ${V}, onbehalfof STRUCT(userid ${V}, identitystorearn ${V}), ` +
+  `sessioncontext STRUCT(attributes STRUCT(mfaauthenticated ${V}, creationdate ${V}, sourceidentity ${V}), ` +
   `sessionissuer STRUCT(type ${V}, principalid ${V}, arn ${V}, accountid ${V}, username ${V}), ` +
-  `ec2roledelivery ${V}, webidfederationdata STRUCT(federatedprovider ${V}, attributes MAP(${V}, ${V}))))`;
+  `ec2roledelivery ${V}, sourceidentity ${V}, ` +
+  `webidfederationdata STRUCT(federatedprovider ${V}, attributes MAP(${V}, ${V}))))`;
 
 /** The columns in the documented order, with DuckDB types for the Hive ones. */
 export const CLOUDTRAIL_COLUMNS: readonly [string, string][] = [
@@ -50,6 +51,9 @@ export const CLOUDTRAIL_COLUMNS: readonly [string, string][] = [
   ['sharedeventid', V],
   ['vpcendpointid', V],
   ['tlsdetails', `STRUCT(tlsversion ${V}, ciphersuite ${V}, clientprovidedhostheader ${V})`],
+  ['eventcategory', V],
+  ['sessioncredentialfromconsole', V],
+  ['callwithbearertoken', V],
   ['account', V],
   ['region', V],
   ['day', V],

@@ -16,7 +16,11 @@ import {
   SOURCE_PROFILE_CALLS,
   WatchedCallClassifier,
   buildHuntQuery,
+  eventAccountOf,
+  humanBehind,
   huntRowToRecord,
+  principalArnOf,
+  sessionOf,
   resolveWatchedCalls,
   type WatchedCall,
 } from '../../lib/detection';
@@ -218,6 +222,24 @@ const CORPUS = [
 ];
 const byId = new Map(CORPUS.map((e) => [e.id, e]));
 
+/** What the verdict and the alert read of a record's actor, session and account. */
+function readBack(r: Record<string, unknown>) {
+  return {
+    principal: principalArnOf(r),
+    human: humanBehind(r),
+    session: sessionOf(r),
+    account: eventAccountOf(r),
+    eventID: r.eventID,
+    eventTime: r.eventTime,
+    awsRegion: r.awsRegion,
+    sourceIPAddress: r.sourceIPAddress,
+    userAgent: r.userAgent,
+    vpcEndpointId: r.vpcEndpointId,
+    requestParameters: r.requestParameters ?? undefined,
+    responseElements: r.responseElements ?? undefined,
+  };
+}
+
 let db: Awaited<ReturnType<typeof cloudTrailTable>>;
 beforeAll(async () => {
   db = await cloudTrailTable(CORPUS.map((e) => toRow(e.record, e.partition)));
@@ -255,6 +277,9 @@ describe.each(CONFIGS)('the query selects exactly what classify() matches: %s', 
       const after = classifier.classify(record);
       expect(after.matched && before.matched && after.call).toBe(before.matched && before.call);
       expect(origin.day).toBe(byId.get(row.eventid!)!.partition.day);
+      // What the verdict and the alert read of the actor and the session comes back the same.
+      const original = byId.get(row.eventid!)!.record;
+      expect(readBack(record)).toEqual(readBack(original));
     }
   });
 
