@@ -18,6 +18,7 @@
  * every row in code before it judges it, so the SQL only has to never miss a record.)
  */
 import { type WatchedCall } from './catalogue';
+import { RESOURCES_TYPE, TLS_DETAILS_TYPE, USER_IDENTITY_TYPE, type HuntType } from './hunt-schema';
 import { patternBranches } from './pattern';
 
 /** The SQL dialect a hunt query is rendered in. */
@@ -40,10 +41,13 @@ export const HUNT_PARTITION_COLUMNS = {
 export const HUNT_COLUMNS: readonly {
   readonly column: string;
   readonly field: string;
-  readonly json?: 'struct' | 'text';
+  /** `text`: a string column holding JSON; `nested`: a struct or array column (see `type`). */
+  readonly json?: 'nested' | 'text';
+  /** The nested column's type (hunt-schema.ts). */
+  readonly type?: HuntType;
 }[] = [
   { column: 'eventversion', field: 'eventVersion' },
-  { column: 'useridentity', field: 'userIdentity', json: 'struct' },
+  { column: 'useridentity', field: 'userIdentity', json: 'nested', type: USER_IDENTITY_TYPE },
   { column: 'eventtime', field: 'eventTime' },
   { column: 'eventsource', field: 'eventSource' },
   { column: 'eventname', field: 'eventName' },
@@ -58,13 +62,13 @@ export const HUNT_COLUMNS: readonly {
   { column: 'requestid', field: 'requestID' },
   { column: 'eventid', field: 'eventID' },
   { column: 'readonly', field: 'readOnly' },
-  { column: 'resources', field: 'resources', json: 'struct' },
+  { column: 'resources', field: 'resources', json: 'nested', type: RESOURCES_TYPE },
   { column: 'eventtype', field: 'eventType' },
   { column: 'apiversion', field: 'apiVersion' },
   { column: 'recipientaccountid', field: 'recipientAccountId' },
   { column: 'sharedeventid', field: 'sharedEventID' },
   { column: 'vpcendpointid', field: 'vpcEndpointId' },
-  { column: 'tlsdetails', field: 'tlsDetails', json: 'struct' },
+  { column: 'tlsdetails', field: 'tlsDetails', json: 'nested', type: TLS_DETAILS_TYPE },
   // Not in the documented table; the hunt's tables add them (the alert reads them).
   { column: 'eventcategory', field: 'eventCategory' },
   { column: 'sessioncredentialfromconsole', field: 'sessionCredentialFromConsole' },
@@ -269,14 +273,16 @@ function stringTest(rule: Exclude<HuntLeafRule, { op: 'exists' }>): string {
 
 /**
  * How a struct or array column is returned: as JSON text, so the runner can rebuild the record
- * (Athena would otherwise print a struct as `{key=value, ...}`, which cannot be parsed back).
+ * (Athena would otherwise print a struct as `{key=value, ...}`, which cannot be parsed back). Trino
+ * casts a ROW to a JSON array of its fields by position, DuckDB to an object: `restoreValue` reads
+ * either with the column's type.
  */
 function renderColumn(
-  column: { readonly column: string; readonly json?: 'struct' | 'text' },
+  column: { readonly column: string; readonly json?: 'nested' | 'text' },
   dialect: HuntDialect,
 ): string {
   const col = sqlIdentifier(column.column);
-  if (column.json !== 'struct') return col;
+  if (column.json !== 'nested') return col;
   return dialect === 'athena'
     ? `json_format(CAST(${col} AS JSON)) AS ${col}`
     : `CAST(to_json(${col}) AS VARCHAR) AS ${col}`;

@@ -32,6 +32,7 @@ export * from './subjects';
 export * from './render';
 export * from './outputs';
 export * from './sweep';
+export * from './hunt-schema';
 export * from './hunt-query';
 export * from './hunt-record';
 export * from './hunt-request';

@@ -11,7 +11,7 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 
-import { HUNT_PARTITION_COLUMNS } from '../detection';
+import { HUNT_PARTITION_COLUMNS, RESOURCES_TYPE, TLS_DETAILS_TYPE, USER_IDENTITY_TYPE, hiveType } from '../detection';
 
 /** Where a trail writes its log files in the bucket. */
 export enum TrailLogLayout {
@@ -22,23 +22,15 @@ export enum TrailLogLayout {
 }
 
 const S = 'string';
-// The documented struct, and `sourceidentity` (at the identity, the session and its attributes),
-// which the alert reads to name the person behind a role session.
-const USER_IDENTITY =
-  'struct<type:string,principalid:string,arn:string,accountid:string,invokedby:string,accesskeyid:string,' +
-  'username:string,sourceidentity:string,onbehalfof:struct<userid:string,identitystorearn:string>,' +
-  'sessioncontext:struct<attributes:struct<mfaauthenticated:string,creationdate:string,sourceidentity:string>,' +
-  'sessionissuer:struct<type:string,principalid:string,arn:string,accountid:string,username:string>,' +
-  'ec2roledelivery:string,sourceidentity:string,' +
-  'webidfederationdata:struct<federatedprovider:string,attributes:map<string,string>>>>';
 
 /**
- * The documented columns, in order, and three more the alert reads (a JSON SerDe leaves a field a
+ * The documented columns, in order (the nested ones from lib/detection's hunt-schema.ts, which also
+ * adds `sourceidentity` to the identity), and three more the alert reads (a JSON SerDe leaves a field a
  * record lacks NULL): `eventcategory`, `sessioncredentialfromconsole`, `callwithbearertoken`.
  */
 export const CLOUDTRAIL_TABLE_COLUMNS: readonly glue.CfnTable.ColumnProperty[] = [
   { name: 'eventversion', type: S },
-  { name: 'useridentity', type: USER_IDENTITY },
+  { name: 'useridentity', type: hiveType(USER_IDENTITY_TYPE) },
   { name: 'eventtime', type: S },
   { name: 'eventsource', type: S },
   { name: 'eventname', type: S },
@@ -53,14 +45,14 @@ export const CLOUDTRAIL_TABLE_COLUMNS: readonly glue.CfnTable.ColumnProperty[] =
   { name: 'requestid', type: S },
   { name: 'eventid', type: S },
   { name: 'readonly', type: S },
-  { name: 'resources', type: 'array<struct<arn:string,accountid:string,type:string>>' },
+  { name: 'resources', type: hiveType(RESOURCES_TYPE) },
   { name: 'eventtype', type: S },
   { name: 'apiversion', type: S },
   { name: 'recipientaccountid', type: S },
   { name: 'serviceeventdetails', type: S },
   { name: 'sharedeventid', type: S },
   { name: 'vpcendpointid', type: S },
-  { name: 'tlsdetails', type: 'struct<tlsversion:string,ciphersuite:string,clientprovidedhostheader:string>' },
+  { name: 'tlsdetails', type: hiveType(TLS_DETAILS_TYPE) },
   { name: 'eventcategory', type: S },
   { name: 'sessioncredentialfromconsole', type: S },
   { name: 'callwithbearertoken', type: S },

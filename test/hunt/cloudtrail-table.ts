@@ -16,19 +16,13 @@ import * as path from 'node:path';
 
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
-const V = 'VARCHAR';
-const USER_IDENTITY =
-  `STRUCT(type ${V}, principalid ${V}, arn ${V}, accountid ${V}, invokedby ${V}, accesskeyid ${V}, username ${V}, ` +
-  `sourceidentity ${V}, onbehalfof STRUCT(userid ${V}, identitystorearn ${V}), ` +
-  `sessioncontext STRUCT(attributes STRUCT(mfaauthenticated ${V}, creationdate ${V}, sourceidentity ${V}), ` +
-  `sessionissuer STRUCT(type ${V}, principalid ${V}, arn ${V}, accountid ${V}, username ${V}), ` +
-  `ec2roledelivery ${V}, sourceidentity ${V}, ` +
-  `webidfederationdata STRUCT(federatedprovider ${V}, attributes MAP(${V}, ${V}))))`;
+import { RESOURCES_TYPE, TLS_DETAILS_TYPE, USER_IDENTITY_TYPE, duckDbType } from '../../lib/detection';
 
+const V = 'VARCHAR';
 /** The columns in the documented order, with DuckDB types for the Hive ones. */
 export const CLOUDTRAIL_COLUMNS: readonly [string, string][] = [
   ['eventversion', V],
-  ['useridentity', USER_IDENTITY],
+  ['useridentity', duckDbType(USER_IDENTITY_TYPE)],
   ['eventtime', V],
   ['eventsource', V],
   ['eventname', V],
@@ -43,14 +37,14 @@ export const CLOUDTRAIL_COLUMNS: readonly [string, string][] = [
   ['requestid', V],
   ['eventid', V],
   ['readonly', V],
-  ['resources', `STRUCT(arn ${V}, accountid ${V}, type ${V})[]`],
+  ['resources', duckDbType(RESOURCES_TYPE)],
   ['eventtype', V],
   ['apiversion', V],
   ['recipientaccountid', V],
   ['serviceeventdetails', V],
   ['sharedeventid', V],
   ['vpcendpointid', V],
-  ['tlsdetails', `STRUCT(tlsversion ${V}, ciphersuite ${V}, clientprovidedhostheader ${V})`],
+  ['tlsdetails', duckDbType(TLS_DETAILS_TYPE)],
   ['eventcategory', V],
   ['sessioncredentialfromconsole', V],
   ['callwithbearertoken', V],

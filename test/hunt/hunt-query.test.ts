@@ -4,7 +4,18 @@
  * the Athena (Trino) rendering uses the same description and differs only in the JSON functions,
  * which are pinned here (no Trino runs offline).
  */
-import { buildHuntQuery, resolveWatchedCalls, sqlIdentifier, sqlString, wildcardToLike } from '../../lib/detection';
+import {
+  RESOURCES_TYPE,
+  USER_IDENTITY_TYPE,
+  buildHuntQuery,
+  hiveType,
+  resolveWatchedCalls,
+  restoreValue,
+  sqlIdentifier,
+  sqlString,
+  wildcardToLike,
+  type HuntType,
+} from '../../lib/detection';
 
 const ALL = resolveWatchedCalls({ profile: 'extended', sourceProfiles: ['ram-model-sharing'] });
 const base = {
@@ -68,4 +79,33 @@ test.each([
 test('a pattern rule the query cannot express is refused, not dropped', () => {
   const call = { ...ALL[0], requestFilter: { size: [{ numeric: ['>', 1] }] } };
   expect(() => buildHuntQuery({ ...base, calls: [call] })).toThrow(/cannot express the pattern rule/);
+});
+
+test('a nested column reads back from an object (DuckDB) or a positional array (Trino) alike', () => {
+  const identity = {
+    type: 'AssumedRole',
+    principalId: 'AROA:alice@example.com',
+    arn: 'arn:aws:sts::111122223333:assumed-role/ml/alice@example.com',
+    sessionContext: {
+      attributes: { mfaAuthenticated: 'true', creationDate: '2026-03-11T09:00:00Z' },
+      sessionIssuer: { type: 'Role', arn: 'arn:aws:iam::111122223333:role/ml', userName: 'ml' },
+      webIdFederationData: { federatedProvider: 'cognito', attributes: { 'cognito:sub': 'x' } },
+    },
+  };
+  const lower = (v: unknown): unknown =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k === 'cognito:sub' ? k : k.toLowerCase(), lower(x)]))
+      : v;
+  const positional = (v: unknown, t: HuntType): unknown =>
+    t === 'string' || 'map' in t || v === undefined
+      ? (v ?? null)
+      : 'array' in t
+        ? (v as unknown[]).map((x) => positional(x, t.array))
+        : t.struct.map(([g, , ft]) => positional((v as Record<string, unknown>)[g], ft));
+  expect(restoreValue(lower(identity), USER_IDENTITY_TYPE)).toEqual(identity);
+  expect(restoreValue(positional(lower(identity), USER_IDENTITY_TYPE), USER_IDENTITY_TYPE)).toEqual(identity);
+  expect(restoreValue([['arn:x', '1', 'AWS::S3::Bucket']], RESOURCES_TYPE)).toEqual([
+    { ARN: 'arn:x', accountId: '1', type: 'AWS::S3::Bucket' },
+  ]);
+  expect(hiveType(RESOURCES_TYPE)).toBe('array<struct<arn:string,accountid:string,type:string>>');
 });

@@ -11,19 +11,13 @@ import type { Context } from 'aws-lambda';
 import { createHandler } from '../../lambda/alert/handler';
 import { HUNT_PAGES_PER_STEP } from '../../lambda/alert/hunt';
 import { MinInterval } from '../../lambda/alert/lookup';
-import {
-  DEFAULT_ALERT_FUNCTION_CONFIG,
-  HUNT_COLUMNS,
-  HUNT_PARTITION_COLUMNS,
-  HUNT_REQUEST_KEY,
-  type AlertFunctionConfig,
-} from '../../lib/detection';
+import { DEFAULT_ALERT_FUNCTION_CONFIG, HUNT_REQUEST_KEY, type AlertFunctionConfig } from '../../lib/detection';
 import { startLocalAthena, type LocalAthena } from '../../tools/local-aws/athena';
 import { startLocalAws, type LocalAws } from '../../tools/local-aws/server';
 import { envelope, record } from '../support/fixtures';
 import { captureTelemetry } from '../support/telemetry';
 
-import { toRow } from './cloudtrail-table';
+import { HUNT_RESULT_COLUMNS, athenaRow as trinoRow } from './athena-row';
 
 const ACCOUNT = '111122223333';
 const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:bedrock-supply-chain-alerts`;
@@ -69,17 +63,10 @@ function handler() {
   });
 }
 
-const COLUMNS = [...HUNT_COLUMNS.map((c) => c.column), ...Object.values(HUNT_PARTITION_COLUMNS)];
-
-/** A record as Athena returns it from the hunt query: text per column, structs as JSON. */
-function athenaRow(r: Record<string, unknown>, account = ACCOUNT): (string | null)[] {
-  const row = toRow(r, { account, region: 'us-east-1', day: '2026/11/01' });
-  return COLUMNS.map((c) => {
-    const v = row[c];
-    if (v === null || v === undefined) return null;
-    return typeof v === 'string' ? v : JSON.stringify(v);
-  });
-}
+const COLUMNS = HUNT_RESULT_COLUMNS;
+/** A record as Athena (Trino) returns it: structs as positional JSON arrays. */
+const athenaRow = (r: Record<string, unknown>, account = ACCOUNT) =>
+  trinoRow(r, { account, region: 'us-east-1', day: '2026/11/01' });
 
 /** A positive fixture under a fresh eventID. */
 function positive(i: number, file = 'pos-import-01.json'): Record<string, unknown> {
@@ -126,6 +113,12 @@ test('a hunt pages through many results over several steps and alerts each watch
   // The alert names the member account the row came from.
   const alert = JSON.parse(JSON.parse(String(published()[1].params.Message)).sqs);
   expect(alert.event).toMatchObject({ name: 'CreateModelImportJob', id: positive(1).eventID });
+  // The identity came back from Trino's positional struct JSON with CloudTrail's names.
+  expect(alert.actor).toMatchObject({
+    arn: 'arn:aws:iam::111122223333:user/ml-engineer',
+    identityType: 'IAMUser',
+    accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  });
 });
 
 test('a row the live path already delivered is not sent again, and a second hunt sends nothing', async () => {

@@ -12,19 +12,14 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { createHandler } from '../../lambda/alert/handler';
 import { MinInterval } from '../../lambda/alert/lookup';
 import { DetectorTrail, OrganizationDetector, OrganizationHunt } from '../../lib';
-import {
-  DEFAULT_ALERT_FUNCTION_CONFIG,
-  HUNT_COLUMNS,
-  HUNT_PARTITION_COLUMNS,
-  type AlertFunctionConfig,
-} from '../../lib/detection';
+import { DEFAULT_ALERT_FUNCTION_CONFIG, type AlertFunctionConfig } from '../../lib/detection';
 import { startLocalAthena, type LocalAthena } from '../../tools/local-aws/athena';
 import { startLocalAws, type LocalAws } from '../../tools/local-aws/server';
 import { testStack } from '../support/app';
 import { record } from '../support/fixtures';
 import { captureTelemetry } from '../support/telemetry';
 
-import { toRow } from './cloudtrail-table';
+import { HUNT_RESULT_COLUMNS, athenaRow as trinoRow } from './athena-row';
 
 const ACCOUNT = '123456789012';
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
@@ -161,13 +156,9 @@ function handler() {
   });
 }
 
-const COLUMNS = [...HUNT_COLUMNS.map((c) => c.column), ...Object.values(HUNT_PARTITION_COLUMNS)];
-function athenaRow(r: Record<string, unknown>): (string | null)[] {
-  const row = toRow(r, { account: ACCOUNT, region: 'us-east-1', day: '2026/11/01' });
-  return COLUMNS.map((c) =>
-    row[c] === null ? null : typeof row[c] === 'string' ? (row[c] as string) : JSON.stringify(row[c]),
-  );
-}
+const COLUMNS = HUNT_RESULT_COLUMNS;
+const athenaRow = (r: Record<string, unknown>) =>
+  trinoRow(r, { account: ACCOUNT, region: 'us-east-1', day: '2026/11/01' });
 
 const DEF = definition();
 
