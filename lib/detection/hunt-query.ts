@@ -236,10 +236,11 @@ export function renderCondition(c: HuntCondition, dialect: HuntDialect): string 
 }
 
 /**
- * Whether the leaves at `key` of the JSON in `column` pass `rule`. Athena: `json_extract` gives
- * NULL for a missing key or text that is not JSON, JSON `null` for a null; `is_json_scalar` tells
- * leaves from objects and arrays, `TRY_CAST(... AS ARRAY(JSON))` gives an array's elements, and a
- * string element is one whose JSON text starts with a quote. DuckDB: `json_type` names the kind,
+ * Whether the leaves at `key` of the JSON in `column` pass `rule`. Athena (Trino): the request cast
+ * to `MAP(VARCHAR, JSON)` (NULL for text that is not a JSON object) tells a key present with a null
+ * (a leaf) from a missing key; `is_json_scalar` tells leaves from objects and arrays,
+ * `TRY_CAST(... AS ARRAY(JSON))` gives an array's elements (a null element as SQL NULL), and a
+ * string is one whose JSON text starts with a quote (https://trino.io/docs/current/functions/json.html). DuckDB: `json_type` names the kind,
  * `json_extract(j, '$[*]')` lists an array's elements, `->> '$'` gives a string's text; its
  * `json_extract` throws on text that is not JSON, so that is checked first.
  */
@@ -247,12 +248,22 @@ function renderLeaf(column: string, key: string, rule: HuntLeafRule, dialect: Hu
   const col = sqlIdentifier(column);
   const path = sqlString(`$.${key}`);
   if (dialect === 'athena') {
-    const j = `TRY(json_extract(${col}, ${path}))`;
+    // The request as a map of its top-level keys: a key that is present with a JSON null is told
+    // apart from a missing one (both are SQL NULL as values).
+    const m = `TRY_CAST(TRY(json_parse(${col})) AS MAP(VARCHAR, JSON))`;
+    const name = sqlString(key);
+    const j = `element_at(${m}, ${name})`;
+    // A leaf: a null (SQL NULL in the map or the array) or a scalar; a string: JSON text in quotes.
     const test = (e: string): string =>
       rule.op === 'exists'
-        ? `is_json_scalar(${e})`
-        : `(substr(json_format(${e}), 1, 1) = '"' AND CAST(${e} AS VARCHAR) ${stringTest(rule)})`;
-    const any = `(${test(j)} OR any_match(TRY_CAST(${j} AS ARRAY(JSON)), e -> ${test('e')}))`;
+        ? `(${e} IS NULL OR is_json_scalar(${e}))`
+        : // TRY: Trino need not short-circuit AND, and an array or object does not cast to VARCHAR.
+          `(substr(json_format(${e}), 1, 1) = '"' AND TRY(CAST(${e} AS VARCHAR)) ${stringTest(rule)})`;
+    const scalar =
+      rule.op === 'exists'
+        ? `(contains(map_keys(${m}), ${name}) AND (${j} IS NULL OR is_json_scalar(${j})))`
+        : `(${j} IS NOT NULL AND ${test(j)})`;
+    const any = `(${scalar} OR any_match(TRY_CAST(${j} AS ARRAY(JSON)), e -> ${test('e')}))`;
     return rule.op === 'exists' && !rule.exists ? `NOT COALESCE(${any}, FALSE)` : any;
   }
   const j = `json_extract(${col}, ${path})`;
