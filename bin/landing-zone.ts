@@ -9,9 +9,11 @@
 //   ... -c organizationId=o-… -c managementAccountId=… -c auditAccountId=… -c organizationalUnitIds=ou-…
 //       -c watchedRegions=us-east-1,eu-west-1 -c organizationTrailName=aws-controltower-BaselineCloudTrail
 //       (or -c organizationTrailArn=arn:aws:cloudtrail:…)
+//       [-c logArchiveAccountId=… -c trailBucketName=… -c trailKeyArn=arn:aws:kms:… -c huntAccountIds=…,…]
 import { Annotations, App, CfnOutput, Lazy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
@@ -25,6 +27,7 @@ import {
   DetectorMode,
   OrganizationDetector,
   OrganizationForwarders,
+  OrganizationHunt,
   SupplyChainDetector,
   WatchedRegions,
 } from '../lib';
@@ -195,6 +198,25 @@ Annotations.of(audit).acknowledgeWarning(
   "The landing zone's notification topic is the landing zone's to protect; its own guardrails cover it.",
 );
 new CfnOutput(audit, 'BedrockSupplyChainEventBusArn', { value: detector.eventBus.eventBusArn });
+
+// The organisation hunt over the landing zone's log archive bucket (Control Tower's, by name): every
+// account's history, judged by the same detector. The log archive's bucket policy (and its key's,
+// when the trail uses one) must let the audit account's alert function role read AWSLogs/.
+const logArchiveAccountId = text('logArchiveAccountId') ?? '444444444444';
+const trailKeyArn = text('trailKeyArn');
+const hunt = new OrganizationHunt(audit, 'BedrockSupplyChainHunt', {
+  detector: detector.detector,
+  trailBucket: s3.Bucket.fromBucketName(
+    audit,
+    'LogArchiveBucket',
+    text('trailBucketName') ?? `aws-controltower-logs-${logArchiveAccountId}-${regions.homeRegion}`,
+  ),
+  trailKey: trailKeyArn ? kms.Key.fromKeyArn(audit, 'LogArchiveKey', trailKeyArn) : undefined,
+  organizationId,
+  accounts: list('huntAccountIds') ?? [managementAccountId, auditAccountId, logArchiveAccountId],
+  regions: [...regions.regions],
+});
+new CfnOutput(audit, 'BedrockSupplyChainHuntStateMachineArn', { value: hunt.stateMachine.stateMachineArn });
 
 // Management account: the guardrails merged into the landing zone's SCP (tagged, so the guardrails
 // protect it), the members' StackSet, and the management account's own forwarders.

@@ -6,15 +6,19 @@
 //   npx cdk synth --app "npx tsx bin/organization.ts" -c organizationId=o-… -c managementAccountId=… \
 //     -c securityAccountId=… -c organizationalUnitIds=ou-…,ou-… -c watchedRegions=us-east-1,eu-west-1 \
 //     -c organizationTrailArn=arn:aws:cloudtrail:… [-c homeRegion=us-east-1] [-c guardrailPolicyIds=p-…]
+//     [-c trailBucketName=… -c trailKeyArn=arn:aws:kms:… -c huntAccountIds=…,…]
 //
 // Stacks (deploy each with credentials of its account):
 // - BedrockSupplyChain-Security (security account, home region): the central bus (organisation
-//   only), the detector and alert function, and the outputs.
+//   only), the detector and alert function, the organisation hunt (Athena over the organisation
+//   trail's bucket), and the outputs.
 // - BedrockSupplyChain-Management (management account, home region): the guardrail SCP, the StackSet
 //   that puts a forwarder in every member account and watched region, and the management account's
 //   own forwarder (StackSets never deploy to the management account).
 // - BedrockSupplyChain-Management-<region>: the management account's forwarder in each other region.
 import { App, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 
 import {
@@ -23,6 +27,7 @@ import {
   SupplyChainScp,
   OrganizationDetector,
   OrganizationForwarders,
+  OrganizationHunt,
   WatchedRegions,
 } from '../lib';
 
@@ -75,6 +80,22 @@ const hub = new OrganizationDetector(security, 'Detector', {
 new CfnOutput(security, 'CentralEventBusArn', { value: hub.eventBus.eventBusArn });
 new CfnOutput(security, 'AlertTopicArn', { value: hub.detector.alertTopic.topicArn });
 new CfnOutput(security, 'DeadLetterQueueUrl', { value: hub.detector.deadLetterQueue.queueUrl });
+
+// The organisation hunt: "did this already happen to us?" over every account's history in the
+// organisation trail's bucket (Control Tower's log archive bucket by default). The bucket (and its
+// key, if the trail uses one) must let the security account's alert function role read AWSLogs/.
+const logArchiveAccountId = text('logArchiveAccountId') ?? '444444444444';
+const trailBucketName = text('trailBucketName') ?? `aws-controltower-logs-${logArchiveAccountId}-${regions.homeRegion}`;
+const trailKeyArn = text('trailKeyArn');
+const hunt = new OrganizationHunt(security, 'Hunt', {
+  detector: hub.detector,
+  trailBucket: s3.Bucket.fromBucketName(security, 'OrganizationTrailBucket', trailBucketName),
+  trailKey: trailKeyArn ? kms.Key.fromKeyArn(security, 'OrganizationTrailKey', trailKeyArn) : undefined,
+  organizationId,
+  accounts: list('huntAccountIds') ?? [managementAccountId, securityAccountId, logArchiveAccountId, '555555555555'],
+  regions: [...regions.regions],
+});
+new CfnOutput(security, 'HuntStateMachineArn', { value: hunt.stateMachine.stateMachineArn });
 
 // --- Management account: the SCP, the members' StackSet, its own forwarders ------------------------
 const management = new Stack(app, 'BedrockSupplyChain-Management', {

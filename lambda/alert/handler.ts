@@ -4,6 +4,7 @@
 // and then dead-letters it with the error.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { BedrockClient } from '@aws-sdk/client-bedrock';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -26,6 +27,7 @@ import {
   isCustomActionEvent,
   parseContainRequest,
   parseFollowUpRequest,
+  parseHuntRequest,
   parseSweepRequest,
   resolveWatchedCalls,
   verdictSeverities,
@@ -37,6 +39,7 @@ import { createDeliverer, type DeliveryStoreSource, type DeliveryTargets } from 
 import { UnprocessableEventError, describeError, describeType } from './errors';
 import { runFollowUp, type FollowUpResult } from './follow-up';
 import { runHealthCheck, type HealthResult } from './health';
+import { runHuntStep, type HuntStepResult } from './hunt';
 import { dynamoDbDeliveryStore } from './idempotency';
 import { lookupEventsLimiter, type MinInterval } from './lookup';
 import { handleEvent, type EventResult, type PipelineDependencies } from './pipeline';
@@ -50,6 +53,7 @@ export type HandlerResult =
   | HealthResult
   | FollowUpResult
   | ContainmentResult
+  | HuntStepResult
   | {
       readonly status: 'contain-requests';
       readonly results: readonly ContainmentResult[];
@@ -84,6 +88,8 @@ export interface HandlerDependencies {
   readonly sqs?: SQSClient;
   /** The dead-letter queue's URL. */
   readonly deadLetterQueueUrl?: string;
+  /** For the organisation hunt's steps (hunt.ts). Read only when a hunt step runs. */
+  readonly athena?: AthenaClient;
   /** The DynamoDB table of delivered events. Without it nothing is de-duplicated. */
   readonly idempotencyTable?: string;
   /** Where Security Hub findings are imported; read from the invocation's function ARN when not given. */
@@ -139,6 +145,9 @@ export function createHandler(
       }
       const envelope = event as Record<string, unknown>;
       const targets = deliveryTargets(config, deps, lambdaContext);
+      const hunt = parseHuntRequest(envelope);
+      if (typeof hunt === 'string') throw new UnprocessableEventError(hunt);
+      if (hunt) return await runHuntStep(hunt, watched, targets, pipeline, deps.athena, lambdaContext);
       const request = parseSweepRequest(envelope);
       if (typeof request === 'string') throw new UnprocessableEventError(request);
       if (request?.kind === 'health') return await runHealthCheck(targets, pipeline);

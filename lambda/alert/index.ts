@@ -3,6 +3,7 @@
 // on: watched calls are rare, so nearly every alert is a cold start, and what an event does not need
 // should not be loaded before it. Every client takes its endpoint from the SDK's own settings
 // (AWS_ENDPOINT_URL_<SERVICE> / AWS_ENDPOINT_URL), which is how the tests point them at a local server.
+import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { BedrockClient } from '@aws-sdk/client-bedrock';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -24,6 +25,7 @@ import {
 } from '../../lib/detection';
 
 import { createHandler, type HandlerDependencies } from './handler';
+import { loadAthena } from './hunt';
 import { load } from './sdk';
 
 const topicArn = process.env[ALERT_TOPIC_ENV];
@@ -51,6 +53,7 @@ const s3 = once(
 const cloudTrail = once((): CloudTrailClient => new (load.cloudTrail().CloudTrailClient)(http));
 const securityHub = once((): SecurityHubClient => new (load.securityHub().SecurityHubClient)(http));
 const eventBridge = once((): EventBridgeClient => new (load.eventBridge().EventBridgeClient)(http));
+const athena = once((): AthenaClient => new (loadAthena().AthenaClient)(http));
 const dynamoDb = once((): DynamoDBClient => new (load.dynamoDb().DynamoDBClient)(http));
 /**
  * A client whose SDK module the Lambda runtime may not carry (the bundle leaves the SDK external):
@@ -137,6 +140,9 @@ const dependencies: HandlerDependencies = {
     return deadLetterQueueUrl ? sqs() : undefined;
   },
   deadLetterQueueUrl,
+  get athena() {
+    return athena();
+  },
 };
 
 export const handler = createHandler(dependencies);

@@ -7,3 +7,6 @@ export * from './event-bus';
 export * from './organization-detector';
 export * from './stackset-forwarders';
 export * from './account-forwarders';
+export * from './hunt-table';
+export * from './hunt-props';
+export * from './hunt';

@@ -26,6 +26,7 @@ import { GUARD_DEFAULTS } from '../../lib/guard';
 import {
   ACCOUNT_FORWARDERS_DEFAULTS,
   ORGANIZATION_FORWARDERS_DEFAULTS,
+  ORGANIZATION_HUNT_DEFAULTS,
   REGIONAL_FORWARDER_DEFAULTS,
 } from '../../lib/organization';
 import {
@@ -59,6 +60,7 @@ const INTERFACES: readonly [name: string, file: string, defaults: Readonly<Recor
   ['OrganizationDetectorProps', 'organization/organization-detector.ts', { homeRegion: DEFAULT_HOME_REGION }],
   ['WatchedRegionsOptions', 'organization/watched-regions.ts', { homeRegion: DEFAULT_HOME_REGION }],
   ['OrganizationEventBusProps', 'organization/event-bus.ts', { namePrefix: DEFAULT_NAME_PREFIX }],
+  ['OrganizationHuntProps', 'organization/hunt-props.ts', ORGANIZATION_HUNT_DEFAULTS],
   ['CentralEventBusLocation', 'organization/event-bus.ts', { namePrefix: DEFAULT_NAME_PREFIX }],
 ];
 

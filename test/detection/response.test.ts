@@ -115,12 +115,7 @@ describe('what a Get* answer means', () => {
     ],
     [t('provisioned-throughput'), { status: 'Updating' }, 'pending', null],
     // A deployment being updated stays Active: its update's status decides.
-    [
-      t('custom-model-deployment'),
-      { status: 'Active', updateDetails: { updateStatus: 'Updating' } },
-      'pending',
-      null,
-    ],
+    [t('custom-model-deployment'), { status: 'Active', updateDetails: { updateStatus: 'Updating' } }, 'pending', null],
     [
       t('custom-model-deployment'),
       { status: 'Active', updateDetails: { updateStatus: 'UpdateFailed' } },

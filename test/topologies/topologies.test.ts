@@ -228,29 +228,42 @@ describe('organisation', () => {
     // The README's footprint table.
     expect(census(t()['BedrockSupplyChain-Security'])).toEqual({
       'AWS::Events::EventBus': 1,
-      // Self-monitoring: one alarm per way the detector can stop alerting, and a dashboard.
-      'AWS::CloudWatch::Alarm': 7,
+      // Self-monitoring: one alarm per way the detector can stop alerting, and a dashboard; and the
+      // hunt's alarm on failed executions.
+      'AWS::CloudWatch::Alarm': 8,
       'AWS::CloudWatch::Dashboard': 1,
       'AWS::DynamoDB::Table': 1,
       'AWS::Events::EventBusPolicy': 1,
       // 4 on the central bus (the watched calls, two tamper rules, the us-east-1 tamper rule),
       // the reconciliation and health-check schedules, 3 tamper forwarders on this account's bus.
       'AWS::Events::Rule': 9,
-      // The alert function's, the follow-up state machine's and the backfill provider's.
-      'AWS::IAM::Policy': 3,
-      'AWS::IAM::Role': 4,
+      // The alert function's, the follow-up and hunt state machines', the backfill provider's and the
+      // first hunt's.
+      'AWS::IAM::Policy': 5,
+      // The alert function's, the follow-up and hunt state machines', the backfill provider's.
+      'AWS::IAM::Role': 5,
       'AWS::KMS::Alias': 1,
-      'AWS::KMS::Key': 1,
+      // The detector's; the hunt results'.
+      'AWS::KMS::Key': 2,
       'AWS::Lambda::EventInvokeConfig': 1,
       'AWS::Lambda::Function': 2,
       'AWS::Lambda::Permission': 6,
-      'AWS::Logs::LogGroup': 3,
+      // The function's, the follow-up and hunt state machines', the backfill provider's.
+      'AWS::Logs::LogGroup': 4,
       'AWS::SNS::Topic': 1,
       'AWS::SNS::TopicPolicy': 1,
       'AWS::SQS::Queue': 1,
       'AWS::SQS::QueuePolicy': 1,
-      'AWS::StepFunctions::StateMachine': 1,
       'Custom::BedrockSupplyChainBackfill': 1,
+      // The lifecycle follow-up's state machine, and the organisation hunt: its database, a table per
+      // layout, the workgroup, the results bucket, the state machine, and the first hunt at stack creation.
+      'AWS::Glue::Database': 1,
+      'AWS::Glue::Table': 2,
+      'AWS::Athena::WorkGroup': 1,
+      'AWS::S3::Bucket': 1,
+      'AWS::S3::BucketPolicy': 1,
+      'AWS::StepFunctions::StateMachine': 2,
+      'Custom::BedrockSupplyChainHunt': 1,
     });
     expect(census(t()['BedrockSupplyChain-Management'])).toEqual({
       'AWS::CloudFormation::StackSet': 1,
