@@ -31,7 +31,7 @@ const ROOT = path.join(__dirname, '..', '..');
 const DIRS = [
   path.join(ROOT, 'test', 'fixtures', 'cloudtrail'),
   path.join(ROOT, 'test', 'fixtures', 'tamper'),
-  path.join(ROOT, '..', 'shared', 'reference', 'cloudtrail-samples'),
+  path.join(ROOT, 'test', 'fixtures', 'cloudtrail-samples'),
 ];
 
 interface Entry {

@@ -18,6 +18,7 @@ import type { IConstruct } from 'constructs';
 import { everyOptionOffStack, everyOptionStack } from '../../bin/every-option';
 import { DetectorTrail, SupplyChainDetector } from '../../lib';
 import { COMPLIANCE_ACKNOWLEDGMENTS } from '../../lib/detector/compliance';
+import { HUNT_COMPLIANCE_ACKNOWLEDGMENTS } from '../../lib/organization/hunt-compliance';
 import { suppressInTemplate } from '../../lib/private/compliance-packs';
 import { CDK_JSON_CONTEXT } from '../support/app';
 import { controlTowerValidator } from '../support/control-tower';
@@ -114,7 +115,8 @@ describe('compliance packs over the example app and the umbrella construct', () 
 
   test('every acknowledgment has its reason, and the README lists each with the same reason', () => {
     const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8').replace(/\s+/g, ' ');
-    for (const ack of COMPLIANCE_ACKNOWLEDGMENTS) {
+    // The detector's and the organisation hunt's.
+    for (const ack of [...COMPLIANCE_ACKNOWLEDGMENTS, ...HUNT_COMPLIANCE_ACKNOWLEDGMENTS]) {
       expect([ack.ids, ack.reason.length > 80]).toEqual([ack.ids, true]);
       const row = readme.split(' | ').find((cell) => cell.includes(ack.reason.replace(/\s+/g, ' ')));
       expect([ack.ids, row !== undefined]).toEqual([ack.ids, true]);

@@ -9,7 +9,8 @@ import * as zlib from 'node:zlib';
 
 import { FIXTURE_DIR, MANIFEST } from './fixtures';
 
-export const SAMPLES_DIR = path.join(__dirname, '..', '..', '..', 'shared', 'reference', 'cloudtrail-samples');
+/** The reference CloudTrail samples (copied from the team's shared reference, so a clean clone has them). */
+export const SAMPLES_DIR = path.join(__dirname, '..', 'fixtures', 'cloudtrail-samples');
 
 /** One record fixture: where from, the record, and whether the default and extended profiles watch it. */
 export interface RecordFixture {
