@@ -40,7 +40,7 @@ export class OrganizationHunt extends Construct {
   readonly tableNames: string[];
   /** The Athena workgroup the hunt's queries run in. */
   readonly workGroupName: string;
-  /** Where query results are written (encrypted with {@link resultsKey}, expired). */
+  /** Where query results are written (encrypted with `resultsKey`, expired). */
   readonly resultsBucket: s3.Bucket;
   /** The key of the results and the state machine's log. */
   readonly resultsKey: kms.Key;
