@@ -46,7 +46,7 @@ export const COMPLIANCE_ACKNOWLEDGMENTS: readonly ComplianceAcknowledgment[] = [
     resource: 'function',
     ids: [...nag('LambdaInsideVPC'), guard('lambda_inside_vpc_check'), checkov('CKV_AWS_117')],
     reason:
-      'The function reaches only AWS APIs (SNS, DynamoDB, S3, CloudTrail, Security Hub, EventBridge, Bedrock, EC2; over TLS, signed with its role); it has no resource in a VPC to reach. A VPC would need an interface endpoint for each, or a NAT gateway, in every account and region, at a monthly cost, for no change in what the function can reach.',
+      'The function reaches only AWS APIs (SNS, DynamoDB, S3, CloudTrail, Security Hub, EventBridge, Bedrock, EC2, Step Functions, SQS, IAM, Athena; over TLS, signed with its role); it has no resource in a VPC to reach. A VPC would need an interface endpoint for each, or a NAT gateway, in every account and region, at a monthly cost, for no change in what the function can reach.',
   },
   {
     resource: 'function',
@@ -158,7 +158,7 @@ export const COMPLIANCE_ACKNOWLEDGMENTS: readonly ComplianceAcknowledgment[] = [
     resource: 'idempotency table',
     ids: nag('DynamoDBInBackupPlan', ['NIST.800.53.R5', 'HIPAA.Security']),
     reason:
-      'The table holds only delivery receipts and first-seen marks, which expire after 100 days, and has point-in-time recovery on. Losing it costs at most a repeated alert; an AWS Backup plan is the organisation backup policy, not one stack.',
+      'The table holds delivery receipts, first-seen marks and the follow-up and containment plans, which expire after 100 days, and has point-in-time recovery on. Losing it costs a repeated alert, and the follow-ups and containment requests of the alerts already sent (they then fail visibly); an AWS Backup plan is the organisation backup policy, not one stack.',
   },
   {
     resource: 'backfill provider',
