@@ -20,7 +20,8 @@ import {
 
 import type { DeliveryTargets } from './deliver';
 import { describeError } from './errors';
-import { handleEvent, type PipelineDependencies } from './pipeline';
+import type { PipelineDependencies } from './pipeline';
+import { processSwept } from './sweep';
 
 /** What a step returns: the next step's input (the state machine loops on `phase`). */
 export interface HuntStepResult {
@@ -178,14 +179,8 @@ async function readResults(
         problem(envelope);
         continue;
       }
-      try {
-        const result = await handleEvent(envelope, targets, deps, 'sweep');
-        if (result.status === 'alerted') tally.alerted++;
-        else if (result.status === 'quiet') tally.quiet++;
-        else tally.ignored++;
-      } catch (e) {
-        problem(`${String(envelope.id)}: ${describeError(e)}`);
-      }
+      const failed = await processSwept(envelope, targets, deps, tally);
+      if (failed) problem(failed);
     }
     skip = 0;
     token = answer.NextToken;

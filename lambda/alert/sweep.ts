@@ -95,14 +95,8 @@ export async function runSweep(
       stopped = `stopped before the function timeout with ${envelopes.length - i} events left, from ${String(envelope.time)}`;
       break;
     }
-    try {
-      const result = await handleEvent(envelope, targets, deps, 'sweep');
-      if (result.status === 'alerted') tally.alerted++;
-      else if (result.status === 'quiet') tally.quiet++;
-      else tally.ignored++;
-    } catch (e) {
-      problems.push(`${String(envelope.id)}: ${describeError(e)}`);
-    }
+    const problem = await processSwept(envelope, targets, deps, tally);
+    if (problem) problems.push(problem);
   }
 
   deps.logger.info(`${request.kind} sweep`, { ...tally, lookbackMinutes: request.lookbackMinutes, problems, stopped });
@@ -214,4 +208,25 @@ function regionLimiter(region: string): MinInterval {
     LIMITERS.set(region, limiter);
   }
   return limiter;
+}
+
+/**
+ * One record read back from history (a sweep's, a hunt's) through the live path, counted in
+ * `tally`; what fails is returned as a problem line (the caller reports it, never drops it).
+ */
+export async function processSwept(
+  envelope: Record<string, unknown>,
+  targets: DeliveryTargets,
+  deps: PipelineDependencies,
+  tally: { alerted: number; quiet: number; ignored: number },
+): Promise<string | undefined> {
+  try {
+    const result = await handleEvent(envelope, targets, deps, 'sweep');
+    if (result.status === 'alerted') tally.alerted++;
+    else if (result.status === 'quiet') tally.quiet++;
+    else tally.ignored++;
+    return undefined;
+  } catch (e) {
+    return `${String(envelope.id)}: ${describeError(e)}`;
+  }
 }

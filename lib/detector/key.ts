@@ -87,24 +87,7 @@ export function detectorKeyStatements(
       }),
     );
   }
-  statements.push(
-    new iam.PolicyStatement({
-      sid: 'AllowCloudWatchLogs',
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-            service: 'logs',
-            resource: 'log-group',
-            resourceName: '*',
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        },
-      },
-    }),
-  );
+  statements.push(logGroupKeyStatement(stack, 'AllowCloudWatchLogs', '*'));
   if (uses.alarms) {
     // CloudWatch publishes alarm notifications to the KMS-encrypted topic.
     statements.push(
@@ -146,4 +129,24 @@ export function createDetectorKey(scope: Construct, names: DetectorNames, uses: 
   );
   for (const statement of detectorKeyStatements(scope, names, uses)) key.addToResourcePolicy(statement);
   return key;
+}
+
+/** Lets CloudWatch Logs use a key for the log groups named like `logGroupName` (`*` for any) in this region. */
+export function logGroupKeyStatement(stack: Stack, sid: string, logGroupName: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid,
+    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    resources: ['*'],
+    conditions: {
+      ArnLike: {
+        'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: logGroupName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    },
+  });
 }

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -14,6 +14,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 
 import { HUNT_REQUEST_KEY } from '../detection';
+import { logGroupKeyStatement } from '../detector/key';
 
 import { acknowledgeHuntFindings } from './hunt-compliance';
 import { ORGANIZATION_HUNT_DEFAULTS, type OrganizationHuntProps } from './hunt-props';
@@ -106,22 +107,7 @@ export class OrganizationHunt extends Construct {
     );
     // CloudWatch Logs encrypts the state machine's log group with it, and only that log group.
     this.resultsKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'HuntLogGroup',
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: `/aws/vendedlogs/states/${prefix}-hunt`,
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
-      }),
+      logGroupKeyStatement(stack, 'HuntLogGroup', `/aws/vendedlogs/states/${prefix}-hunt`),
     );
     this.resultsBucket = new s3.Bucket(this, 'Results', {
       encryption: s3.BucketEncryption.KMS,
