@@ -99,7 +99,10 @@ export async function getMemory(dynamo: DynamoDBClient, table: string, id: strin
   return out.Item;
 }
 
-/** Writes one remembered item, kept for `keepMs` (the table's TTL attribute). */
+/**
+ * Writes one remembered item, kept for `keepMs` (the table's TTL attribute). With `ifAbsent`, an item
+ * already there is kept as it is (a retry or a redelivery keeps what was recorded first).
+ */
 export async function putMemory(
   dynamo: DynamoDBClient,
   table: string,
@@ -108,15 +111,23 @@ export async function putMemory(
   keepMs: number,
   nowMs: number,
   timeoutMs: number,
+  ifAbsent = false,
 ): Promise<void> {
   const { PutItemCommand } = load.dynamoDb();
-  await dynamo.send(
-    new PutItemCommand({
-      TableName: table,
-      Item: { id: { S: id }, ...attributes, expiration: { N: epochSeconds(nowMs + keepMs) } },
-    }),
-    { abortSignal: AbortSignal.timeout(timeoutMs) },
-  );
+  try {
+    await dynamo.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: { id: { S: id }, ...attributes, expiration: { N: epochSeconds(nowMs + keepMs) } },
+        ...(ifAbsent
+          ? { ConditionExpression: 'attribute_not_exists(#id)', ExpressionAttributeNames: { '#id': 'id' } }
+          : {}),
+      }),
+      { abortSignal: AbortSignal.timeout(timeoutMs) },
+    );
+  } catch (e) {
+    if (!ifAbsent || (e as Error)?.name !== 'ConditionalCheckFailedException') throw e;
+  }
 }
 
 /** Remembers the principal's latest creation of `kind` for a day. */

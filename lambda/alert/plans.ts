@@ -8,7 +8,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AlertDocument, FollowTarget, VerdictKind } from '../../lib/detection';
 
 import { getMemory, placeInHourList, putMemory } from './memory';
-import { load } from './sdk';
 
 const DAY_MS = 86_400_000;
 const planKey = (eventId: string) => `plan#${eventId}`;
@@ -45,24 +44,8 @@ export async function savePlan(
   nowMs: number,
   timeoutMs: number,
 ): Promise<void> {
-  const { PutItemCommand } = load.dynamoDb();
-  try {
-    await dynamo.send(
-      new PutItemCommand({
-        TableName: table,
-        Item: {
-          id: { S: planKey(plan.eventId) },
-          plan: { S: JSON.stringify(plan) },
-          expiration: { N: String(Math.floor((nowMs + keepDays * DAY_MS) / 1000)) },
-        },
-        ConditionExpression: 'attribute_not_exists(#id)',
-        ExpressionAttributeNames: { '#id': 'id' },
-      }),
-      { abortSignal: AbortSignal.timeout(timeoutMs) },
-    );
-  } catch (e) {
-    if ((e as Error)?.name !== 'ConditionalCheckFailedException') throw e;
-  }
+  const attributes = { plan: { S: JSON.stringify(plan) } };
+  await putMemory(dynamo, table, planKey(plan.eventId), attributes, keepDays * DAY_MS, nowMs, timeoutMs, true);
 }
 
 /** The recorded plan of an event, or undefined when none was recorded (or it expired). */
